@@ -33,8 +33,8 @@ export {
   type AcquireOptions,
   type GpuContext,
   type GpuProvider,
-} from "./engine/gpu/device.ts";
-export type { GpuMemoryReport, NodePlacement, NodeTiming } from "./engine/runtime/gpu_executor.ts";
+} from "./engine/backends/gpu/device.ts";
+export type { GpuMemoryReport, NodePlacement, NodeTiming } from "./engine/backends/gpu/executor.ts";
 export type { PassReport } from "./engine/passes/mod.ts";
 export {
   GraphBuilder,
@@ -45,16 +45,16 @@ export {
   type TensorSettings,
   type TensorSpec as BuilderTensorSpec,
   writeModel,
-} from "./engine/tflite/mod.ts";
-export type * from "./engine/graph/ir.ts";
-export type * from "./kernels/types.ts";
+} from "./format/tflite/mod.ts";
+export type * from "./core/ir.ts";
+export type * from "./core/kernel.ts";
 export type {
   EpilogueStep,
   ExecGraph,
   ExecNode,
   ExecTensor,
   KernelLookup,
-} from "./engine/runtime/exec_graph.ts";
+} from "./core/exec_graph.ts";
 export { kernelFor, KERNELS, type OpSupport, supportOf } from "./kernels/registry.ts";
 export * from "./engine/memory/mod.ts";
 export {
@@ -64,4 +64,4 @@ export {
   OpError,
   UnsupportedError,
   UsageError,
-} from "./engine/errors.ts";
+} from "./core/errors.ts";

@@ -16,11 +16,11 @@
  *
  * @module
  */
-import { acquireDevice, type GpuProvider } from "../engine/gpu/device.ts";
-import { GpuExecutor } from "../engine/runtime/gpu_executor.ts";
-import type { ExecGraph } from "../engine/runtime/exec_graph.ts";
+import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
+import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
+import type { ExecGraph } from "../core/exec_graph.ts";
 import { caseGraph, materializeInputs } from "../conformance/harness.ts";
-import type { AnyKernelDef, GpuPlanArgs, OpCase } from "../kernels/types.ts";
+import type { AnyKernelDef, GpuPlanArgs, OpCase } from "../core/kernel.ts";
 import { conv2d, type Conv2DOptions, conv2dPrograms } from "../kernels/conv_2d/mod.ts";
 import {
   depthwiseConv2d,

@@ -9,15 +9,15 @@
  *
  * @module
  */
-import type { Graph, Model, NodeOptions, Tensor } from "../engine/graph/ir.ts";
-import { numElements } from "../engine/graph/ir.ts";
-import { buildExecGraph, type ExecGraph } from "../engine/runtime/exec_graph.ts";
-import { CpuExecutor } from "../engine/runtime/cpu_executor.ts";
+import type { Graph, Model, NodeOptions, Tensor } from "../core/ir.ts";
+import { numElements } from "../core/ir.ts";
+import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
+import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
 import { kernelFor } from "../kernels/registry.ts";
-import type { HostTensor } from "../kernels/types.ts";
-import { readModelFile } from "../engine/tflite/mod.ts";
+import type { HostTensor } from "../core/kernel.ts";
+import { readModelFile } from "../format/tflite/mod.ts";
 import { mobilenetV2 } from "../models/mod.ts";
-import { buildCpuGraph } from "../cpu/graph.ts";
+import { buildCpuGraph } from "../engine/backends/cpu/graph.ts";
 
 /** One benchmarked graph. */
 interface Case {

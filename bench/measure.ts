@@ -9,9 +9,9 @@
  * @module
  */
 import { type Backend, createSession, type Session } from "../engine/session.ts";
-import type { GpuContext, GpuProvider } from "../engine/gpu/device.ts";
-import type { GpuMemoryReport } from "../engine/runtime/gpu_executor.ts";
-import { cpuUsageRecords, gpuUsageRecords } from "../engine/runtime/lifetimes.ts";
+import type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
+import type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
+import { cpuUsageRecords, gpuUsageRecords } from "../engine/plan/lifetimes.ts";
 import {
   objectsLowerBound,
   offsetsLowerBound,
@@ -19,8 +19,8 @@ import {
   STRATEGIES,
   type UsageRecord,
 } from "../engine/memory/mod.ts";
-import type { HostTensor } from "../kernels/types.ts";
-import { opName } from "../engine/graph/ir.ts";
+import type { HostTensor } from "../core/kernel.ts";
+import { opName } from "../core/ir.ts";
 import { compareTensors } from "../conformance/compare.ts";
 import { type Stats, summarize } from "./stats.ts";
 import { type BenchNetwork, makeInput } from "./networks.ts";

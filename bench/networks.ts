@@ -6,9 +6,9 @@
  * @module
  */
 import { CATALOG, type CatalogEntry, type SizeTag } from "../models/catalog.ts";
-import type { Model } from "../engine/graph/ir.ts";
+import type { Model } from "../core/ir.ts";
 import { loadModel } from "../engine/session.ts";
-import { writeModel } from "../engine/tflite/writer.ts";
+import { writeModel } from "../format/tflite/writer.ts";
 
 export type { Model, SizeTag };
 

@@ -9,11 +9,11 @@
 // tiny networks only. `GPULITE_BENCH_N` sets the timed iterations (default 10).
 
 import { createSession, type Session, type SessionOptions } from "../engine/session.ts";
-import { acquireDevice, type GpuContext } from "../engine/gpu/device.ts";
+import { acquireDevice, type GpuContext } from "../engine/backends/gpu/device.ts";
 import { supportOf } from "../kernels/registry.ts";
-import { opName } from "../engine/graph/ir.ts";
-import type { HostTensor } from "../kernels/types.ts";
-import type { Model } from "../engine/graph/ir.ts";
+import { opName } from "../core/ir.ts";
+import type { HostTensor } from "../core/kernel.ts";
+import type { Model } from "../core/ir.ts";
 import { benchNetworks, makeInput, type SizeSelection } from "./networks.ts";
 
 const SIZE = (Deno.env.get("GPULITE_BENCH") ?? "tiny") as SizeSelection;
@@ -34,7 +34,7 @@ const gpus = [
 ] as const;
 let cpuBackend = true;
 try {
-  Deno.statSync(new URL("../engine/runtime/cpu_executor.ts", import.meta.url));
+  Deno.statSync(new URL("../engine/backends/cpu/executor.ts", import.meta.url));
 } catch {
   cpuBackend = false;
 }

@@ -25,7 +25,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { acquireDevice, type GpuProvider } from "../engine/gpu/device.ts";
+import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
 import type { Backend } from "../engine/session.ts";
 import { benchNetworks, type SizeSelection } from "./networks.ts";
 import { type GpuSlot, measureNetwork, type NetworkResult, type PeerRunner } from "./measure.ts";
@@ -163,7 +163,7 @@ async function gpuliteVersion(): Promise<string> {
 
 function cpuBackendStatus(): string {
   try {
-    Deno.statSync(new URL("../engine/runtime/cpu_executor.ts", import.meta.url));
+    Deno.statSync(new URL("../engine/backends/cpu/executor.ts", import.meta.url));
     return "available";
   } catch {
     return "not available yet (engine/runtime/cpu_executor.ts is missing): the reference stands in as the CPU baseline";

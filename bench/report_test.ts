@@ -4,7 +4,7 @@
 
 import { ok, strictEqual } from "node:assert";
 import { supportOf } from "../kernels/registry.ts";
-import { opName } from "../engine/graph/ir.ts";
+import { opName } from "../core/ir.ts";
 import { benchNetworks } from "./networks.ts";
 import { REPORT_SCHEMA } from "./report.ts";
 import { SUMMARY_HEADER } from "./render_md.ts";

@@ -15,20 +15,20 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { acquireDevice, type GpuContext, type GpuProvider } from "../engine/gpu/device.ts";
-import { buildExecGraph, type ExecGraph } from "../engine/runtime/exec_graph.ts";
-import { GpuExecutor } from "../engine/runtime/gpu_executor.ts";
-import { CpuExecutor } from "../engine/runtime/cpu_executor.ts";
+import { acquireDevice, type GpuContext, type GpuProvider } from "../engine/backends/gpu/device.ts";
+import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
+import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
+import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
 import { applyPasses } from "../engine/passes/mod.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import { buildNetwork } from "../models/catalog.ts";
-import type { HostTensor } from "../kernels/types.ts";
+import type { HostTensor } from "../core/kernel.ts";
 import {
   CooperativeExecutor,
   measureSync,
   profileNetwork,
   subGraph,
-} from "../engine/ulayer/cooperative.ts";
+} from "../engine/backends/cooperative/cooperative.ts";
 import {
   decideLayer,
   type ErrorRow,
@@ -41,8 +41,8 @@ import {
   predictMs,
   type Predictor,
   type SyncCost,
-} from "../engine/ulayer/predictor.ts";
-import { type Plan, planFromChoices, planNetwork } from "../engine/ulayer/plan.ts";
+} from "../engine/backends/cooperative/predictor.ts";
+import { type Plan, planFromChoices, planNetwork } from "../engine/backends/cooperative/plan.ts";
 
 const SWEEP = [0.25, 0.5, 0.75];
 

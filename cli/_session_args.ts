@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { HostTensor } from "../kernels/types.ts";
+import type { HostTensor } from "../core/kernel.ts";
 import type { TensorInfo } from "../engine/session.ts";
 import { allocTensor } from "../kernels/_shared/tensor.ts";
 import { seededRandom } from "../conformance/rng.ts";
-import { UsageError } from "../engine/errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** parseArgs option specs of session flags. */
 export const SESSION_FLAGS = {

@@ -8,11 +8,11 @@
 import { parseArgs } from "node:util";
 import type { Command, Io } from "./command.ts";
 import { createSession, loadModel } from "../engine/session.ts";
-import { ReferenceExecutor } from "../engine/runtime/host_executor.ts";
+import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
 import { compareTensors } from "../conformance/compare.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
-import { UsageError } from "../engine/errors.ts";
-import type { GpuExecutor } from "../engine/runtime/gpu_executor.ts";
+import { UsageError } from "../core/errors.ts";
+import type { GpuExecutor } from "../engine/backends/gpu/executor.ts";
 
 const HELP = `Usage: gpulite compare MODEL [options]
 

@@ -6,8 +6,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { type Model, opName } from "../engine/graph/ir.ts";
-import { readModelFile } from "../engine/tflite/reader.ts";
+import { type Model, opName } from "../core/ir.ts";
+import { readModelFile } from "../format/tflite/reader.ts";
 import type { Command, Io } from "./command.ts";
 import { supportOf } from "../kernels/registry.ts";
 
@@ -81,7 +81,7 @@ function registryLookup(): SupportLookup {
  * @example
  * ```ts
  * import { inspectModel } from "./inspect.ts";
- * import { GraphBuilder } from "../engine/tflite/mod.ts";
+ * import { GraphBuilder } from "../format/tflite/mod.ts";
  * const g = new GraphBuilder();
  * const x = g.input("x", "float32", [1, 4]);
  * const w = g.constant("w", "float32", [4], new Float32Array(4));

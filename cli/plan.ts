@@ -11,22 +11,22 @@
  */
 
 import { parseArgs } from "node:util";
-import type { Graph, Model } from "../engine/graph/ir.ts";
-import { numElements } from "../engine/graph/ir.ts";
-import { readModelFile } from "../engine/tflite/reader.ts";
-import { buildExecGraph, type ExecGraph, type KernelLookup } from "../engine/runtime/exec_graph.ts";
+import type { Graph, Model } from "../core/ir.ts";
+import { numElements } from "../core/ir.ts";
+import { readModelFile } from "../format/tflite/reader.ts";
+import { buildExecGraph, type ExecGraph, type KernelLookup } from "../core/exec_graph.ts";
 import { applyPasses } from "../engine/passes/mod.ts";
-import { refinePartition } from "../engine/passes/partition.ts";
+import { refinePartition } from "../engine/plan/partition.ts";
 import { kernelFor } from "../kernels/registry.ts";
-import type { Precision } from "../kernels/types.ts";
-import { OpError, UnsupportedError } from "../engine/errors.ts";
-import { storageOf } from "../engine/gpu/phwc4.ts";
+import type { Precision } from "../core/kernel.ts";
+import { OpError, UnsupportedError } from "../core/errors.ts";
+import { storageOf } from "../engine/backends/gpu/phwc4.ts";
 import {
   gpuTensorBytes,
   gpuUsageRecords,
   hostTensorBytes,
   type LifetimeTensor,
-} from "../engine/runtime/lifetimes.ts";
+} from "../engine/plan/lifetimes.ts";
 import {
   type MemoryPlan,
   objectsLowerBound,
@@ -166,7 +166,7 @@ function fromFileGraph(graph: Graph, precision: Precision, reason: string): Mode
  * @example
  * ```ts
  * import { modelUsageRecords } from "./plan.ts";
- * import { GraphBuilder } from "../engine/tflite/mod.ts";
+ * import { GraphBuilder } from "../format/tflite/mod.ts";
  * import { strictEqual } from "node:assert";
  *
  * const g = new GraphBuilder();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { main } from "./main.ts";
 import { modelUsageRecords, type PlanReport, planReport } from "./plan.ts";
-import { GraphBuilder } from "../engine/tflite/builder.ts";
-import { writeModel } from "../engine/tflite/writer.ts";
-import { readModel } from "../engine/tflite/reader.ts";
+import { GraphBuilder } from "../format/tflite/builder.ts";
+import { writeModel } from "../format/tflite/writer.ts";
+import { readModel } from "../format/tflite/reader.ts";
 import { STRATEGIES } from "../engine/memory/mod.ts";
 import { kernelFor } from "../kernels/registry.ts";
 

@@ -7,13 +7,13 @@
  */
 import { parseArgs } from "node:util";
 import type { Command, Io } from "./command.ts";
-import type { Model } from "../engine/graph/ir.ts";
-import { readModelFile } from "../engine/tflite/reader.ts";
-import { writeModel } from "../engine/tflite/writer.ts";
-import { buildExecGraph, type ExecGraph } from "../engine/runtime/exec_graph.ts";
-import { CpuExecutor } from "../engine/runtime/cpu_executor.ts";
+import type { Model } from "../core/ir.ts";
+import { readModelFile } from "../format/tflite/reader.ts";
+import { writeModel } from "../format/tflite/writer.ts";
+import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
+import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
 import { kernelFor } from "../kernels/registry.ts";
-import type { HostTensor } from "../kernels/types.ts";
+import type { HostTensor } from "../core/kernel.ts";
 import { buildNetwork, CATALOG } from "../models/catalog.ts";
 import {
   quantizedCpuGraph,
@@ -21,7 +21,7 @@ import {
   type QuantizeReport,
   type QuantScheme,
   randomInputSets,
-} from "../cpu/calibrate.ts";
+} from "../engine/quantize/calibrate.ts";
 
 const HELP = `Usage: gpulite quantize MODEL [options]
 

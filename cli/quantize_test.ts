@@ -1,6 +1,6 @@
 import { ok, strictEqual } from "node:assert";
 import { quantizeCommand, type QuantizeSummary } from "./quantize.ts";
-import { readModelFile } from "../engine/tflite/reader.ts";
+import { readModelFile } from "../format/tflite/reader.ts";
 
 async function run(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [], err: string[] = [];

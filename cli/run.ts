@@ -7,10 +7,10 @@
 import { parseArgs } from "node:util";
 import type { Command, Io } from "./command.ts";
 import { createSession, loadModel, type Session } from "../engine/session.ts";
-import { readNpy, writeNpy } from "../engine/io/npy.ts";
-import type { HostTensor } from "../kernels/types.ts";
+import { readNpy, writeNpy } from "../format/npy.ts";
+import type { HostTensor } from "../core/kernel.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
-import { UsageError } from "../engine/errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 const HELP = `Usage: gpulite run MODEL [options]
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { HostTensor } from "../kernels/types.ts";
+import type { HostTensor } from "../core/kernel.ts";
 import { readNumber } from "../kernels/_shared/tensor.ts";
 
 /** Differences between two tensors. */

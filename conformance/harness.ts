@@ -4,13 +4,13 @@
  *
  * @module
  */
-import type { AnyKernelDef, CaseInput, HostTensor, OpCase, Precision } from "../kernels/types.ts";
+import type { AnyKernelDef, CaseInput, HostTensor, OpCase, Precision } from "../core/kernel.ts";
 import { allocTensor } from "../kernels/_shared/tensor.ts";
-import type { ExecGraph, ExecTensor } from "../engine/runtime/exec_graph.ts";
-import { GpuExecutor } from "../engine/runtime/gpu_executor.ts";
-import { CpuExecutor } from "../engine/runtime/cpu_executor.ts";
-import { ReferenceExecutor } from "../engine/runtime/host_executor.ts";
-import type { GpuContext } from "../engine/gpu/device.ts";
+import type { ExecGraph, ExecTensor } from "../core/exec_graph.ts";
+import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
+import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
+import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
+import type { GpuContext } from "../engine/backends/gpu/device.ts";
 import { hashString, seededRandom } from "./rng.ts";
 import { compareTensors } from "./compare.ts";
 import { toleranceFor } from "./tolerances.ts";

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { AnyKernelDef, HostTensor, OpCase } from "../kernels/types.ts";
-import { GraphBuilder, readModel, writeModel } from "../engine/tflite/mod.ts";
-import { buildExecGraph, type ExecGraph } from "../engine/runtime/exec_graph.ts";
+import type { AnyKernelDef, HostTensor, OpCase } from "../core/kernel.ts";
+import { GraphBuilder, readModel, writeModel } from "../format/tflite/mod.ts";
+import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
 import { caseGraph } from "./harness.ts";
 
 function bytesOf(t: HostTensor): ArrayBufferView {

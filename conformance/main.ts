@@ -6,11 +6,11 @@
  */
 import { parseArgs } from "node:util";
 import { KERNELS } from "../kernels/registry.ts";
-import type { AnyKernelDef, Precision } from "../kernels/types.ts";
-import { acquireDevice, type GpuProvider } from "../engine/gpu/device.ts";
+import type { AnyKernelDef, Precision } from "../core/kernel.ts";
+import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
 import { type CaseResult, runCase } from "./harness.ts";
 import { loaderGraph } from "./loader_graph.ts";
-import { FAST_OPS } from "../cpu/ops.ts";
+import { FAST_OPS } from "../kernels/_cpu/ops.ts";
 
 /** One row of the table (one op in one precision). */
 export interface OpSummary {

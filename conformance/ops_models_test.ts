@@ -5,10 +5,10 @@
  */
 import { ok } from "node:assert";
 import { createSession, loadModel } from "../engine/session.ts";
-import { ReferenceExecutor } from "../engine/runtime/host_executor.ts";
+import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
 import { compareTensors } from "./compare.ts";
 import { randomInputs } from "../cli/_session_args.ts";
-import { GpuliteError } from "../engine/errors.ts";
+import { GpuliteError } from "../core/errors.ts";
 
 const OPS = new URL("../../shared/models/ops/", import.meta.url);
 

@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { hashString, seededRandom } from "../engine/random.ts";
+export { hashString, seededRandom } from "../core/random.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { KERNELS } from "../kernels/registry.ts";
-import { FAST_OPS } from "../cpu/ops.ts";
+import { FAST_OPS } from "../kernels/_cpu/ops.ts";
 
 /** Marker lines around the generated section of the README. */
 export const MARKERS = ["<!-- support-table:start -->", "<!-- support-table:end -->"] as const;

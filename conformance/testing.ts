@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { AnyKernelDef, Precision } from "../kernels/types.ts";
-import { acquireDevice, type GpuContext } from "../engine/gpu/device.ts";
+import type { AnyKernelDef, Precision } from "../core/kernel.ts";
+import { acquireDevice, type GpuContext } from "../engine/backends/gpu/device.ts";
 import { type CaseResult, runCase } from "./harness.ts";
 
 let shared: Promise<GpuContext> | undefined;

@@ -5,9 +5,9 @@
  */
 import { ok } from "node:assert";
 import { KERNELS } from "../kernels/registry.ts";
-import type { Precision } from "../kernels/types.ts";
-import type { GpuContext } from "../engine/gpu/device.ts";
-import { GpuExecutor } from "../engine/runtime/gpu_executor.ts";
+import type { Precision } from "../core/kernel.ts";
+import type { GpuContext } from "../engine/backends/gpu/device.ts";
+import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
 import { caseGraph, materializeInputs } from "./harness.ts";
 
 // Dawn's instance must stay referenced while its devices live: it pumps their events.

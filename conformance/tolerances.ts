@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Precision } from "../kernels/types.ts";
+import type { Precision } from "../core/kernel.ts";
 
 /** Bounds for one op and precision. */
 export interface Tolerance {

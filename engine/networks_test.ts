@@ -4,13 +4,13 @@
  */
 import { ok } from "node:assert";
 import { createSession, loadModel } from "./session.ts";
-import { buildExecGraph } from "./runtime/exec_graph.ts";
-import { ReferenceExecutor } from "./runtime/host_executor.ts";
+import { buildExecGraph } from "../core/exec_graph.ts";
+import { ReferenceExecutor } from "./backends/reference/executor.ts";
 import { applyPasses } from "./passes/mod.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import { compareTensors } from "../conformance/compare.ts";
 import { randomInputs } from "../cli/_session_args.ts";
-import type { Precision } from "../kernels/types.ts";
+import type { Precision } from "../core/kernel.ts";
 
 const NETWORKS = new URL("../../shared/models/networks/", import.meta.url);
 

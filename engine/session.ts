@@ -4,21 +4,21 @@
  *
  * @module
  */
-import type { Model } from "./graph/ir.ts";
-import { readModel, readModelFile, type ReadOptions } from "./tflite/reader.ts";
-import { buildExecGraph, type ExecGraph } from "./runtime/exec_graph.ts";
+import type { Model } from "../core/ir.ts";
+import { readModel, readModelFile, type ReadOptions } from "../format/tflite/reader.ts";
+import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
 import {
   GpuExecutor,
   type GpuMemoryReport,
   type NodePlacement,
   type NodeTiming,
-} from "./runtime/gpu_executor.ts";
-import { ReferenceExecutor } from "./runtime/host_executor.ts";
-import { acquireDevice, type GpuContext, type GpuProvider } from "./gpu/device.ts";
+} from "./backends/gpu/executor.ts";
+import { ReferenceExecutor } from "./backends/reference/executor.ts";
+import { acquireDevice, type GpuContext, type GpuProvider } from "./backends/gpu/device.ts";
 import { kernelFor } from "../kernels/registry.ts";
-import type { HostTensor, Precision, TensorData } from "../kernels/types.ts";
-import { numElements } from "./graph/ir.ts";
-import { GpuError, UsageError } from "./errors.ts";
+import type { HostTensor, Precision, TensorData } from "../core/kernel.ts";
+import { numElements } from "../core/ir.ts";
+import { GpuError, UsageError } from "../core/errors.ts";
 import { planMemory } from "./memory/mod.ts";
 import { applyPasses, type PassReport } from "./passes/mod.ts";
 
@@ -316,7 +316,7 @@ export async function createSession(model: Model, options: SessionOptions = {}):
     });
   }
   if (backend === "cpu") {
-    const { CpuExecutor } = await import("./runtime/cpu_executor.ts");
+    const { CpuExecutor } = await import("./backends/cpu/executor.ts");
     const ex = await CpuExecutor.create(graph, { threads: options.threads });
     return new Session({ graph, backend, executor: ex, passes, ownsDevice: false, rejectNaN });
   }

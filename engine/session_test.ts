@@ -5,11 +5,11 @@
  */
 import { ok, rejects, strictEqual } from "node:assert";
 import { createSession } from "./session.ts";
-import { GraphBuilder } from "./tflite/mod.ts";
-import type { Model } from "./graph/ir.ts";
-import { GpuError, UsageError } from "./errors.ts";
+import { GraphBuilder } from "../format/tflite/mod.ts";
+import type { Model } from "../core/ir.ts";
+import { GpuError, UsageError } from "../core/errors.ts";
 import { testDevice } from "../conformance/testing.ts";
-import { acquireDevice } from "./gpu/device.ts";
+import { acquireDevice } from "./backends/gpu/device.ts";
 
 function addRelu(shape = [1, 4, 4, 3]): Model {
   const b = new GraphBuilder();

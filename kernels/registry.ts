@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AnyKernelDef } from "./types.ts";
+import type { AnyKernelDef } from "../core/kernel.ts";
 import { add } from "./add/mod.ts";
 import { relu } from "./relu/mod.ts";
 import { sub } from "./sub/mod.ts";

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { UsageError } from "../engine/errors.ts";
-import type { Graph, Model, Node, NodeOptions, Tensor } from "../engine/graph/ir.ts";
+import { UsageError } from "../core/errors.ts";
+import type { Graph, Model, Node, NodeOptions, Tensor } from "../core/ir.ts";
 import { Random } from "./_random.ts";
 import { convOutputSize, type Padding } from "./shapes.ts";
 

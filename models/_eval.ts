@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Graph, type Node, numElements } from "../engine/graph/ir.ts";
+import { type Graph, type Node, numElements } from "../core/ir.ts";
 import { padBefore, type Padding } from "./shapes.ts";
 
 type Values = Map<number, Float32Array>;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { seededRandom } from "../engine/random.ts";
+import { seededRandom } from "../core/random.ts";
 
 /** A deterministic stream of numbers from a 32-bit seed. */
 export class Random {

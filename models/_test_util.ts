@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { Graph } from "../engine/graph/ir.ts";
-import { readModel } from "../engine/tflite/reader.ts";
+import type { Graph } from "../core/ir.ts";
+import { readModel } from "../format/tflite/reader.ts";
 
 /**
  * The main graph of a model under `shared/models/`.

@@ -13,9 +13,9 @@
  * @module
  */
 
-import { UsageError } from "../engine/errors.ts";
-import type { Model } from "../engine/graph/ir.ts";
-import { writeModel } from "../engine/tflite/writer.ts";
+import { UsageError } from "../core/errors.ts";
+import type { Model } from "../core/ir.ts";
+import { writeModel } from "../format/tflite/writer.ts";
 import { deeplabV3 } from "./deeplab_v3.ts";
 import { googlenet } from "./googlenet.ts";
 import { mobilenetV1 } from "./mobilenet_v1.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readModel } from "../engine/tflite/reader.ts";
+import { readModel } from "../format/tflite/reader.ts";
 import { evaluate } from "./_eval.ts";
 import { Random } from "./_random.ts";
 import { buildNetwork, buildTflite, CATALOG, catalogEntry } from "./catalog.ts";

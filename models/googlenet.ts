@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Model } from "../engine/graph/ir.ts";
+import type { Model } from "../core/ir.ts";
 import { NetBuilder } from "./_builder.ts";
 
 /** Options of {@linkcode googlenet}. */

@@ -63,4 +63,4 @@ export type {
   SparseDimension,
   Sparsity,
   Tensor,
-} from "../engine/graph/ir.ts";
+} from "../core/ir.ts";

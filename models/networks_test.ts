@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Graph, Model } from "../engine/graph/ir.ts";
+import type { Graph, Model } from "../core/ir.ts";
 import { deeplabV3 } from "./deeplab_v3.ts";
 import { googlenet } from "./googlenet.ts";
 import { mobilenetV1 } from "./mobilenet_v1.ts";

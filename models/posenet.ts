@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Model } from "../engine/graph/ir.ts";
+import type { Model } from "../core/ir.ts";
 import { NetBuilder } from "./_builder.ts";
 import { mobilenetV1Features } from "./_backbones.ts";
 

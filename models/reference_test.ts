@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { buildExecGraph } from "../engine/runtime/exec_graph.ts";
-import { ReferenceExecutor } from "../engine/runtime/host_executor.ts";
+import { buildExecGraph } from "../core/exec_graph.ts";
+import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import { evaluate } from "./_eval.ts";
 import { Random } from "./_random.ts";

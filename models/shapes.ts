@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Graph, type Node, numElements, type Tensor } from "../engine/graph/ir.ts";
+import { type Graph, type Node, numElements, type Tensor } from "../core/ir.ts";
 
 /** Padding of a conv or pool window, as TensorFlow Lite names it. */
 export type Padding = "SAME" | "VALID";

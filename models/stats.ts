@@ -5,7 +5,7 @@
  * @module
  */
 
-import { DTYPE_BYTES, type Graph, numElements, opName } from "../engine/graph/ir.ts";
+import { DTYPE_BYTES, type Graph, numElements, opName } from "../core/ir.ts";
 
 /**
  * How many nodes of each op a graph has, most frequent first (ties in first-seen order).

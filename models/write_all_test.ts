@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readModel } from "../engine/tflite/reader.ts";
+import { readModel } from "../format/tflite/reader.ts";
 import { parseArgs, writeAll } from "./write_all.ts";
 
 Deno.test("parseArgs() reads --out, --out= and --tiny and rejects the rest", () => {

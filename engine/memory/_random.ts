@@ -1,7 +1,7 @@
 // Internal: seeded random usage records for tests and benchmarks. Not part of the public API.
 
 import type { UsageRecord } from "./types.ts";
-import { seededRandom } from "../random.ts";
+import { seededRandom } from "../../core/random.ts";
 
 /** mulberry32: a tiny, fast, seeded PRNG returning floats in [0, 1). */
 export const prng: (seed: number) => () => number = seededRandom;

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { GraphBuilder, readModel, writeModel } from "../tflite/mod.ts";
-import { buildExecGraph, type ExecGraph } from "../runtime/exec_graph.ts";
-import { ReferenceExecutor } from "../runtime/host_executor.ts";
+import { GraphBuilder, readModel, writeModel } from "../../format/tflite/mod.ts";
+import { buildExecGraph, type ExecGraph } from "../../core/exec_graph.ts";
+import { ReferenceExecutor } from "../backends/reference/executor.ts";
 import { kernelFor } from "../../kernels/registry.ts";
-import type { HostTensor } from "../../kernels/types.ts";
+import type { HostTensor } from "../../core/kernel.ts";
 import { seededRandom } from "../../conformance/rng.ts";
 
 /**

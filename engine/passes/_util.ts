@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { ExecGraph, ExecNode } from "../runtime/exec_graph.ts";
-import type { NodeOptions } from "../graph/ir.ts";
-import type { OpInput } from "../../kernels/types.ts";
+import type { ExecGraph, ExecNode } from "../../core/exec_graph.ts";
+import type { NodeOptions } from "../../core/ir.ts";
+import type { OpInput } from "../../core/kernel.ts";
 
 /**
  * How many times each tensor is read (node inputs, epilogue operands, graph outputs).

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { ExecGraph } from "../runtime/exec_graph.ts";
-import { runNodeOnHost } from "../runtime/host_executor.ts";
+import type { ExecGraph } from "../../core/exec_graph.ts";
+import { runNodeOnHost } from "../backends/reference/executor.ts";
 import type { PassResult } from "./types.ts";
 import { cloneGraph } from "./_util.ts";
 

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { ExecGraph, ExecNode, ExecTensor } from "../runtime/exec_graph.ts";
+import type { ExecGraph, ExecNode, ExecTensor } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
 import { cloneGraph, producerIndex, reparse, useCounts } from "./_util.ts";
-import { numElements } from "../graph/ir.ts";
+import { numElements } from "../../core/ir.ts";
 
 /** Output-channel axis of each foldable producer's weights. */
 const WEIGHT_OUT_AXIS: Readonly<Record<string, (rank: number) => number>> = {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { EpilogueStep, ExecGraph, ExecNode } from "../runtime/exec_graph.ts";
+import type { EpilogueStep, ExecGraph, ExecNode } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
 import { cloneGraph, producerIndex, useCounts } from "./_util.ts";
 import { activationWgsl, type FusedActivation } from "../../kernels/_gpu/wgsl.ts";

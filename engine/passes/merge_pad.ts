@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ExecGraph } from "../runtime/exec_graph.ts";
+import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
 import { cloneGraph, producerIndex, reparse, useCounts } from "./_util.ts";
 

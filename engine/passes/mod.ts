@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ExecGraph } from "../runtime/exec_graph.ts";
+import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { Pass, PassReport } from "./types.ts";
 import { foldConstants } from "./fold_constants.ts";
 import { removeIdentity } from "./remove_identity.ts";

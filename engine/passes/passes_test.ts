@@ -7,7 +7,7 @@ import { fuseActivations } from "./fuse_activation.ts";
 import { fuseEpilogues } from "./fuse_epilogue.ts";
 import { applyPasses } from "./mod.ts";
 import { graphOf, maxDiff, randomFloats, runReference } from "./_test_util.ts";
-import { refinePartition } from "./partition.ts";
+import { refinePartition } from "../plan/partition.ts";
 import { numberToF16Bits } from "../../kernels/_shared/tensor.ts";
 
 const f32 = "float32" as const;

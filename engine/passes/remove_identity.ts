@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ExecGraph } from "../runtime/exec_graph.ts";
+import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
 import { cloneGraph } from "./_util.ts";
 

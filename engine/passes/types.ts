@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ExecGraph } from "../runtime/exec_graph.ts";
+import type { ExecGraph } from "../../core/exec_graph.ts";
 
 /** What a pass did. */
 export interface PassReport {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { GpuBinding, GpuProgram, GpuTensorInfo } from "../types.ts";
+import type { GpuBinding, GpuProgram, GpuTensorInfo } from "../../core/kernel.ts";
 import { activationWgsl, decompose, dispatch1d, type FusedActivation, main1d } from "./wgsl.ts";
 
 /** What {@linkcode gatherProgram} builds. */

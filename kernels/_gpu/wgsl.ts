@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { GpuTensorInfo } from "../types.ts";
+import type { GpuTensorInfo } from "../../core/kernel.ts";
 
 /**
  * Default workgroup size of 1-D dispatches (elementwise and gather kernels, which are memory-bound):

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { GpuLimitsInfo } from "../types.ts";
+import type { GpuLimitsInfo } from "../../core/kernel.ts";
 
 /** A workgroup size `[x, y, z]`. */
 export type Workgroup = [number, number, number];

@@ -4,9 +4,9 @@
  * @module
  */
 import { throws } from "node:assert";
-import { OpError } from "../../engine/errors.ts";
-import type { AnyKernelDef, HostTensor, OpInput } from "../types.ts";
-import type { NodeOptions } from "../../engine/graph/ir.ts";
+import { OpError } from "../../core/errors.ts";
+import type { AnyKernelDef, HostTensor, OpInput } from "../../core/kernel.ts";
+import type { NodeOptions } from "../../core/ir.ts";
 
 /**
  * A constant int32 operand as parse/infer see it.
@@ -35,7 +35,7 @@ export function constInt(values: number[], shape: number[] = [values.length]): O
  * @example
  * ```ts
  * import { throwsOp } from "./_shape_testing.ts";
- * import { OpError } from "../../engine/errors.ts";
+ * import { OpError } from "../../core/errors.ts";
  * throwsOp(() => { throw new OpError("X: bad axis"); }, /axis/);
  * ```
  *

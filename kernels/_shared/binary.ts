@@ -13,7 +13,7 @@ import type {
   KernelDef,
   OpCase,
   TensorSpec,
-} from "../types.ts";
+} from "../../core/kernel.ts";
 import { activationOption, applyActivation } from "./options.ts";
 import { allocTensor, broadcastIndex, broadcastShapes, readNumber } from "./tensor.ts";
 import {
@@ -24,7 +24,7 @@ import {
   type FusedActivation,
   main1d,
 } from "../_gpu/wgsl.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { type WgslHelper, wgslHelpers } from "./elementwise_wgsl.ts";
 import { assertNoSubnormals, f16Survives, gridValues } from "./elementwise_cases.ts";
 

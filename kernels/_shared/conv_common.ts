@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { NodeOptions } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { NodeOptions } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
-import type { HostTensor, OpInput, TensorSpec } from "../types.ts";
+import type { HostTensor, OpInput, TensorSpec } from "../../core/kernel.ts";
 import { activationOption, enumOption, intOption } from "./options.ts";
 import { readNumber } from "./tensor.ts";
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { GpuProgram } from "../types.ts";
+import type { GpuProgram } from "../../core/kernel.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import type { GemmMapping } from "../_gpu/workgroup.ts";
 

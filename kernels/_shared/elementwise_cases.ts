@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { numElements } from "../../engine/graph/ir.ts";
+import { numElements } from "../../core/ir.ts";
 import { f16BitsToNumber, numberToF16Bits } from "./tensor.ts";
 
 /**

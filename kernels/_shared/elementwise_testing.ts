@@ -5,9 +5,9 @@
  * @module
  */
 import { throws } from "node:assert";
-import type { AnyKernelDef, OpInput } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
-import type { NodeOptions } from "../../engine/graph/ir.ts";
+import type { AnyKernelDef, OpInput } from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
+import type { NodeOptions } from "../../core/ir.ts";
 
 /**
  * A float32 (or other dtype) input spec, for unit tests.

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { NodeOptions } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { NodeOptions } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
 
 /**

@@ -5,9 +5,15 @@
  *
  * @module
  */
-import type { GpuProgram, GpuTensorInfo, HostTensor, KernelDef, OpCase } from "../types.ts";
-import type { DType, NodeOptions } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
+import type {
+  GpuProgram,
+  GpuTensorInfo,
+  HostTensor,
+  KernelDef,
+  OpCase,
+} from "../../core/kernel.ts";
+import type { DType, NodeOptions } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
 import { allocTensor, constantInts, readNumber, stridesOf } from "./tensor.ts";
 import { decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import { outputAxisSources } from "./pool_wgsl.ts";

@@ -6,9 +6,9 @@
  */
 import { deepStrictEqual, ok, throws } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { toShape4 } from "../_gpu/wgsl.ts";
-import type { AnyKernelDef, OpInput } from "../types.ts";
+import type { AnyKernelDef, OpInput } from "../../core/kernel.ts";
 
 function axes(values: number[]): OpInput {
   const data = new Int32Array(values);

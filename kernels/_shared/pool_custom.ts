@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
 import type { Padding, PoolParams } from "./pool_window.ts";
 

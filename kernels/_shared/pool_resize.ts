@@ -9,8 +9,14 @@
  *
  * @module
  */
-import type { GpuProgram, GpuTensorInfo, HostTensor, KernelDef, OpCase } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type {
+  GpuProgram,
+  GpuTensorInfo,
+  HostTensor,
+  KernelDef,
+  OpCase,
+} from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { boolOption } from "./options.ts";
 import { allocTensor, constantInts, readNumber } from "./tensor.ts";
 import { decompose, dispatch1d, f32Lit, main1d } from "../_gpu/wgsl.ts";

@@ -6,9 +6,15 @@
  *
  * @module
  */
-import type { GpuProgram, GpuTensorInfo, HostTensor, KernelDef, OpCase } from "../types.ts";
-import type { NodeOptions } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
+import type {
+  GpuProgram,
+  GpuTensorInfo,
+  HostTensor,
+  KernelDef,
+  OpCase,
+} from "../../core/kernel.ts";
+import type { NodeOptions } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
 import { activationOption, applyActivation, floatOption } from "./options.ts";
 import { allocTensor, readNumber } from "./tensor.ts";
 import { activationWgsl, dispatch1d, f32Lit, type FusedActivation, main1d } from "../_gpu/wgsl.ts";

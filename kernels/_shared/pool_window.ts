@@ -7,9 +7,15 @@
  *
  * @module
  */
-import type { GpuTensorInfo, HostTensor, KernelDef, OpCase, TensorSpec } from "../types.ts";
-import type { NodeOptions } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
+import type {
+  GpuTensorInfo,
+  HostTensor,
+  KernelDef,
+  OpCase,
+  TensorSpec,
+} from "../../core/kernel.ts";
+import type { NodeOptions } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
 import { activationOption, applyActivation, enumOption, intOption } from "./options.ts";
 import { allocTensor, readNumber } from "./tensor.ts";
 import {

@@ -15,7 +15,7 @@ import type {
   OpInput,
   ParseArgs,
   TensorSpec,
-} from "../types.ts";
+} from "../../core/kernel.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
 import { gatherProgram, gatherUnsupported } from "../_gpu/gather.ts";
 import { applyActivation } from "./options.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { GpuPlanArgs, OpInput } from "../types.ts";
+import type { GpuPlanArgs, OpInput } from "../../core/kernel.ts";
 import { pairsOperand } from "./shape_util.ts";
 import { logicalCoords, readInput } from "../_gpu/gather.ts";
 import { f32Lit } from "../_gpu/wgsl.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { MoveOptions, MoveSpec, MoveWgsl } from "./shape_kernel.ts";
-import type { GpuPlanArgs } from "../types.ts";
+import type { GpuPlanArgs } from "../../core/kernel.ts";
 import { flatIndex, logicalCoords, readInput, unflatten } from "../_gpu/gather.ts";
 import { ravel, unravel } from "./shape_util.ts";
 

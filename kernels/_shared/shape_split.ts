@@ -12,7 +12,7 @@ import type {
   OpCase,
   ParseArgs,
   TensorSpec,
-} from "../types.ts";
+} from "../../core/kernel.ts";
 import { gatherProgram, gatherUnsupported, logicalCoords, readInput } from "../_gpu/gather.ts";
 import { dataInput, expectInputs, gatherReference } from "./shape_util.ts";
 

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { DType } from "../../engine/graph/ir.ts";
-import { numElements } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
-import type { HostTensor, OpInput, TensorSpec } from "../types.ts";
+import type { DType } from "../../core/ir.ts";
+import { numElements } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
+import type { HostTensor, OpInput, TensorSpec } from "../../core/kernel.ts";
 import { allocTensor, constantInts, stridesOf } from "./tensor.ts";
 
 /** Where an output element comes from: `[input, coordinates]`, or `null` for the pad value. */

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { DType } from "../../engine/graph/ir.ts";
-import { numElements } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
-import type { HostTensor, OpInput, TensorData } from "../types.ts";
+import type { DType } from "../../core/ir.ts";
+import { numElements } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
+import type { HostTensor, OpInput, TensorData } from "../../core/kernel.ts";
 
 const CONSTRUCTORS: Partial<Record<DType, new (n: number) => TensorData>> = {
   float32: Float32Array,

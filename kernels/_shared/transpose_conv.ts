@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { GpuLimitsInfo, GpuProgram, GpuTensorInfo, HostTensor } from "../types.ts";
+import type { GpuLimitsInfo, GpuProgram, GpuTensorInfo, HostTensor } from "../../core/kernel.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
 import { packBias, packO4I4 } from "./conv_common.ts";

@@ -4,11 +4,17 @@
  *
  * @module
  */
-import type { GpuTensorInfo, HostTensor, KernelDef, OpCase, TensorSpec } from "../types.ts";
+import type {
+  GpuTensorInfo,
+  HostTensor,
+  KernelDef,
+  OpCase,
+  TensorSpec,
+} from "../../core/kernel.ts";
 import { allocTensor, readNumber } from "./tensor.ts";
 import { dispatch1d, main1d } from "../_gpu/wgsl.ts";
-import { OpError } from "../../engine/errors.ts";
-import type { NodeOptions } from "../../engine/graph/ir.ts";
+import { OpError } from "../../core/errors.ts";
+import type { NodeOptions } from "../../core/ir.ts";
 import { type WgslHelper, wgslHelpers } from "./elementwise_wgsl.ts";
 import { assertNoSubnormals, f16Survives, gridValues } from "./elementwise_cases.ts";
 

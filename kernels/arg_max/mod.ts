@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 import type { ArgOptions } from "../_shared/pool_arg.ts";
 import { argKernel } from "../_shared/pool_arg.ts";
 

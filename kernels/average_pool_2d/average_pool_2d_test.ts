@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, throws as assertThrows } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { averagePool2d } from "./mod.ts";
 
 Deno.test("AVERAGE_POOL_2D conforms to its reference on the GPU in f32 and f16", async () => {

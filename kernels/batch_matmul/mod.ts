@@ -8,8 +8,14 @@
  *
  * @module
  */
-import type { GpuTensorInfo, HostTensor, KernelDef, OpCase, TensorSpec } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type {
+  GpuTensorInfo,
+  HostTensor,
+  KernelDef,
+  OpCase,
+  TensorSpec,
+} from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { boolOption } from "../_shared/options.ts";
 import { allocTensor, broadcastIndex, broadcastShapes, readNumber } from "../_shared/tensor.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";

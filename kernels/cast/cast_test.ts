@@ -1,7 +1,7 @@
 import { deepStrictEqual, throws } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
-import type { HostTensor } from "../types.ts";
+import { OpError } from "../../core/errors.ts";
+import type { HostTensor } from "../../core/kernel.ts";
 import { cast } from "./mod.ts";
 
 Deno.test("CAST conforms to its reference on the GPU in f32 and f16", async () => {

@@ -8,9 +8,15 @@
  *
  * @module
  */
-import type { DType } from "../../engine/graph/ir.ts";
-import type { GpuTensorInfo, HostTensor, KernelDef, OpCase, TensorSpec } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { DType } from "../../core/ir.ts";
+import type {
+  GpuTensorInfo,
+  HostTensor,
+  KernelDef,
+  OpCase,
+  TensorSpec,
+} from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { allocTensor, numberToF16Bits, readNumber } from "../_shared/tensor.ts";
 import { dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import { gridValues } from "../_shared/elementwise_cases.ts";

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
 import { activationOption, intOption } from "../_shared/options.ts";
 import { dataCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { normalizeAxis } from "../_shared/shape_util.ts";
 import { ivec4, pad4 } from "../_gpu/gather.ts";
-import type { OpCase } from "../types.ts";
+import type { OpCase } from "../../core/kernel.ts";
 
 /** Parsed options of CONCATENATION. */
 export interface ConcatenationOptions {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { conv2d, type Conv2DOptions, conv2dPrograms } from "./mod.ts";
 import { convBlocking, type ConvGeometry } from "./wgsl.ts";
-import type { GpuPlanArgs } from "../types.ts";
+import type { GpuPlanArgs } from "../../core/kernel.ts";
 import type { GemmMapping } from "../_gpu/workgroup.ts";
 
 Deno.test("CONV_2D conforms to its reference on the GPU in f32 and f16", async () => {

@@ -13,8 +13,8 @@ import type {
   KernelDef,
   OpCase,
   TensorSpec,
-} from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+} from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import {
   checkBias,
   convAxis,

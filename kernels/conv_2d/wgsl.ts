@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { GpuProgram, GpuTensorInfo } from "../types.ts";
+import type { GpuProgram, GpuTensorInfo } from "../../core/kernel.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { GEMM_FILL_THREADS, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
 

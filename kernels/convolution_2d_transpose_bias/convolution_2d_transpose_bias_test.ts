@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertKernelConforms } from "../../conformance/testing.ts";
 import { transposeConvParamsBytes } from "../_shared/conv_common.ts";
-import { readModelFile } from "../../engine/tflite/reader.ts";
+import { readModelFile } from "../../format/tflite/reader.ts";
 import { convolution2dTransposeBias as op } from "./mod.ts";
 
 Deno.test("Convolution2DTransposeBias conforms to its reference on the GPU in f32 and f16", async () => {

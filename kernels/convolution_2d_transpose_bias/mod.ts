@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { KernelDef, OpCase, TensorSpec } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { KernelDef, OpCase, TensorSpec } from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import {
   checkBias,
   type PaddingKind,

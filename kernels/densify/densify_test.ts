@@ -1,7 +1,7 @@
 import { deepStrictEqual } from "node:assert";
 import { throwsOp } from "../_shared/_shape_testing.ts";
 import { densify, densifyKernel, type SparseOpInput } from "./mod.ts";
-import type { Sparsity } from "../../engine/graph/ir.ts";
+import type { Sparsity } from "../../core/ir.ts";
 
 const f32 = (v: number[]) => ({
   dtype: "float32" as const,

@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
-import type { Sparsity } from "../../engine/graph/ir.ts";
-import { numElements } from "../../engine/graph/ir.ts";
-import type { HostTensor, KernelDef, OpInput, TensorSpec } from "../types.ts";
+import { OpError } from "../../core/errors.ts";
+import type { Sparsity } from "../../core/ir.ts";
+import { numElements } from "../../core/ir.ts";
+import type { HostTensor, KernelDef, OpInput, TensorSpec } from "../../core/kernel.ts";
 import { allocTensor } from "../_shared/tensor.ts";
 import { expectInputs, ravel } from "../_shared/shape_util.ts";
 

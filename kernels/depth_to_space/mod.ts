@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { intOption } from "../_shared/options.ts";
 import { dataCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { readInput } from "../_gpu/gather.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertKernelConforms } from "../../conformance/testing.ts";
 import { depthwiseConv2d, type DepthwiseConv2DOptions, depthwisePrograms } from "./mod.ts";
-import type { GpuPlanArgs } from "../types.ts";
+import type { GpuPlanArgs } from "../../core/kernel.ts";
 
 Deno.test("DEPTHWISE_CONV_2D conforms to its reference on the GPU in f32 and f16", async () => {
   await assertKernelConforms(depthwiseConv2d);

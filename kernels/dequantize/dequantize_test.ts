@@ -1,6 +1,6 @@
 import { throws } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { dequantize } from "./mod.ts";
 
 Deno.test("DEQUANTIZE conforms to its reference on the GPU in f32 and f16", async () => {

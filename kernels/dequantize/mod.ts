@@ -16,9 +16,9 @@ import type {
   OpCase,
   OpInput,
   TensorSpec,
-} from "../types.ts";
-import type { Quantization } from "../../engine/graph/ir.ts";
-import { OpError } from "../../engine/errors.ts";
+} from "../../core/kernel.ts";
+import type { Quantization } from "../../core/ir.ts";
+import { OpError } from "../../core/errors.ts";
 import { allocTensor, numberToF16Bits, readNumber, stridesOf } from "../_shared/tensor.ts";
 import { decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import { gridValues } from "../_shared/elementwise_cases.ts";

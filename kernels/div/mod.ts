@@ -8,8 +8,8 @@
  * @module
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
-import type { KernelDef } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { KernelDef } from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 
 /**
  * The DIV kernel.

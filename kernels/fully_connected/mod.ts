@@ -18,8 +18,8 @@ import type {
   KernelDef,
   OpCase,
   TensorSpec,
-} from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+} from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { checkBias, packBias, packO4I4, requireFloat } from "../_shared/conv_common.ts";
 import { activationOption, applyActivation, boolOption, enumOption } from "../_shared/options.ts";
 import { allocTensor, readNumber } from "../_shared/tensor.ts";

@@ -1,7 +1,7 @@
 import { deepStrictEqual, throws } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
 import { constInt, throwsOp } from "../_shared/_shape_testing.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { gather } from "./mod.ts";
 
 const p = { dtype: "float32" as const, shape: [2, 5, 3] };

@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { intOption } from "../_shared/options.ts";
 import { dataCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { normalizeAxis } from "../_shared/shape_util.ts";
 import { readNumber } from "../_shared/tensor.ts";
 import { flatIndex, logicalCoords, pad4, readInput, scalarOf } from "../_gpu/gather.ts";
-import type { OpCase, OpInput } from "../types.ts";
+import type { OpCase, OpInput } from "../../core/kernel.ts";
 import { stridesOf } from "../_shared/tensor.ts";
 
 /** Parsed options of GATHER. */

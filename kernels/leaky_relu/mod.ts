@@ -6,7 +6,7 @@
  * @module
  */
 import { unaryKernel } from "../_shared/unary.ts";
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 import { floatOption } from "../_shared/options.ts";
 import { f32Lit } from "../_gpu/wgsl.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { unaryKernel } from "../_shared/unary.ts";
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 
 /**
  * The LOG kernel.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 import type { PoolParams } from "../_shared/pool_window.ts";
 import { poolKernel } from "../_shared/pool_window.ts";
 

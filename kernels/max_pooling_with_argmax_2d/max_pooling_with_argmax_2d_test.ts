@@ -1,12 +1,12 @@
 import { deepStrictEqual, ok, throws } from "node:assert";
 import { assertKernelConforms, testDevice } from "../../conformance/testing.ts";
 import { caseGraph, materializeInputs } from "../../conformance/harness.ts";
-import { OpError } from "../../engine/errors.ts";
-import { GpuExecutor } from "../../engine/runtime/gpu_executor.ts";
-import { ReferenceExecutor } from "../../engine/runtime/host_executor.ts";
-import type { ExecGraph } from "../../engine/runtime/exec_graph.ts";
-import { readModelFile } from "../../engine/tflite/reader.ts";
-import type { HostTensor, Precision } from "../types.ts";
+import { OpError } from "../../core/errors.ts";
+import { GpuExecutor } from "../../engine/backends/gpu/executor.ts";
+import { ReferenceExecutor } from "../../engine/backends/reference/executor.ts";
+import type { ExecGraph } from "../../core/exec_graph.ts";
+import { readModelFile } from "../../format/tflite/reader.ts";
+import type { HostTensor, Precision } from "../../core/kernel.ts";
 import { poolParamsBytes } from "../_shared/pool_custom.ts";
 import { maxUnpooling2d } from "../max_unpooling_2d/mod.ts";
 import { maxPoolingWithArgmax2d } from "./mod.ts";

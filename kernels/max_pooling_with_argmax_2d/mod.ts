@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { GpuTensorInfo, HostTensor, KernelDef, OpCase } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { GpuTensorInfo, HostTensor, KernelDef, OpCase } from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { applyActivation } from "../_shared/options.ts";
 import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import { activationWgsl, decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, throws } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
-import { readModelFile } from "../../engine/tflite/reader.ts";
+import { OpError } from "../../core/errors.ts";
+import { readModelFile } from "../../format/tflite/reader.ts";
 import { poolParamsBytes } from "../_shared/pool_custom.ts";
 import { maxUnpooling2d } from "./mod.ts";
 

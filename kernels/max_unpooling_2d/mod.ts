@@ -12,8 +12,8 @@
  *
  * @module
  */
-import type { GpuTensorInfo, HostTensor, KernelDef, OpCase } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { GpuTensorInfo, HostTensor, KernelDef, OpCase } from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import { decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import type { PoolParams } from "../_shared/pool_window.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { type PadOptions, parsePaddings } from "../_shared/shape_pad.ts";
 import { enumOption } from "../_shared/options.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 
 /**
  * The MUL kernel.

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
-import { numElements } from "../../engine/graph/ir.ts";
+import { OpError } from "../../core/errors.ts";
+import { numElements } from "../../core/ir.ts";
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { type PadOptions, padSource, padWgsl, parsePaddings } from "../_shared/shape_pad.ts";
 import { readNumber } from "../_shared/tensor.ts";
-import type { OpCase } from "../types.ts";
+import type { OpCase } from "../../core/kernel.ts";
 
 /** Parsed options of PADV2. */
 export interface PadV2Options extends PadOptions {

@@ -10,7 +10,7 @@
  * @module
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
-import type { KernelDef, OpCase } from "../types.ts";
+import type { KernelDef, OpCase } from "../../core/kernel.ts";
 import { gridValues } from "../_shared/elementwise_cases.ts";
 
 /**

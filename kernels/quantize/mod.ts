@@ -9,9 +9,9 @@
  *
  * @module
  */
-import type { DType, Quantization } from "../../engine/graph/ir.ts";
-import type { HostTensor, KernelDef, OpCase, TensorSpec } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { DType, Quantization } from "../../core/ir.ts";
+import type { HostTensor, KernelDef, OpCase, TensorSpec } from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { allocTensor, readNumber, stridesOf } from "../_shared/tensor.ts";
 
 /** Parsed options of QUANTIZE (it has none; the parameters come with the output). */

@@ -1,5 +1,5 @@
 import { deepStrictEqual, throws } from "node:assert";
-import type { HostTensor, TensorSpec } from "../types.ts";
+import type { HostTensor, TensorSpec } from "../../core/kernel.ts";
 import { quantize } from "./mod.ts";
 
 function run(x: number[], out: TensorSpec, shape = [x.length]): number[] {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 import type { ReduceOptions } from "../_shared/pool_reduce.ts";
 import { reduceKernel } from "../_shared/pool_reduce.ts";
 

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
-import { numElements } from "../../engine/graph/ir.ts";
+import { OpError } from "../../core/errors.ts";
+import { numElements } from "../../core/ir.ts";
 import type { MoveOptions } from "../_shared/shape_kernel.ts";
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { intOperand, sameCount } from "../_shared/shape_util.ts";
 import { RESHAPE_LIKE } from "../_shared/shape_reshape.ts";
-import type { OpCase } from "../types.ts";
+import type { OpCase } from "../../core/kernel.ts";
 
 /**
  * Resolves a requested shape against an element count: at most one -1, filled in.

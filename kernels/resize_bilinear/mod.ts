@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 import type { ResizeOptions } from "../_shared/pool_resize.ts";
 import { resizeKernel } from "../_shared/pool_resize.ts";
 

@@ -1,6 +1,6 @@
 import { deepStrictEqual, throws } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { resizeBilinear } from "./mod.ts";
 
 const size = (h: number, w: number) => ({

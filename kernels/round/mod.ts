@@ -7,7 +7,7 @@
  * @module
  */
 import { unaryKernel } from "../_shared/unary.ts";
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 
 /**
  * Rounds to the nearest integer, halves to the even neighbour; keeps ±0, NaN and infinities.

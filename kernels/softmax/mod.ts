@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { KernelDef } from "../types.ts";
+import type { KernelDef } from "../../core/kernel.ts";
 import type { RowOptions } from "../_shared/pool_rowwise.ts";
 import { rowKernel, softmaxOptions } from "../_shared/pool_rowwise.ts";
 

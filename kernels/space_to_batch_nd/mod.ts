@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { pairsOperand } from "../_shared/shape_util.ts";
 import { logicalCoords, readInput, scalarOf } from "../_gpu/gather.ts";

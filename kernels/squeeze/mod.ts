@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import type { MoveOptions } from "../_shared/shape_kernel.ts";
 import { dataCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { normalizeAxis } from "../_shared/shape_util.ts";

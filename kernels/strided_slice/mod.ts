@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { boolOption, intOption } from "../_shared/options.ts";
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { intOperand, ravel, unravel } from "../_shared/shape_util.ts";
 import { flatIndex, logicalCoords, readInput, unflatten } from "../_gpu/gather.ts";
-import type { OpCase } from "../types.ts";
+import type { OpCase } from "../../core/kernel.ts";
 
 /** Parsed options of STRIDED_SLICE: per input axis, the first index, the step and the count. */
 export interface StridedSliceOptions {

@@ -1,6 +1,6 @@
 import { deepStrictEqual, throws } from "node:assert";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { sum } from "./mod.ts";
 
 const axes = (data: number[]) => ({

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { intOperand } from "../_shared/shape_util.ts";
 import { logicalCoords, readInput } from "../_gpu/gather.ts";

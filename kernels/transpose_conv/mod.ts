@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { KernelDef, OpCase, TensorSpec } from "../types.ts";
-import { OpError } from "../../engine/errors.ts";
+import type { KernelDef, OpCase, TensorSpec } from "../../core/kernel.ts";
+import { OpError } from "../../core/errors.ts";
 import { checkBias, convAxis, type PaddingKind, requireFloat } from "../_shared/conv_common.ts";
 import { activationOption, enumOption, intOption } from "../_shared/options.ts";
 import { constantInts } from "../_shared/tensor.ts";

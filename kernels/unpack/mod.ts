@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { OpError } from "../../engine/errors.ts";
+import { OpError } from "../../core/errors.ts";
 import { intOption } from "../_shared/options.ts";
 import { dataCase } from "../_shared/shape_kernel.ts";
 import { normalizeAxis } from "../_shared/shape_util.ts";

@@ -1,0 +1,247 @@
+/**
+ * The executable form of a graph: every node bound to its kernel with parsed options, every tensor
+ * with its inferred shape and, for constants, its host value. Built once per model; shared by the
+ * GPU, CPU and reference executors.
+ *
+ * @module
+ */
+import type { Graph, NodeOptions, Tensor } from "./ir.ts";
+import { DTYPE_BYTES, numElements, opName } from "./ir.ts";
+import { ModelFormatError, OpError, UnsupportedError } from "./errors.ts";
+import type { AnyKernelDef, HostTensor, OpInput, TensorData, TensorSpec } from "./kernel.ts";
+
+/** One fused elementwise step appended to a node's output (see `engine/passes/`). */
+export interface EpilogueStep {
+  /** The op the step came from (`"ADD"`, `"MUL"`, `"RELU"`...), for reports. */
+  op: string;
+  /** WGSL expression of the new value; `v` is the current `vec4<f32>` value, `e0`.. the extra operands. */
+  wgsl: string;
+  /** Extra tensors the step reads, broadcast-free (same shape as the output) or per-channel. */
+  extra: { tensor: number; mode: "same" | "channel" }[];
+  /** Host version of the step for CPU executors: new value from the value and the extras. */
+  apply(v: number, extras: number[]): number;
+}
+
+/** A node ready to execute. */
+export interface ExecNode {
+  /** Index of the node in the source graph (or of the first node of a fused group). */
+  index: number;
+  /** Op name (builtin name or custom code). */
+  op: string;
+  /** The kernel. */
+  kernel: AnyKernelDef;
+  /** Parsed options. */
+  options: unknown;
+  /** Input tensor indices (`-1` for omitted optional inputs). */
+  inputs: number[];
+  /** Output tensor indices. */
+  outputs: number[];
+  /** Fused elementwise steps applied to output 0, in order. */
+  epilogue: EpilogueStep[];
+  /** Source node indices folded into this one (for reports). */
+  fused: number[];
+  /** The node's options as decoded from the file, for passes that rewrite them. */
+  raw: { options: NodeOptions; customOptions?: Uint8Array };
+}
+
+/** A tensor of an executable graph. */
+export interface ExecTensor extends TensorSpec {
+  /** Name from the model. */
+  name: string;
+  /** Host value of a constant. */
+  value?: HostTensor;
+}
+
+/** An executable graph. */
+export interface ExecGraph {
+  /** Tensors, indexed like the source graph (passes may append). */
+  tensors: ExecTensor[];
+  /** Nodes in execution order. */
+  nodes: ExecNode[];
+  /** Graph input tensor indices. */
+  inputs: number[];
+  /** Graph output tensor indices. */
+  outputs: number[];
+}
+
+/** Looks a kernel up by op name. */
+export type KernelLookup = (name: string) => AnyKernelDef | undefined;
+
+/**
+ * Decodes a constant tensor's little-endian bytes into a host tensor.
+ *
+ * @example
+ * ```ts
+ * import { decodeConstant } from "./exec_graph.ts";
+ * const t = decodeConstant({ name: "c", dtype: "float32", shape: [1], data: new Uint8Array(new Float32Array([2]).buffer) });
+ * if ((t.data as Float32Array)[0] !== 2) throw new Error("wrong");
+ * ```
+ *
+ * @param t A tensor with `data`.
+ * @returns Its value.
+ */
+export function decodeConstant(t: Tensor): HostTensor {
+  const bytes = t.data ?? new Uint8Array(0);
+  const n = numElements(t.shape.map((d) => Math.max(0, d)));
+  const copy = bytes.slice().buffer;
+  const views: Partial<Record<string, (b: ArrayBuffer) => TensorData>> = {
+    float32: (b) => new Float32Array(b, 0, n),
+    float16: (b) => new Uint16Array(b, 0, n),
+    float64: (b) => new Float64Array(b, 0, n),
+    int32: (b) => new Int32Array(b, 0, n),
+    uint32: (b) => new Uint32Array(b, 0, n),
+    int16: (b) => new Int16Array(b, 0, n),
+    uint16: (b) => new Uint16Array(b, 0, n),
+    int8: (b) => new Int8Array(b, 0, n),
+    uint8: (b) => new Uint8Array(b, 0, n),
+    bool: (b) => new Uint8Array(b, 0, n),
+    int64: (b) => new BigInt64Array(b, 0, n),
+  };
+  const make = views[t.dtype];
+  if (!make) {
+    throw new UnsupportedError(
+      `Constant "${t.name}" has dtype ${t.dtype}, which gpulite cannot read`,
+    );
+  }
+  const need = n * (DTYPE_BYTES[t.dtype] ?? 1);
+  if (bytes.byteLength < need) {
+    throw new ModelFormatError(
+      `Constant "${t.name}" holds ${bytes.byteLength} bytes, its shape needs ${need}`,
+    );
+  }
+  const out: HostTensor = {
+    dtype: t.dtype,
+    shape: [...t.shape],
+    data: make(copy),
+  };
+  if (t.quantization) out.quantization = t.quantization;
+  return out;
+}
+
+/**
+ * Binds every node of a graph to its kernel, parses options and infers shapes in order. Shapes come
+ * from inference (the file's shapes are checked against them when static).
+ *
+ * @example
+ * ```ts ignore
+ * import { buildExecGraph } from "./exec_graph.ts";
+ * import { kernelFor } from "../kernels/registry.ts";
+ * const exec = buildExecGraph(model.subgraphs[0], kernelFor);
+ * ```
+ *
+ * @param graph The source graph.
+ * @param lookup Kernel lookup (usually `kernelFor` from `kernels/registry.ts`).
+ * @returns The executable graph.
+ */
+export function buildExecGraph(graph: Graph, lookup: KernelLookup): ExecGraph {
+  const tensors: ExecTensor[] = graph.tensors.map((t) => {
+    const e: ExecTensor = { name: t.name, dtype: t.dtype, shape: [...t.shape] };
+    if (t.quantization) e.quantization = t.quantization;
+    if (t.data && t.data.byteLength > 0) e.value = decodeConstant(t);
+    return e;
+  });
+  // A zero-element tensor that no node produces and that is not an input is an empty constant.
+  const produced = new Set(graph.nodes.flatMap((n) => n.outputs));
+  tensors.forEach((e, i) => {
+    if (
+      !e.value && !produced.has(i) && !graph.inputs.includes(i) && e.shape.length > 0 &&
+      numElements(e.shape) === 0
+    ) {
+      e.value = decodeConstant({ ...graph.tensors[i], data: new Uint8Array(0) });
+    }
+  });
+  const available = new Set<number>(graph.inputs);
+  tensors.forEach((t, i) => {
+    if (t.value || graph.tensors[i].isVariable) available.add(i);
+  });
+  graph.nodes.forEach((node, index) => {
+    for (const t of node.inputs) {
+      if (t >= 0 && !available.has(t)) {
+        throw new ModelFormatError(
+          `Node ${index} (${opName(node)}) reads tensor ${t} "${
+            tensors[t]?.name
+          }", which no earlier node produces and which is neither an input nor a constant`,
+        );
+      }
+    }
+    for (const t of node.outputs) available.add(t);
+  });
+  for (const i of graph.inputs) {
+    if (tensors[i].shape.some((d) => d < 0)) {
+      throw new UnsupportedError(
+        `Input ${i} "${tensors[i].name}" has a dynamic shape [${
+          tensors[i].shape
+        }]; gpulite needs static shapes`,
+      );
+    }
+  }
+  const nodes: ExecNode[] = graph.nodes.map((node, index) => {
+    const op = opName(node);
+    const kernel = lookup(op);
+    const where = `Node ${index} (${op})`;
+    if (!kernel) {
+      throw new UnsupportedError(`${where}: op ${op} is not implemented`);
+    }
+    const inputs: (OpInput | undefined)[] = node.inputs.map((ti) => {
+      if (ti < 0) return undefined;
+      const t = tensors[ti];
+      return {
+        dtype: t.dtype,
+        shape: t.shape,
+        quantization: t.quantization,
+        value: t.value,
+      };
+    });
+    let options: unknown;
+    let specs: TensorSpec[];
+    try {
+      options = kernel.parse({
+        options: node.options,
+        customOptions: node.customOptions,
+        inputs,
+      });
+      const declared = node.outputs.map((ti) => ({
+        dtype: tensors[ti].dtype,
+        shape: tensors[ti].shape,
+        quantization: tensors[ti].quantization,
+      }));
+      specs = kernel.infer({ inputs, options, outputs: declared });
+    } catch (e) {
+      if (e instanceof OpError || e instanceof UnsupportedError) {
+        const C = e.constructor as new (m: string, o?: ErrorOptions) => Error;
+        throw new C(`${where}: ${e.message}`, { cause: e });
+      }
+      throw e;
+    }
+    if (specs.length !== node.outputs.length) {
+      throw new ModelFormatError(
+        `${where}: has ${node.outputs.length} outputs, the op produces ${specs.length}`,
+      );
+    }
+    node.outputs.forEach((ti, k) => {
+      const t = tensors[ti];
+      const s = specs[k];
+      // Inference is authoritative: files often record [] or -1 for shapes they leave dynamic.
+      t.shape = [...s.shape];
+      t.dtype = s.dtype;
+      if (s.quantization) t.quantization = s.quantization;
+    });
+    return {
+      index,
+      op,
+      kernel,
+      options,
+      inputs: [...node.inputs],
+      outputs: [...node.outputs],
+      epilogue: [],
+      fused: [index],
+      raw: { options: node.options, customOptions: node.customOptions },
+    };
+  });
+  return {
+    tensors,
+    nodes,
+    inputs: [...graph.inputs],
+    outputs: [...graph.outputs],
+  };
+}

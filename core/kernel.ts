@@ -1,0 +1,234 @@
+/**
+ * The contract every op implements: option parsing, shape inference, a CPU reference, an optional
+ * WGSL generator, and conformance cases. One folder per op under `kernels/`, one line in
+ * `kernels/registry.ts`.
+ *
+ * @module
+ */
+import type { DType, NodeOptions, Quantization } from "./ir.ts";
+
+/** Numeric precision of GPU storage: `f32`, or `f16` when the adapter has `shader-f16`. */
+export type Precision = "f32" | "f16";
+
+/** Typed arrays a host tensor may hold. */
+export type TensorData =
+  | Float32Array
+  | Float64Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | BigInt64Array;
+
+/** Static description of a tensor: dtype, shape and quantization. */
+export interface TensorSpec {
+  /** Element type. */
+  dtype: DType;
+  /** Static shape (row-major; NHWC for 4-D activations). */
+  shape: number[];
+  /** Quantization parameters, when the tensor is quantized. */
+  quantization?: Quantization;
+}
+
+/** A tensor on the host: row-major data (NHWC for 4-D). Float16 data is stored as raw `Uint16Array` bits. */
+export interface HostTensor extends TensorSpec {
+  /** Elements in row-major order. */
+  data: TensorData;
+}
+
+/** An op input as seen by option parsing and shape inference: spec plus the value when constant. */
+export interface OpInput extends TensorSpec {
+  /** The constant value, when the input is a constant of the model. */
+  value?: HostTensor;
+}
+
+/** What {@linkcode KernelDef.parse} receives. */
+export interface ParseArgs {
+  /** Decoded builtin options (camelCase schema names, enums as names). */
+  options: NodeOptions;
+  /** Raw custom options of a custom op. */
+  customOptions?: Uint8Array;
+  /** Inputs (`undefined` for an omitted optional input). */
+  inputs: (OpInput | undefined)[];
+}
+
+/** What {@linkcode KernelDef.infer} and {@linkcode KernelDef.reference} receive besides tensors. */
+export interface InferArgs<O> {
+  /** Inputs (`undefined` for an omitted optional input). */
+  inputs: (OpInput | undefined)[];
+  /** Parsed options. */
+  options: O;
+  /**
+   * The output specs the model (or conformance case) declares, when known. Ops whose output type is
+   * not a function of inputs and options (QUANTIZE's dtype and quantization, CAST without options)
+   * read them here; other ops ignore them.
+   */
+  outputs?: TensorSpec[];
+}
+
+/** What {@linkcode KernelDef.reference} receives. */
+export interface ReferenceArgs<O> {
+  /** Input values (`undefined` for an omitted optional input). */
+  inputs: (HostTensor | undefined)[];
+  /** Parsed options. */
+  options: O;
+  /** Output specs from {@linkcode KernelDef.infer}. */
+  outputs: TensorSpec[];
+}
+
+/** A GPU tensor as a kernel sees it: logical shape and its PHWC4 geometry. */
+export interface GpuTensorInfo extends TensorSpec {
+  /** The shape padded on the left to rank 4: `[b, h, w, c]`. */
+  shape4: [number, number, number, number];
+  /** Number of 4-channel slices, `ceil(c / 4)`. */
+  slices: number;
+  /** The constant value, when the tensor is a constant input. */
+  value?: HostTensor;
+}
+
+/** Device limits a kernel may plan around. */
+export interface GpuLimitsInfo {
+  /** `maxComputeInvocationsPerWorkgroup`. */
+  maxInvocations: number;
+  /** `maxComputeWorkgroupSizeX/Y/Z`. */
+  maxWorkgroupSize: [number, number, number];
+  /** `maxComputeWorkgroupsPerDimension`. */
+  maxWorkgroupsPerDimension: number;
+  /** `maxStorageBufferBindingSize` in bytes. */
+  maxStorageBufferBindingSize: number;
+  /** `maxComputeWorkgroupStorageSize` in bytes. */
+  maxWorkgroupStorageSize: number;
+}
+
+/** What {@linkcode GpuKernelDef.plan} receives. */
+export interface GpuPlanArgs<O> {
+  /** Inputs (`undefined` for an omitted optional input); constants carry `value`. */
+  inputs: (GpuTensorInfo | undefined)[];
+  /** Outputs. */
+  outputs: GpuTensorInfo[];
+  /** Parsed options. */
+  options: O;
+  /** Storage precision of float tensors. */
+  precision: Precision;
+  /** Device limits. */
+  limits: GpuLimitsInfo;
+}
+
+/**
+ * A buffer a GPU program binds.
+ *
+ * - `input`/`output`: tensor `index` of the node, in PHWC4 layout. Kernels never touch the binding
+ *   itself: the engine generates accessors named after `name` (below), which hide where the tensor
+ *   lives (its own buffer, or an arena at an offset) and apply fused epilogues on store.
+ * - `const`: data the kernel derives from constant inputs (weights in kernel-friendly layouts),
+ *   uploaded once and declared `var<storage, read> NAME: array<ELEM>`. When `elem` mentions `T`, the
+ *   data is float and stored in the run's precision.
+ * - `scratch`: a temporary read_write buffer shared by the programs of one node, identified by `id`,
+ *   declared `var<storage, read_write> NAME: array<ELEM>` with `length` elements.
+ *
+ * Accessors of an `input` named `x` (float tensors read as f32; int32 tensors as i32):
+ * `x_idx(b, h, w, s) -> i32` (vec4 index), `x_load(i: i32) -> vec4<f32>`,
+ * `x_vec(b, h, w, s) -> vec4<f32>`, `x_at(b, h, w, c) -> f32`.
+ * Accessors of an `output` named `y`: `y_idx(b, h, w, s) -> i32` and `y_store(i: i32, v: vec4<f32>)`,
+ * which applies the fused epilogue, zeroes lanes past the channel count and converts to storage.
+ * For int32 tensors the vec4/scalar types are `vec4<i32>`/`i32`. Every thread that owns an output vec4
+ * must store it (outputs are poisoned before conformance runs).
+ */
+export type GpuBinding =
+  | { kind: "input"; index: number; name: string }
+  | { kind: "output"; index: number; name: string }
+  | {
+    kind: "const";
+    name: string;
+    elem: "T" | "vec4<T>" | "f32" | "vec4<f32>" | "i32" | "vec4<i32>" | "u32";
+    data: Float32Array | Int32Array | Uint32Array;
+  }
+  | {
+    kind: "scratch";
+    name: string;
+    id: number;
+    elem: "T" | "vec4<T>" | "f32" | "vec4<f32>" | "i32" | "vec4<i32>" | "u32";
+    length: number;
+  };
+
+/**
+ * One compute dispatch. `code` is WGSL without the preamble: the engine prepends `enable f16;` when
+ * needed, `alias T = f32;` (or `f16`), the binding declarations and the tensor accessors (see
+ * {@linkcode GpuBinding}). Its entry point is `main`. Arithmetic should be done in f32 (accessors
+ * return f32); storage is converted by the accessors.
+ */
+export interface GpuProgram {
+  /** Label for profiling and errors. */
+  label: string;
+  /** WGSL source without the preamble. */
+  code: string;
+  /** Buffers in binding order. */
+  bindings: GpuBinding[];
+  /** Workgroup counts `[x, y, z]`. */
+  dispatch: [number, number, number];
+}
+
+/** The GPU half of an op. */
+export interface GpuKernelDef<O> {
+  /**
+   * Why this node cannot run on the GPU (dtype, rank, size), or `undefined` when it can.
+   * Omitted means every node the op parses runs on the GPU.
+   */
+  unsupported?(args: GpuPlanArgs<O>): string | undefined;
+  /** The dispatches that compute the node, in order. */
+  plan(args: GpuPlanArgs<O>): GpuProgram[];
+}
+
+/** How to fill a case input. */
+export interface CaseInput extends TensorSpec {
+  /** Fixed values (row-major); otherwise seeded random values. */
+  data?: ArrayLike<number>;
+  /** Range of random values (default `[-1, 1]` for floats, `[0, 10)` for ints). */
+  range?: [number, number];
+  /** Whether the input is a constant of the one-op model (weights, shapes, axes). */
+  constant?: boolean;
+}
+
+/** One conformance case: a one-node model, described as data. */
+export interface OpCase {
+  /** Short description of the parameters (shown as the worst case). */
+  name: string;
+  /** Inputs of the node; `null` marks an omitted optional input. */
+  inputs: (CaseInput | null)[];
+  /** Raw options as the TFLite reader decodes them. */
+  options?: NodeOptions;
+  /** Raw custom options, for custom ops. */
+  customOptions?: Uint8Array;
+  /** Set `false` to skip the case in f16 (values out of f16 range by design). */
+  f16?: boolean;
+  /** Declared output specs, for ops whose output type the model states (QUANTIZE, CAST). */
+  outputs?: TensorSpec[];
+}
+
+/** An op: everything the engine and the conformance harness need. */
+export interface KernelDef<O = unknown> {
+  /** Registry name: the builtin op name (`"CONV_2D"`) or the custom code (`"MaxUnpooling2D"`). */
+  name: string;
+  /** `true` for custom ops (builtin code `CUSTOM`). */
+  custom?: boolean;
+  /** Name of the TFLite builtin options table (`"Conv2DOptions"`), for writing one-op models. */
+  optionsType?: string;
+  /** Validates and types the node's options; throws `OpError` naming the problem. */
+  parse(args: ParseArgs): O;
+  /** Output dtypes and shapes; throws `OpError` for inputs that do not fit. */
+  infer(args: InferArgs<O>): TensorSpec[];
+  /** Plain CPU reference, accumulating in float64. */
+  reference(args: ReferenceArgs<O>): HostTensor[];
+  /** The GPU implementation, when there is one. */
+  gpu?: GpuKernelDef<O>;
+  /** Whether f16 makes sense for this op (default `true` when `gpu` is present). */
+  f16?: boolean;
+  /** Conformance cases. */
+  cases(): OpCase[];
+}
+
+/** A kernel of any options type, as registries and executors hold them. */
+// deno-lint-ignore no-explicit-any
+export type AnyKernelDef = KernelDef<any>;

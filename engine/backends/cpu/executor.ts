@@ -1,0 +1,371 @@
+/**
+ * The fast CPU executor: runs an {@linkcode ExecGraph} on WebAssembly SIMD kernels (`cpu/`) over one
+ * shared linear memory, with a persistent pool of workers. Intermediates live in one arena at
+ * offsets planned by `engine/memory/`; weights are repacked once, at creation. Nodes outside the
+ * fast path run on their kernel's reference, and {@linkcode CpuExecutor.placement} says which ran
+ * where.
+ *
+ * @module
+ */
+import type { HostTensor } from "../../../core/kernel.ts";
+import { numElements } from "../../../core/ir.ts";
+import { UsageError } from "../../../core/errors.ts";
+import { planMemory } from "../../memory/mod.ts";
+import type { UsageRecord } from "../../memory/mod.ts";
+import { broadcastIndex } from "../../../kernels/_shared/tensor.ts";
+import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
+import { runNodeOnHost } from "../reference/executor.ts";
+import { type BuildContext, FAST_OPS, type Runtime, type Step } from "../../../kernels/_cpu/ops.ts";
+import { is8bit, QUANT_OPS } from "../../../kernels/_cpu/ops_quant.ts";
+import { kernelIndex, kernelModuleBytes, MAX_PAGES } from "../../../kernels/_cpu/kernels.ts";
+import { WorkerPool } from "./pool.ts";
+
+/** Where a node ran. */
+export interface CpuPlacement {
+  /** Node index in the exec graph. */
+  node: number;
+  /** Op name. */
+  op: string;
+  /** `cpu-fast` for the WebAssembly/arena path, `reference` for the kernel's reference. */
+  backend: "cpu-fast" | "reference";
+}
+
+/** Options of {@linkcode CpuExecutor.create}. */
+export interface CpuExecutorOptions {
+  /** Threads, the calling thread included (default `navigator.hardwareConcurrency`). */
+  threads?: number;
+}
+
+const ALIGN = 64;
+const ARENA_BYTES: Readonly<Record<string, number>> = { float32: 4, uint8: 1, int8: 1 };
+const CTL_BYTES = 64;
+
+function align(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+/** Runs an exec graph on the fast CPU backend. */
+export class CpuExecutor {
+  /** The graph. */
+  readonly graph: ExecGraph;
+  /** Where each node runs. */
+  readonly placement: CpuPlacement[];
+  /** Threads, the calling thread included. */
+  readonly threads: number;
+  /** Bytes of the activation arena. */
+  readonly arenaBytes: number;
+  #rt: Runtime;
+  #arena: Map<number, number>;
+  #steps: Step[][];
+  #host = new Map<number, HostTensor>();
+  #memory: WebAssembly.Memory;
+  #disposed = false;
+
+  private constructor(
+    graph: ExecGraph,
+    init: {
+      rt: Runtime;
+      arena: Map<number, number>;
+      steps: Step[][];
+      placement: CpuPlacement[];
+      memory: WebAssembly.Memory;
+      arenaBytes: number;
+    },
+  ) {
+    this.graph = graph;
+    this.#rt = init.rt;
+    this.#arena = init.arena;
+    this.#steps = init.steps;
+    this.placement = init.placement;
+    this.#memory = init.memory;
+    this.threads = init.rt.pool.threads;
+    this.arenaBytes = init.arenaBytes;
+  }
+
+  /**
+   * Plans memory, repacks weights, builds the kernels' parameter blocks and starts the workers.
+   *
+   * @example
+   * ```ts ignore
+   * const cpu = await CpuExecutor.create(graph, { threads: 2 });
+   * const [y] = await cpu.run([x]);
+   * cpu.dispose();
+   * ```
+   *
+   * @param graph The exec graph.
+   * @param options Thread count.
+   * @returns The executor.
+   */
+  static async create(graph: ExecGraph, options: CpuExecutorOptions = {}): Promise<CpuExecutor> {
+    const threads = Math.max(1, Math.floor(options.threads ?? navigator.hardwareConcurrency ?? 1));
+    const { nodes, tensors } = graph;
+    // Float32 activations live in the arena.
+    const first = new Map<number, number>(), last = new Map<number, number>();
+    for (const t of graph.inputs) if (ARENA_BYTES[tensors[t].dtype]) first.set(t, 0);
+    nodes.forEach((n, i) => {
+      for (const t of n.outputs) {
+        if (ARENA_BYTES[tensors[t].dtype] && !tensors[t].value) first.set(t, i);
+      }
+    });
+    const use = (t: number, i: number) => {
+      if (first.has(t)) last.set(t, Math.max(last.get(t) ?? 0, i));
+    };
+    nodes.forEach((n, i) => {
+      n.inputs.forEach((t) => use(t, i));
+      n.epilogue.forEach((s) => s.extra.forEach((e) => use(e.tensor, i)));
+    });
+    graph.outputs.forEach((t) => use(t, nodes.length));
+    const ids = [...first.keys()];
+    const records: UsageRecord[] = ids.map((t) => ({
+      size: Math.max(4, numElements(tensors[t].shape) * ARENA_BYTES[tensors[t].dtype]),
+      firstOp: first.get(t)!,
+      lastOp: Math.max(first.get(t)!, last.get(t) ?? first.get(t)!),
+    }));
+    const plan = records.length > 0
+      ? planMemory(records, { strategy: "GREEDY_BY_SIZE_OFFSETS", alignment: ALIGN })
+      : { form: "offsets" as const, offsets: [], totalSize: 0 };
+    if (plan.form !== "offsets") throw new Error("Expected an offsets plan");
+    const arena = new Map<number, number>();
+    ids.forEach((t, i) => arena.set(t, CTL_BYTES + plan.offsets[i]));
+    // One scratch region, reused by every node (8-bit GEMMs widen their input into it).
+    let scratchBytes = 0;
+    for (const n of nodes) {
+      const w = n.inputs[1] >= 0 ? tensors[n.inputs[1]] : undefined;
+      if (n.op !== "CONV_2D" && n.op !== "FULLY_CONNECTED" || !w) continue;
+      const K = w.shape.at(-1) ?? 1;
+      const rows = numElements(tensors[n.inputs[0]].shape) / K;
+      scratchBytes = Math.max(scratchBytes, rows * (((K + 7) & ~7) * 2));
+    }
+    const scratch = align(CTL_BYTES + plan.totalSize + 64);
+    let top = align(scratch + scratchBytes + 64);
+    const writes: [number, Float32Array | Int32Array][] = [];
+    const consts = new Map<number, number>();
+    kernelModuleBytes();
+    const ctx: BuildContext = {
+      graph,
+      threads,
+      addr(t) {
+        if (t < 0) return undefined;
+        const a = arena.get(t);
+        if (a !== undefined) return a;
+        const v = tensors[t].value;
+        if (!v || v.dtype !== "float32") return undefined;
+        let c = consts.get(t);
+        if (c === undefined) {
+          c = ctx.alloc(v.data.byteLength);
+          ctx.put(c, v.data as Float32Array);
+          consts.set(t, c);
+        }
+        return c;
+      },
+      alloc(bytes) {
+        const a = top;
+        top = align(top + bytes);
+        return a;
+      },
+      scratch(bytes) {
+        if (bytes > scratchBytes) throw new Error("Scratch region too small");
+        return scratch;
+      },
+      put(addr, data) {
+        writes.push([addr, data]);
+      },
+      kernel: kernelIndex,
+    };
+    const steps: Step[][] = [];
+    const placement: CpuPlacement[] = [];
+    nodes.forEach((node, i) => {
+      const table = is8bit(ctx, node.inputs[0]) ? QUANT_OPS : FAST_OPS;
+      let fast = table[node.op]?.(ctx, node);
+      if (node.epilogue.length > 0 && tensors[node.outputs[0]].dtype !== "float32") {
+        fast = undefined;
+      }
+      placement.push({ node: i, op: node.op, backend: fast ? "cpu-fast" : "reference" });
+      steps.push(fast ?? []);
+    });
+    const pages = Math.ceil((top + 4096) / 65536);
+    if (pages > MAX_PAGES) {
+      throw new UsageError(
+        `The CPU executor needs ${pages * 64} KiB of memory, more than the ${
+          MAX_PAGES * 64
+        } KiB limit`,
+      );
+    }
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    const bytes = new Uint8Array(memory.buffer);
+    for (const [addr, data] of writes) {
+      bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), addr);
+    }
+    const pool = await WorkerPool.create({
+      bytes: kernelModuleBytes(),
+      memory,
+      ctl: 0,
+      threads,
+    });
+    const rt: Runtime = {
+      f32: new Float32Array(memory.buffer),
+      i32: new Int32Array(memory.buffer),
+      u8: new Uint8Array(memory.buffer),
+      pool,
+    };
+    return new CpuExecutor(graph, {
+      rt,
+      arena,
+      steps,
+      placement,
+      memory,
+      arenaBytes: plan.totalSize,
+    });
+  }
+
+  #value(t: number): HostTensor {
+    const spec = this.graph.tensors[t];
+    const a = this.#arena.get(t);
+    if (a !== undefined) {
+      const n = numElements(spec.shape);
+      const rt = this.#rt;
+      const data = spec.dtype === "float32"
+        ? rt.f32.slice(a >> 2, (a >> 2) + n)
+        : spec.dtype === "int8"
+        ? new Int8Array(rt.u8.slice(a, a + n).buffer)
+        : rt.u8.slice(a, a + n);
+      const out: HostTensor = { dtype: spec.dtype, shape: [...spec.shape], data };
+      if (spec.quantization) out.quantization = spec.quantization;
+      return out;
+    }
+    const v = this.#host.get(t) ?? spec.value;
+    if (!v) throw new UsageError(`Tensor ${t} "${spec.name}" was never computed`);
+    return v;
+  }
+
+  #store(t: number, v: HostTensor): void {
+    const a = this.#arena.get(t);
+    if (a === undefined) {
+      this.#host.set(t, v);
+      return;
+    }
+    const n = numElements(this.graph.tensors[t].shape);
+    if (this.graph.tensors[t].dtype !== "float32") {
+      const d = v.data as Uint8Array | Int8Array;
+      this.#rt.u8.set(new Uint8Array(d.buffer, d.byteOffset, n), a);
+      return;
+    }
+    const src = v.data instanceof Float32Array
+      ? v.data
+      : Float32Array.from(v.data as ArrayLike<number>);
+    this.#rt.f32.set(src.subarray(0, n), a >> 2);
+  }
+
+  #epilogue(node: ExecNode): void {
+    const t = node.outputs[0];
+    const a = this.#arena.get(t);
+    if (a === undefined) return;
+    const f = this.#rt.f32, base = a >> 2;
+    const shape = this.graph.tensors[t].shape;
+    const n = numElements(shape), c = shape.at(-1) ?? 1;
+    for (const st of node.epilogue) {
+      const extras = st.extra.map((e) => ({ v: this.#value(e.tensor), mode: e.mode }));
+      const ex: number[] = new Array(extras.length);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < extras.length; k++) {
+          const e = extras[k];
+          ex[k] = Number(e.v.data[e.mode === "same" ? i : broadcastIndex(i % c, [c], e.v.shape)]);
+        }
+        f[base + i] = st.apply(f[base + i], ex);
+      }
+    }
+  }
+
+  /**
+   * Runs the graph once.
+   *
+   * @example
+   * ```ts ignore
+   * const [y] = await cpu.run([x]);
+   * ```
+   *
+   * @param inputs One host tensor per graph input.
+   * @returns The graph's outputs.
+   */
+  run(inputs: HostTensor[]): Promise<HostTensor[]> {
+    try {
+      return Promise.resolve(this.runSync(inputs));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Runs the graph once, blocking the calling thread.
+   *
+   * @example
+   * ```ts ignore
+   * const [y] = cpu.runSync([x]);
+   * ```
+   *
+   * @param inputs One host tensor per graph input.
+   * @returns The graph's outputs.
+   */
+  runSync(inputs: HostTensor[]): HostTensor[] {
+    return this.#run(inputs);
+  }
+
+  /**
+   * Runs the graph once and times every node (wall clock of the calling thread, workers included),
+   * e.g. to fit a per-layer latency model.
+   *
+   * @example
+   * ```ts ignore
+   * const times = cpu.profile([x]);
+   * console.log(times.toSorted((a, b) => b.ms - a.ms).slice(0, 5));
+   * ```
+   *
+   * @param inputs One host tensor per graph input.
+   * @returns Per node: index, op, backend and milliseconds.
+   */
+  profile(inputs: HostTensor[]): (CpuPlacement & { ms: number })[] {
+    const times: number[] = [];
+    this.#run(inputs, times);
+    return this.placement.map((p, i) => ({ ...p, ms: times[i] }));
+  }
+
+  #run(inputs: HostTensor[], times?: number[]): HostTensor[] {
+    if (this.#disposed) throw new UsageError("This executor was disposed; create a new session");
+    const g = this.graph;
+    if (inputs.length !== g.inputs.length) {
+      throw new UsageError(`The graph takes ${g.inputs.length} inputs, got ${inputs.length}`);
+    }
+    this.#host.clear();
+    g.inputs.forEach((t, i) => this.#store(t, inputs[i]));
+    const value = (t: number) => this.#value(t);
+    g.nodes.forEach((node, i) => {
+      const t0 = times ? performance.now() : 0;
+      const steps = this.#steps[i];
+      if (steps.length === 0) {
+        const outs = runNodeOnHost(g, node, value);
+        node.outputs.forEach((t, k) => this.#store(t, outs[k]));
+      } else {
+        for (const s of steps) s(this.#rt);
+        if (node.epilogue.length > 0) this.#epilogue(node);
+      }
+      if (times) times[i] = performance.now() - t0;
+    });
+    return g.outputs.map(value);
+  }
+
+  /**
+   * Stops the workers and releases the memory. Idempotent.
+   *
+   * @example
+   * ```ts ignore
+   * cpu.dispose();
+   * ```
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#rt.pool.dispose();
+    this.#host.clear();
+    void this.#memory;
+  }
+}

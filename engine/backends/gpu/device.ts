@@ -1,0 +1,203 @@
+/**
+ * WebGPU device acquisition from Deno's own WebGPU (`navigator.gpu`, wgpu) or from Dawn (the npm
+ * package `webgpu`), with the adapter's limits and optional features requested.
+ *
+ * @module
+ */
+import { GpuError } from "../../../core/errors.ts";
+
+/** Which WebGPU implementation provides the device. */
+export type GpuProvider = "deno" | "dawn";
+
+/** Options of {@linkcode acquireDevice}. */
+export interface AcquireOptions {
+  /** `deno` (default): Deno's `navigator.gpu`; `dawn`: the npm package `webgpu`. */
+  provider?: GpuProvider;
+  /** Features the run cannot do without; a missing one is an error naming it. */
+  requiredFeatures?: GPUFeatureName[];
+  /** `"high-performance"` by default. */
+  powerPreference?: GPUPowerPreference;
+}
+
+/** A ready device and what it is. */
+export interface GpuContext {
+  /** The device, with the adapter's limits and every optional feature gpulite can use. */
+  device: GPUDevice;
+  /** The provider that made it. */
+  provider: GpuProvider;
+  /** Adapter description, e.g. `"NVIDIA H100 80GB HBM3"` or `"llvmpipe (LLVM 15.0.6, 256 bits)"`. */
+  adapterName: string;
+  /** Whether the adapter is a software fallback (results are correct but slow). */
+  isFallback: boolean;
+  /** Optional features enabled on the device. */
+  features: string[];
+  /** Human-readable one-line summary, e.g. for report headers. */
+  summary: string;
+}
+
+const OPTIONAL_FEATURES = [
+  "shader-f16",
+  "timestamp-query",
+  "subgroups",
+] as const;
+
+type GpuLike = {
+  requestAdapter(o?: GPURequestAdapterOptions): Promise<GPUAdapter | null>;
+};
+
+// Dawn's instance must outlive every adapter and device made from it: it pumps their events.
+let dawnInstance: GpuLike | undefined;
+
+async function dawnGpu(): Promise<GpuLike> {
+  if (dawnInstance) return dawnInstance;
+  let mod: { create: (args: string[]) => GpuLike; globals: Record<string, unknown> };
+  try {
+    mod = (await import("webgpu")) as unknown as typeof mod;
+  } catch (e) {
+    throw new GpuError(
+      `Provider "dawn" needs the npm package webgpu (Dawn's binding), which failed to load: ${
+        (e as Error).message
+      }; use --provider deno instead`,
+      { cause: e },
+    );
+  }
+  for (const [k, v] of Object.entries(mod.globals)) {
+    if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+  }
+  dawnInstance = mod.create([]);
+  return dawnInstance;
+}
+
+function denoGpu(): GpuLike {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) {
+    throw new GpuError(
+      "WebGPU is not available in this runtime (navigator.gpu is missing); run with Deno 2 or use --provider dawn",
+    );
+  }
+  return gpu;
+}
+
+function adapterNameOf(info: GPUAdapterInfo | undefined): string {
+  if (!info) return "unknown adapter";
+  const desc = info.description ?? "";
+  // Dawn puts the driver version in the description and a slug in `device`.
+  if (/^[A-Za-z]+: [0-9.]+/.test(desc) && info.device) {
+    const pretty = info.device.replace(/-/g, " ").replace(/\b(\w)/g, (m) => m.toUpperCase())
+      .replace(/\bNvidia\b/, "NVIDIA").replace(/\bHbm(\d)\b/, "HBM$1").replace(/(\d+)gb/i, "$1GB");
+    return `${pretty} (driver ${desc.split(": ")[1]})`;
+  }
+  return desc || info.device || info.vendor || "unknown adapter";
+}
+
+/**
+ * Returns a ready `GPUDevice` from the chosen provider, with the adapter's limits and the optional
+ * features it offers (`shader-f16`, `timestamp-query`, `subgroups`).
+ *
+ * Throws {@linkcode GpuError} with what to install when no adapter exists (on a machine without a GPU,
+ * install Debian's `mesa-vulkan-drivers` for the lavapipe Vulkan driver), or when a required feature is
+ * missing.
+ *
+ * @example
+ * ```ts ignore
+ * import { acquireDevice } from "./device.ts";
+ * const gpu = await acquireDevice({ provider: "deno" });
+ * console.log(gpu.summary);
+ * gpu.device.destroy();
+ * ```
+ *
+ * @param options Provider and requirements.
+ * @returns The device and its description.
+ */
+export async function acquireDevice(
+  options: AcquireOptions = {},
+): Promise<GpuContext> {
+  const provider = options.provider ?? "deno";
+  if (provider !== "deno" && provider !== "dawn") {
+    throw new GpuError(`Unknown GPU provider "${provider}"; use deno or dawn`);
+  }
+  const gpu = provider === "dawn" ? await dawnGpu() : denoGpu();
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({
+      powerPreference: options.powerPreference ?? "high-performance",
+    });
+  } catch (e) {
+    throw new GpuError(
+      `Requesting a WebGPU adapter from ${provider} failed: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  if (!adapter) {
+    throw new GpuError(
+      provider === "deno"
+        ? "No WebGPU adapter found; on a machine without a GPU install Debian's mesa-vulkan-drivers (lavapipe) and set DENO_WEBGPU_BACKEND=vulkan"
+        : "Dawn found no WebGPU adapter (it needs a Vulkan driver with features lavapipe may lack); try --provider deno",
+    );
+  }
+  const available = new Set<string>(
+    adapter.features as unknown as Iterable<string>,
+  );
+  for (const f of options.requiredFeatures ?? []) {
+    if (!available.has(f)) {
+      throw new GpuError(
+        `The adapter lacks the required feature ${f}; choose --precision f32 or another provider`,
+      );
+    }
+  }
+  const features = OPTIONAL_FEATURES.filter((f) => available.has(f)) as GPUFeatureName[];
+  const requiredLimits: Record<string, number> = {};
+  const lim = adapter.limits as unknown as Record<string, number>;
+  for (
+    const k of [
+      "maxStorageBufferBindingSize",
+      "maxBufferSize",
+      "maxStorageBuffersPerShaderStage",
+      "maxComputeWorkgroupStorageSize",
+      "maxComputeInvocationsPerWorkgroup",
+      "maxComputeWorkgroupSizeX",
+      "maxComputeWorkgroupSizeY",
+      "maxComputeWorkgroupSizeZ",
+      "maxComputeWorkgroupsPerDimension",
+      "maxBindGroups",
+    ]
+  ) {
+    if (typeof lim[k] === "number") requiredLimits[k] = lim[k];
+  }
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({
+      requiredFeatures: features,
+      requiredLimits,
+    });
+  } catch (e) {
+    throw new GpuError(
+      `Creating a WebGPU device on ${provider} failed: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  const adapterName = adapterNameOf(info);
+  const isFallback = Boolean(
+    (info as unknown as { isFallbackAdapter?: boolean } | undefined)
+      ?.isFallbackAdapter ??
+      (adapter as unknown as { isFallbackAdapter?: boolean })
+        .isFallbackAdapter ??
+      /llvmpipe|lavapipe|swiftshader/i.test(adapterName),
+  );
+  const summary = `${adapterName} via ${provider}${
+    isFallback ? " (software fallback adapter)" : ""
+  }`;
+  return {
+    device,
+    provider,
+    adapterName,
+    isFallback,
+    features: [...features],
+    summary,
+  };
+}

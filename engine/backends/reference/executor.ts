@@ -1,0 +1,125 @@
+/**
+ * The reference executor: runs an {@linkcode ExecGraph} node by node on the CPU reference kernels.
+ * It is the oracle of conformance and of `compare`, and the CPU fallback of the GPU executor.
+ *
+ * @module
+ */
+import type { HostTensor } from "../../../core/kernel.ts";
+import { UsageError } from "../../../core/errors.ts";
+import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
+import { broadcastIndex } from "../../../kernels/_shared/tensor.ts";
+
+/**
+ * Runs one node (and its fused epilogue) on the reference kernel.
+ *
+ * @example
+ * ```ts ignore
+ * const outs = runNodeOnHost(graph, graph.nodes[0], (t) => values.get(t)!);
+ * ```
+ *
+ * @param graph The exec graph.
+ * @param node The node.
+ * @param value Host value of a tensor.
+ * @returns The node's outputs.
+ */
+export function runNodeOnHost(
+  graph: ExecGraph,
+  node: ExecNode,
+  value: (t: number) => HostTensor,
+): HostTensor[] {
+  const inputs = node.inputs.map((t) => (t < 0 ? undefined : value(t)));
+  const outputs = node.outputs.map((t) => graph.tensors[t]);
+  const result = node.kernel.reference({
+    inputs,
+    options: node.options,
+    outputs,
+  });
+  if (node.epilogue.length > 0) {
+    const out = result[0];
+    const data = out.data as Float32Array;
+    const c = out.shape.at(-1) ?? 1;
+    for (const st of node.epilogue) {
+      const extras = st.extra.map((e) => ({
+        v: value(e.tensor),
+        mode: e.mode,
+      }));
+      for (let i = 0; i < data.length; i++) {
+        const ex = extras.map((e) =>
+          Number(
+            e.v.data[
+              e.mode === "same" ? i : broadcastIndex(i % c, [c], e.v.shape)
+            ],
+          )
+        );
+        data[i] = st.apply(data[i], ex);
+      }
+    }
+  }
+  return result;
+}
+
+/** Outputs of a reference run; `allValues` holds every tensor when asked for. */
+export type ReferenceRun = HostTensor[] & {
+  allValues?: Map<number, HostTensor>;
+};
+
+/** Runs a whole exec graph on the CPU reference kernels. */
+export class ReferenceExecutor {
+  /** The graph. */
+  readonly graph: ExecGraph;
+  #disposed = false;
+
+  /**
+   * Creates the executor.
+   *
+   * @param graph The exec graph.
+   */
+  constructor(graph: ExecGraph) {
+    this.graph = graph;
+  }
+
+  /**
+   * Runs the graph once.
+   *
+   * @example
+   * ```ts ignore
+   * const outs = new ReferenceExecutor(graph).run([input]);
+   * ```
+   *
+   * @param inputs One host tensor per graph input.
+   * @param options `keep: true` returns every intermediate too (for divergence search).
+   * @returns Outputs, and all values when asked.
+   */
+  run(
+    inputs: HostTensor[],
+    options: { keep?: boolean } = {},
+  ): ReferenceRun {
+    if (this.#disposed) {
+      throw new UsageError("This executor was disposed; create a new session");
+    }
+    const g = this.graph;
+    const values = new Map<number, HostTensor>();
+    g.inputs.forEach((t, i) => values.set(t, inputs[i]));
+    const value = (t: number): HostTensor => {
+      const v = values.get(t) ?? g.tensors[t].value;
+      if (!v) {
+        throw new UsageError(
+          `Tensor ${t} "${g.tensors[t].name}" was never computed`,
+        );
+      }
+      return v;
+    };
+    for (const node of g.nodes) {
+      const outs = runNodeOnHost(g, node, value);
+      node.outputs.forEach((t, i) => values.set(t, outs[i]));
+    }
+    const result: ReferenceRun = g.outputs.map(value);
+    if (options.keep) result.allValues = values;
+    return result;
+  }
+
+  /** Marks the executor disposed. */
+  dispose(): void {
+    this.#disposed = true;
+  }
+}

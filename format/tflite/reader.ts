@@ -1,0 +1,732 @@
+/**
+ * The validating `.tflite` reader: decodes a TensorFlow Lite FlatBuffer into the engine's
+ * {@linkcode Model} IR. The file is treated as hostile input: every offset and length is checked before
+ * it is read, every index is range-checked, constant sizes must match shapes, oversized tensors are
+ * refused before anything is allocated, and nodes must be in an order where each input is available.
+ * Every failure is a {@linkcode ModelFormatError} whose message names what and where.
+ *
+ * @module
+ */
+
+import { ModelFormatError } from "../../core/errors.ts";
+import {
+  type DType,
+  DTYPE_BYTES,
+  type Graph,
+  type Model,
+  type Node,
+  type NodeOptions,
+  numElements,
+  type Quantization,
+  type Signature,
+  type SignatureTensor,
+  type SparseDimension,
+  type Sparsity,
+  type Tensor,
+} from "../../core/ir.ts";
+import { topologyIssues } from "../../core/topology.ts";
+import { FlatReader, type Table } from "./_flat.ts";
+import {
+  BUILTIN_OPERATORS,
+  BUILTIN_OPTIONS,
+  BUILTIN_OPTIONS2,
+  type OptionTableSpec,
+  TENSOR_TYPES,
+} from "./schema.ts";
+
+/** Limits applied while reading a model. */
+export interface ReadOptions {
+  /** Largest tensor (constant or activation, static shape) accepted, in bytes. Default 1 GiB. */
+  maxTensorBytes?: number;
+  /** Largest total of constant data accepted, in bytes. Default 4 GiB. */
+  maxTotalBytes?: number;
+  /**
+   * Accept nodes that read a tensor no node produces and that is neither a graph input nor a constant
+   * (some test models do this; the tensor then holds zeros). Default `false`: such models are refused.
+   * Nodes reading a tensor produced later (cycles, wrong order) are refused either way.
+   */
+  allowDangling?: boolean;
+  /** Receives a message for each problem accepted instead of refused (see `allowDangling`). */
+  onWarning?: (message: string) => void;
+}
+
+/** Default of {@linkcode ReadOptions.maxTensorBytes}: 1 GiB. */
+export const DEFAULT_MAX_TENSOR_BYTES = 2 ** 30;
+/** Default of {@linkcode ReadOptions.maxTotalBytes}: 4 GiB. */
+export const DEFAULT_MAX_TOTAL_BYTES = 2 ** 32;
+
+/** Bits per element of sub-byte types. */
+const SUB_BYTE_BITS: Partial<Record<DType, number>> = {
+  int4: 4,
+  uint4: 4,
+  int2: 2,
+};
+
+interface OpCode {
+  op: string;
+  customCode?: string;
+  version: number;
+}
+
+interface State {
+  r: FlatReader;
+  buffers: Table[];
+  opcodes: OpCode[];
+  maxTensorBytes: number;
+  maxTotalBytes: number;
+  totalBytes: number;
+  allowDangling: boolean;
+  onWarning: (message: string) => void;
+}
+
+function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(",")}]`;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 2 ** 30 && n % 2 ** 30 === 0) return `${n / 2 ** 30} GiB`;
+  if (n >= 2 ** 20 && n % 2 ** 20 === 0) return `${n / 2 ** 20} MiB`;
+  return `${n} bytes`;
+}
+
+/** The constant bytes a buffer holds (inside the FlatBuffer or, for large models, after it). */
+function bufferRegion(
+  s: State,
+  b: number,
+  where: string,
+): { start: number; length: number } {
+  const { r } = s;
+  const t = s.buffers[b];
+  const offset = r.scalar(t, 1, "i64", 0, "offset");
+  if (offset > 1) {
+    const size = r.scalar(t, 2, "i64", 0, "size");
+    if (size < 0 || offset + size > r.bytes.length) {
+      r.fail(
+        `${where}: buffer ${b} points at bytes ${offset}..${
+          offset + size
+        } outside the file (${r.bytes.length} bytes)`,
+      );
+    }
+    return { start: offset, length: size };
+  }
+  return r.vector(t, 0, 1, "data") ?? { start: 0, length: 0 };
+}
+
+function readQuantization(
+  s: State,
+  t: Table,
+  shape: number[],
+  where: string,
+): Quantization | undefined {
+  const { r } = s;
+  const min = r.numbers(t, 0, "f32", "min");
+  const max = r.numbers(t, 1, "f32", "max");
+  const scale = r.numbers(t, 2, "f32", "scale") ?? [];
+  const zeroPoint = r.numbers(t, 3, "i64", "zero_point") ?? [];
+  const quantizedDimension = r.scalar(t, 6, "i32", 0, "quantized_dimension");
+  if (
+    scale.length === 0 && zeroPoint.length === 0 && !min?.length && !max?.length
+  ) return undefined;
+  if (scale.length > 1) {
+    if (quantizedDimension < 0 || quantizedDimension >= shape.length) {
+      r.fail(
+        `${where}: per-channel quantization along dimension ${quantizedDimension} of shape ${
+          shapeText(shape)
+        }`,
+      );
+    }
+    const channels = shape[quantizedDimension];
+    if (channels >= 0 && channels !== scale.length) {
+      r.fail(
+        `${where}: ${scale.length} quantization scales for ${channels} channels along dimension ${quantizedDimension}`,
+      );
+    }
+  }
+  if (zeroPoint.length > 0 && zeroPoint.length !== scale.length) {
+    r.fail(
+      `${where}: ${zeroPoint.length} quantization zero points for ${scale.length} scales`,
+    );
+  }
+  const q: Quantization = { scale, zeroPoint, quantizedDimension };
+  if (min?.length) q.min = min;
+  if (max?.length) q.max = max;
+  return q;
+}
+
+const INDEX_VECTORS: Record<number, "i32" | "u16" | "u8"> = {
+  1: "i32",
+  2: "u16",
+  3: "u8",
+};
+
+function readIndexVector(
+  s: State,
+  t: Table,
+  id: number,
+  name: string,
+): number[] | undefined {
+  const { r } = s;
+  const type = r.scalar(t, id, "u8", 0, `${name}_type`);
+  if (type === 0) return undefined;
+  const kind = INDEX_VECTORS[type];
+  if (kind === undefined) {
+    r.fail(`${t.where}: unknown sparse index vector type ${type}`);
+  }
+  const v = r.table(t, id + 1, name, `${t.where} ${name}`);
+  return v === undefined ? [] : (r.numbers(v, 0, kind, "values") ?? []);
+}
+
+function readSparsity(s: State, t: Table): Sparsity {
+  const { r } = s;
+  const dims = r.tables(
+    t,
+    2,
+    "dim_metadata",
+    (i) => `${t.where} dimension ${i}`,
+  );
+  const dimMetadata = dims.map((d): SparseDimension => {
+    const format = r.scalar(d, 0, "i8", 0, "format");
+    if (format !== 0 && format !== 1) {
+      r.fail(`${d.where}: unknown dimension format ${format}`);
+    }
+    const out: SparseDimension = {
+      format: format === 0 ? "dense" : "sparse_csr",
+      denseSize: r.scalar(d, 1, "i32", 0, "dense_size"),
+    };
+    const segments = readIndexVector(s, d, 2, "array_segments");
+    const indices = readIndexVector(s, d, 4, "array_indices");
+    if (segments !== undefined) out.arraySegments = segments;
+    if (indices !== undefined) out.arrayIndices = indices;
+    return out;
+  });
+  return {
+    traversalOrder: r.numbers(t, 0, "i32", "traversal_order") ?? [],
+    blockMap: r.numbers(t, 1, "i32", "block_map") ?? [],
+    dimMetadata,
+  };
+}
+
+function tensorBytes(dtype: DType, elements: number): number | undefined {
+  const bits = SUB_BYTE_BITS[dtype];
+  if (bits !== undefined) return Math.ceil((elements * bits) / 8);
+  const size = DTYPE_BYTES[dtype];
+  return size === undefined ? undefined : elements * size;
+}
+
+function readTensor(s: State, t: Table, label: string): Tensor {
+  const { r } = s;
+  const name = r.string(t, 3, "name") ?? "";
+  const where = `${label} ${JSON.stringify(name)}`;
+  t.where = where;
+  const fileShape = r.numbers(t, 0, "i32", "shape") ?? [];
+  const typeCode = r.scalar(t, 1, "i8", 0, "type");
+  const dtype = TENSOR_TYPES[typeCode];
+  if (dtype === undefined) r.fail(`${where}: unknown tensor type ${typeCode}`);
+  // Older converters write -1 for unknown dimensions in `shape` itself: accepted as dynamic.
+  for (const d of fileShape) {
+    if (d < -1) {
+      r.fail(
+        `${where}: negative dimension ${d} in shape ${shapeText(fileShape)}`,
+      );
+    }
+  }
+  let shape = fileShape;
+  const signature = r.numbers(t, 7, "i32", "shape_signature");
+  if (signature !== undefined && signature.length > 0) {
+    if (signature.length !== fileShape.length) {
+      r.fail(
+        `${where}: shape signature ${shapeText(signature)} has a different rank than shape ${
+          shapeText(fileShape)
+        }`,
+      );
+    }
+    shape = signature.map((d, i) => {
+      if (d < -1) {
+        r.fail(
+          `${where}: invalid dimension ${d} in shape signature ${shapeText(signature)}`,
+        );
+      }
+      if (d !== -1 && d !== fileShape[i] && fileShape[i] !== -1) {
+        r.fail(
+          `${where}: shape signature ${shapeText(signature)} disagrees with shape ${
+            shapeText(fileShape)
+          }`,
+        );
+      }
+      return d === -1 ? -1 : fileShape[i];
+    });
+  }
+  const elements = numElements(fileShape.map((d) => d === -1 ? 1 : d));
+  const needed = tensorBytes(dtype, elements);
+  if (needed !== undefined && needed > s.maxTensorBytes) {
+    r.fail(
+      `${where}: shape ${shapeText(fileShape)} ${dtype} needs ${needed} bytes, over the limit of ${
+        formatBytes(s.maxTensorBytes)
+      } (maxTensorBytes)`,
+    );
+  }
+  const tensor: Tensor = { name, dtype, shape };
+  const q = r.table(t, 4, "quantization", `${where} quantization`);
+  if (q !== undefined) {
+    const quantization = readQuantization(s, q, fileShape, where);
+    if (quantization !== undefined) tensor.quantization = quantization;
+  }
+  const sp = r.table(t, 6, "sparsity", `${where} sparsity`);
+  if (sp !== undefined) tensor.sparsity = readSparsity(s, sp);
+  if (r.scalar(t, 5, "bool", false, "is_variable")) tensor.isVariable = true;
+
+  const b = r.scalar(t, 2, "u32", 0, "buffer");
+  if (b !== 0 || s.buffers.length > 0) {
+    if (b >= s.buffers.length) {
+      r.fail(
+        `${where}: buffer ${b} out of range (the model has ${s.buffers.length} buffers)`,
+      );
+    }
+  }
+  if (b === 0) return tensor;
+  const region = bufferRegion(s, b, where);
+  if (region.length === 0) return tensor;
+  if (region.length > s.maxTensorBytes) {
+    r.fail(
+      `${where}: buffer ${b} holds ${region.length} bytes, over the limit of ${
+        formatBytes(s.maxTensorBytes)
+      } (maxTensorBytes)`,
+    );
+  }
+  if (shape.includes(-1)) {
+    r.fail(
+      `${where}: constant tensor (buffer ${b}) has a dynamic shape ${shapeText(shape)}`,
+    );
+  }
+  if (needed !== undefined && tensor.sparsity === undefined) {
+    const unpacked = SUB_BYTE_BITS[dtype] !== undefined &&
+      region.length === elements;
+    if (region.length !== needed && !unpacked) {
+      r.fail(
+        `${where}: buffer ${b} holds ${region.length} bytes, shape ${
+          shapeText(fileShape)
+        } ${dtype} needs ${needed}`,
+      );
+    }
+  }
+  s.totalBytes += region.length;
+  if (s.totalBytes > s.maxTotalBytes) {
+    r.fail(
+      `${where}: constant data passes ${formatBytes(s.maxTotalBytes)} in total (maxTotalBytes)`,
+    );
+  }
+  tensor.data = r.slice(region.start, region.length, `${where} buffer ${b}`);
+  return tensor;
+}
+
+function decodeOptions(
+  s: State,
+  spec: OptionTableSpec,
+  t: Table | undefined,
+  where: string,
+): NodeOptions {
+  const { r } = s;
+  const out: NodeOptions = {};
+  for (const f of spec.fields) {
+    const fieldName = `option ${f.schemaName}`;
+    switch (f.kind) {
+      case "scalar":
+        out[f.name] = t === undefined ? f.defaultValue as number | boolean : r.scalar(
+          t,
+          f.id,
+          f.storage,
+          f.defaultValue as number | boolean,
+          fieldName,
+        );
+        break;
+      case "enum": {
+        const names = f.enumSpec!.names;
+        const def = names.indexOf(f.defaultValue as string);
+        const code = t === undefined ? def : r.scalar(t, f.id, f.storage, def, fieldName);
+        const name = names[code as number];
+        if (name === undefined) {
+          r.fail(`${where}: option ${f.schemaName} has unknown value ${code}`);
+        }
+        out[f.name] = name;
+        break;
+      }
+      case "string": {
+        const v = t === undefined ? undefined : r.string(t, f.id, fieldName);
+        if (v !== undefined) out[f.name] = v;
+        break;
+      }
+      case "vector": {
+        const v = t === undefined ? undefined : r.numbers(t, f.id, f.storage, fieldName);
+        if (v !== undefined) out[f.name] = v;
+        break;
+      }
+      case "enumVector": {
+        const v = t === undefined ? undefined : r.numbers(t, f.id, f.storage, fieldName);
+        if (v !== undefined) {
+          out[f.name] = v.map((c) =>
+            f.enumSpec!.names[c] ??
+              r.fail(`${where}: option ${f.schemaName} has unknown value ${c}`)
+          );
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function readNode(
+  s: State,
+  t: Table,
+  label: string,
+  tensorCount: number,
+): Node {
+  const { r } = s;
+  const index = r.scalar(t, 0, "u32", 0, "opcode_index");
+  if (index >= s.opcodes.length) {
+    r.fail(
+      `${label}: opcode index ${index} out of range (the model has ${s.opcodes.length} operator codes)`,
+    );
+  }
+  const code = s.opcodes[index];
+  const where = `${label} (${
+    code.op === "CUSTOM" ? `CUSTOM ${code.customCode ?? ""}`.trim() : code.op
+  })`;
+  t.where = where;
+  const inputs = r.numbers(t, 1, "i32", "inputs") ?? [];
+  const outputs = r.numbers(t, 2, "i32", "outputs") ?? [];
+  inputs.forEach((i, k) => {
+    if (i < -1 || i >= tensorCount) {
+      r.fail(
+        `${where}: input ${k} is tensor ${i}, out of range (the subgraph has ${tensorCount} tensors)`,
+      );
+    }
+  });
+  outputs.forEach((o, k) => {
+    if (o < 0 || o >= tensorCount) {
+      r.fail(
+        `${where}: output ${k} is tensor ${o}, out of range (the subgraph has ${tensorCount} tensors)`,
+      );
+    }
+  });
+  const node: Node = {
+    op: code.op,
+    version: code.version,
+    inputs,
+    outputs,
+    options: {},
+  };
+  if (code.customCode !== undefined) node.customCode = code.customCode;
+  const type1 = r.scalar(t, 3, "u8", 0, "builtin_options_type");
+  const type2 = r.scalar(t, 11, "u8", 0, "builtin_options_2_type");
+  const [union, type, slot] = type1 !== 0
+    ? [BUILTIN_OPTIONS, type1, 4]
+    : [BUILTIN_OPTIONS2, type2, 12];
+  if (type !== 0) {
+    const spec = union[type - 1];
+    if (spec === undefined) {
+      r.fail(`${where}: unknown builtin options type ${type}`);
+    }
+    const table = r.table(t, slot, "builtin_options", `${where} options`);
+    node.options = decodeOptions(s, spec, table, where);
+    node.optionsType = spec.name;
+  }
+  const largeOffset = r.scalar(t, 9, "i64", 0, "large_custom_options_offset");
+  if (largeOffset > 1) {
+    const size = r.scalar(t, 10, "i64", 0, "large_custom_options_size");
+    node.customOptions = r.slice(largeOffset, size, `${where} custom options`);
+  } else {
+    const custom = r.byteVector(t, 5, "custom_options");
+    if (custom !== undefined) node.customOptions = custom;
+  }
+  return node;
+}
+
+function graphLabel(sg: number, what: string): string {
+  return sg === 0 ? what[0].toUpperCase() + what.slice(1) : `Subgraph ${sg} ${what}`;
+}
+
+function readGraph(s: State, t: Table, sg: number): Graph {
+  const { r } = s;
+  const tensorTables = r.tables(
+    t,
+    0,
+    "tensors",
+    (i) => graphLabel(sg, `tensor ${i}`),
+  );
+  const tensors = tensorTables.map((tt, i) => readTensor(s, tt, graphLabel(sg, `tensor ${i}`)));
+  const n = tensors.length;
+  const checkList = (list: number[], what: string) =>
+    list.forEach((i, k) => {
+      if (i < 0 || i >= n) {
+        r.fail(
+          `${
+            graphLabel(sg, `${what} ${k}`)
+          } is tensor ${i}, out of range (the subgraph has ${n} tensors)`,
+        );
+      }
+    });
+  const inputs = r.numbers(t, 1, "i32", "inputs") ?? [];
+  const outputs = r.numbers(t, 2, "i32", "outputs") ?? [];
+  checkList(inputs, "input");
+  checkList(outputs, "output");
+  const nodeTables = r.tables(
+    t,
+    3,
+    "operators",
+    (i) => graphLabel(sg, `node ${i}`),
+  );
+  const nodes = nodeTables.map((nt, i) => readNode(s, nt, graphLabel(sg, `node ${i}`), n));
+  const graph: Graph = {
+    name: r.string(t, 4, "name") ?? "",
+    tensors,
+    nodes,
+    inputs,
+    outputs,
+  };
+  for (const issue of topologyIssues(graph)) {
+    const node = nodes[issue.node];
+    const tensor = tensors[issue.tensor];
+    const dangling = issue.producer === -1;
+    const why = dangling
+      ? "no node produces it and it is neither a graph input nor a constant"
+      : `node ${issue.producer} (${
+        nodes[issue.producer].op
+      }) produces it later: a cycle or nodes out of order`;
+    const message = `${
+      graphLabel(sg, `node ${issue.node}`)
+    } (${node.op}) reads tensor ${issue.tensor} ${
+      JSON.stringify(tensor.name)
+    } before it is available: ${why}`;
+    if (dangling && s.allowDangling) s.onWarning(message);
+    else r.fail(message);
+  }
+  return graph;
+}
+
+const SUBGRAPH_FIELD = /(^subgraph|SubgraphIndex|^calledComputations)$/;
+
+/** Checks that subgraph references in options are in range and that no subgraph calls itself. */
+function checkSubgraphCalls(r: FlatReader, graphs: Graph[]): void {
+  const calls: number[][] = graphs.map(() => []);
+  graphs.forEach((g, sg) =>
+    g.nodes.forEach((node, n) => {
+      for (const [key, value] of Object.entries(node.options)) {
+        if (!SUBGRAPH_FIELD.test(key)) continue;
+        const list = Array.isArray(value) ? value as number[] : [value as number];
+        for (const target of list) {
+          if (target === -1 && key !== "subgraph") continue;
+          if (!(target >= 0 && target < graphs.length)) {
+            r.fail(
+              `${
+                graphLabel(sg, `node ${n}`)
+              } (${node.op}): option ${key} names subgraph ${target} but the model has ${graphs.length}`,
+            );
+          }
+          calls[sg].push(target);
+        }
+      }
+    })
+  );
+  // Iterative depth-first search for a cycle in the call graph.
+  const state = new Uint8Array(graphs.length); // 0 new, 1 on stack, 2 done
+  for (let root = 0; root < graphs.length; root++) {
+    if (state[root] !== 0) continue;
+    const stack: [number, number][] = [[root, 0]];
+    state[root] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [g, k] = top;
+      if (k >= calls[g].length) {
+        state[g] = 2;
+        stack.pop();
+        continue;
+      }
+      top[1]++;
+      const next = calls[g][k];
+      if (state[next] === 1) {
+        const path = [
+          ...stack.slice(stack.findIndex(([x]) => x === next)).map(([x]) => x),
+          next,
+        ];
+        r.fail(
+          `Subgraph ${next} calls itself through subgraphs ${path.join(" -> ")}`,
+        );
+      }
+      if (state[next] === 0) {
+        state[next] = 1;
+        stack.push([next, 0]);
+      }
+    }
+  }
+}
+
+function readSignature(
+  s: State,
+  t: Table,
+  i: number,
+  graphs: Graph[],
+): Signature {
+  const { r } = s;
+  const key = r.string(t, 2, "signature_key") ?? "";
+  const subgraph = r.scalar(t, 4, "u32", 0, "subgraph_index");
+  const where = `Signature ${i} ${JSON.stringify(key)}`;
+  if (subgraph >= graphs.length) {
+    r.fail(
+      `${where}: subgraph ${subgraph} out of range (the model has ${graphs.length} subgraphs)`,
+    );
+  }
+  const count = graphs[subgraph].tensors.length;
+  const maps = (id: number, what: string): SignatureTensor[] =>
+    r.tables(t, id, what, (k) => `${where} ${what} ${k}`).map((m, k) => {
+      const tensor = r.scalar(m, 1, "u32", 0, "tensor_index");
+      const name = r.string(m, 0, "name") ?? "";
+      if (tensor >= count) {
+        r.fail(
+          `${where} ${what} ${k} ${
+            JSON.stringify(name)
+          }: tensor ${tensor} out of range (subgraph ${subgraph} has ${count} tensors)`,
+        );
+      }
+      return { name, tensor };
+    });
+  return {
+    key,
+    subgraph,
+    inputs: maps(0, "inputs"),
+    outputs: maps(1, "outputs"),
+  };
+}
+
+function decode(bytes: Uint8Array, options: ReadOptions): Model {
+  const r = new FlatReader(bytes, 4 * bytes.length + 2 ** 20);
+  const m = r.root("TFL3");
+  const opcodes = r.tables(m, 1, "operator_codes", (i) => `Operator code ${i}`)
+    .map((t): OpCode => {
+      const deprecated = r.scalar(t, 0, "i8", 0, "deprecated_builtin_code");
+      const builtin = r.scalar(t, 3, "i32", 0, "builtin_code");
+      const code = Math.max(deprecated, builtin);
+      if (code < 0) r.fail(`${t.where}: negative builtin code ${code}`);
+      const op = BUILTIN_OPERATORS[code] ?? `UNKNOWN_${code}`;
+      const out: OpCode = { op, version: r.scalar(t, 2, "i32", 1, "version") };
+      const custom = r.string(t, 1, "custom_code");
+      if (custom !== undefined) out.customCode = custom;
+      return out;
+    });
+  const s: State = {
+    r,
+    opcodes,
+    buffers: r.tables(m, 4, "buffers", (i) => `Buffer ${i}`),
+    maxTensorBytes: options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES,
+    maxTotalBytes: options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
+    totalBytes: 0,
+    allowDangling: options.allowDangling ?? false,
+    onWarning: options.onWarning ?? (() => {}),
+  };
+  const subgraphTables = r.tables(m, 2, "subgraphs", (i) => `Subgraph ${i}`);
+  if (subgraphTables.length === 0) r.fail("Model has no subgraphs");
+  const subgraphs = subgraphTables.map((t, i) => readGraph(s, t, i));
+  checkSubgraphCalls(r, subgraphs);
+  const metadata = r.tables(m, 6, "metadata", (i) => `Metadata ${i}`).map(
+    (t) => {
+      const name = r.string(t, 0, "name") ?? "";
+      const b = r.scalar(t, 1, "u32", 0, "buffer");
+      const where = `${t.where} ${JSON.stringify(name)}`;
+      if (b >= s.buffers.length) {
+        r.fail(
+          `${where}: buffer ${b} out of range (the model has ${s.buffers.length} buffers)`,
+        );
+      }
+      const region = bufferRegion(s, b, where);
+      return {
+        name,
+        data: r.slice(region.start, region.length, `${where} buffer ${b}`),
+      };
+    },
+  );
+  const signatures = r.tables(m, 7, "signature_defs", (i) => `Signature ${i}`)
+    .map((t, i) => readSignature(s, t, i, subgraphs));
+  return {
+    version: r.scalar(m, 0, "u32", 0, "version"),
+    description: r.string(m, 3, "description") ?? "",
+    subgraphs,
+    signatures,
+    metadata,
+  };
+}
+
+/**
+ * Decodes and validates a TensorFlow Lite model.
+ *
+ * Unknown builtin operator codes are not fatal: such nodes get the op name `UNKNOWN_<code>`, so tools
+ * like `inspect` can still show the model; executors reject them as unsupported.
+ *
+ * @example
+ * ```ts
+ * import { GraphBuilder, readModel, writeModel } from "./mod.ts";
+ * const g = new GraphBuilder();
+ * const x = g.input("x", "float32", [1, 4]);
+ * const [y] = g.op("RELU", [x], [{ dtype: "float32", shape: [1, 4] }]);
+ * g.output(y);
+ * const model = readModel(writeModel(g.build()));
+ * if (model.subgraphs[0].nodes[0].op !== "RELU") throw new Error("wrong");
+ * ```
+ *
+ * @param bytes The file contents.
+ * @param options Size limits.
+ * @returns The model.
+ * @throws {ModelFormatError} When the file is malformed, truncated, inconsistent or too large.
+ */
+export function readModel(bytes: Uint8Array, options: ReadOptions = {}): Model {
+  try {
+    return decode(bytes, options);
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw e;
+    throw new ModelFormatError(
+      `Malformed model: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Reads a `.tflite` file and decodes it with {@linkcode readModel}.
+ *
+ * @example
+ * ```ts
+ * import { GraphBuilder, readModelFile, writeModel } from "./mod.ts";
+ * const g = new GraphBuilder();
+ * const x = g.input("x", "float32", [2]);
+ * g.output(g.op("NEG", [x], [{ dtype: "float32", shape: [2] }])[0]);
+ * const path = await Deno.makeTempFile({ suffix: ".tflite" });
+ * await Deno.writeFile(path, writeModel(g.build()));
+ * const model = await readModelFile(path);
+ * await Deno.remove(path);
+ * if (model.subgraphs[0].nodes.length !== 1) throw new Error("wrong");
+ * ```
+ *
+ * @param path Path of the file.
+ * @param options Size limits.
+ * @returns The model.
+ * @throws {ModelFormatError} When the file cannot be read or is not a valid model.
+ */
+export async function readModelFile(
+  path: string | URL,
+  options: ReadOptions = {},
+): Promise<Model> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Error
+      ? e.message
+      : String(e);
+    throw new ModelFormatError(
+      `Cannot read model file ${String(path)}: ${why}`,
+      { cause: e },
+    );
+  }
+  return readModel(bytes, options);
+}

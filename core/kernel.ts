@@ -207,6 +207,110 @@ export interface OpCase {
   outputs?: TensorSpec[];
 }
 
+/**
+ * What passes, planners and backends know about an op, as data. Code outside `kernels/` reads these
+ * fields instead of listing op names.
+ */
+export interface OpTraits {
+  /**
+   * Moves or reinterprets elements without arithmetic (RESHAPE, CONCATENATION, TRANSPOSE, ...).
+   * In f16 runs, tensors that reach a graph output through such ops keep f32 storage.
+   */
+  dataMovement?: boolean;
+  /**
+   * Costs one pass over memory: a short run of such GPU nodes stranded between CPU nodes moves to
+   * the CPU (one hop fewer is worth more than the GPU's speed on them).
+   */
+  cheap?: boolean;
+  /**
+   * How cooperative (µLayer) execution splits one node across processors: by output channels of
+   * its weights (`weights`: CONV_2D, FULLY_CONNECTED), or by input channels (`input`: depthwise
+   * convolution, pooling).
+   */
+  split?: "weights" | "input";
+  /**
+   * Under 8-bit quantization the output keeps the input's scale and zero point (RESHAPE, pooling,
+   * CONCATENATION of equal scales): calibration passes the input's parameters through.
+   */
+  quantPassThrough?: boolean;
+}
+
+/** What a CPU step sees when it runs: views of the backend's shared memory and its thread pool. */
+export interface CpuRuntime {
+  /** f32 view of the whole memory. */
+  f32: Float32Array;
+  /** i32 view of the whole memory. */
+  i32: Int32Array;
+  /** Byte view of the whole memory. */
+  u8: Uint8Array;
+  /** The thread pool: runs kernel `fn` of the WebAssembly module over `tasks` tasks. */
+  pool: { run(fn: number, params: number, tasks: number): void };
+}
+
+/** One step of a node on the CPU backend: a kernel dispatch or a loop over the memory. */
+export type CpuStep = (rt: CpuRuntime) => void;
+
+/** What CPU builders use once, when the CPU backend is created. */
+export interface CpuBuildContext {
+  /** The graph. */
+  readonly graph: {
+    readonly tensors: readonly (TensorSpec & { value?: HostTensor; name: string })[];
+  };
+  /** Threads the pool will have. */
+  readonly threads: number;
+  /** Byte address of a tensor (activation in the arena, or a constant copied once). */
+  addr(t: number): number | undefined;
+  /** Allocates `bytes` of static memory (64-byte aligned, zero-filled). */
+  alloc(bytes: number): number;
+  /** The shared scratch region (reused by every node), at least `bytes` long. */
+  scratch(bytes: number): number;
+  /** Queues data to write at an address before the first run. */
+  put(addr: number, data: Float32Array | Int32Array | Uint8Array): void;
+  /** Index of a kernel export of the WebAssembly module, `-1` if the module lacks it. */
+  kernel(name: string): number;
+}
+
+/** The node a CPU builder lowers: its parsed options, tensors and fused epilogue. */
+export interface CpuNode<O> {
+  /** Op name. */
+  op: string;
+  /** Parsed options. */
+  options: O;
+  /** Input tensor indices (`-1` for omitted optional inputs). */
+  inputs: readonly number[];
+  /** Output tensor indices. */
+  outputs: readonly number[];
+  /** Fused elementwise steps on output 0 (builders that cannot apply them return `undefined`). */
+  epilogue: readonly { op: string }[];
+}
+
+/**
+ * Lowers one node to CPU steps at backend creation (repacking weights, writing parameter blocks),
+ * or returns `undefined` when the node is outside what the fast path handles (it then runs on the
+ * reference).
+ */
+export type CpuBuilder<O> = (ctx: CpuBuildContext, node: CpuNode<O>) => CpuStep[] | undefined;
+
+/** The fast CPU half of an op (WebAssembly SIMD over the worker pool). */
+export interface CpuKernelDef<O> {
+  /** Float32 nodes. */
+  float?: CpuBuilder<O>;
+  /** 8-bit (int8/uint8) quantized nodes, in TFLite's integer arithmetic. */
+  quant?: CpuBuilder<O>;
+}
+
+/**
+ * The 8-bit half of an op: TFLite's integer arithmetic (zero points, per-tensor and per-channel
+ * scales, int32 accumulators, fixed-point requantization), bit-exact with TFLite's reference
+ * kernels.
+ */
+export interface QuantKernelDef<O> {
+  /** Output specs of an 8-bit node; omitted: the file's declared outputs, shapes from `infer`. */
+  infer?(args: InferArgs<O>): TensorSpec[];
+  /** Integer reference: quantized inputs in, quantized (or int32/float, as declared) outputs. */
+  reference(args: ReferenceArgs<O>): HostTensor[];
+}
+
 /** An op: everything the engine and the conformance harness need. */
 export interface KernelDef<O = unknown> {
   /** Registry name: the builtin op name (`"CONV_2D"`) or the custom code (`"MaxUnpooling2D"`). */
@@ -227,6 +331,12 @@ export interface KernelDef<O = unknown> {
   f16?: boolean;
   /** Conformance cases. */
   cases(): OpCase[];
+  /** What passes, planners and backends need to know about the op. */
+  traits?: OpTraits;
+  /** Fast CPU kernels. */
+  cpu?: CpuKernelDef<O>;
+  /** The 8-bit integer reference. */
+  quant?: QuantKernelDef<O>;
 }
 
 /** A kernel of any options type, as registries and executors hold them. */

@@ -20,7 +20,7 @@ import { refinePartition } from "../engine/plan/partition.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import type { Precision } from "../core/kernel.ts";
 import { OpError, UnsupportedError } from "../core/errors.ts";
-import { storageOf } from "../engine/backends/gpu/phwc4.ts";
+import { storageOf } from "../kernels/_gpu/phwc4.ts";
 import {
   gpuTensorBytes,
   gpuUsageRecords,

@@ -16,7 +16,7 @@
  */
 import type { Precision } from "../../core/kernel.ts";
 import { type DType, DTYPE_BYTES, numElements } from "../../core/ir.ts";
-import { phwc4Bytes, type StorageKind, storageOf } from "../backends/gpu/phwc4.ts";
+import { phwc4Bytes, type StorageKind, storageOf } from "../../kernels/_gpu/phwc4.ts";
 import type { UsageRecord } from "../memory/types.ts";
 import { usageRecordsFromSchedule } from "../memory/usage_records.ts";
 

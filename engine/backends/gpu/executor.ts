@@ -17,9 +17,19 @@ import type {
   TensorSpec,
 } from "../../../core/kernel.ts";
 import { toShape4 } from "../../../kernels/_gpu/wgsl.ts";
-import { GpuError, UnsupportedError, UsageError } from "../../../core/errors.ts";
+import {
+  GpuError,
+  UnsupportedError,
+  UsageError,
+} from "../../../core/errors.ts";
 import type { GpuContext } from "./device.ts";
-import { packPhwc4, phwc4Bytes, type StorageKind, storageOf, unpackPhwc4 } from "./phwc4.ts";
+import {
+  packPhwc4,
+  phwc4Bytes,
+  type StorageKind,
+  storageOf,
+  unpackPhwc4,
+} from "../../../kernels/_gpu/phwc4.ts";
 import {
   accessorsFor,
   declareBinding,
@@ -220,8 +230,13 @@ function f32EdgeTensors(graph: ExecGraph): Set<number> {
   const edges = new Set([...graph.inputs, ...graph.outputs]);
   for (let k = graph.nodes.length - 1; k >= 0; k--) {
     const n = graph.nodes[k];
-    if (DATA_MOVEMENT.has(n.op) && n.epilogue.length === 0 && n.outputs.some((t) => edges.has(t))) {
-      for (const t of n.inputs) if (t >= 0 && !graph.tensors[t].value) edges.add(t);
+    if (
+      DATA_MOVEMENT.has(n.op) && n.epilogue.length === 0 &&
+      n.outputs.some((t) => edges.has(t))
+    ) {
+      for (const t of n.inputs) {
+        if (t >= 0 && !graph.tensors[t].value) edges.add(t);
+      }
     }
   }
   return edges;
@@ -333,9 +348,13 @@ export class GpuExecutor {
         const bad = [...node.inputs, ...node.outputs].find((t) =>
           t >= 0 && graph.tensors[t].shape.length > 4
         );
-        const empty = node.outputs.find((t) => numElements(graph.tensors[t].shape) === 0);
+        const empty = node.outputs.find((t) =>
+          numElements(graph.tensors[t].shape) === 0
+        );
         if (bad !== undefined) {
-          reason = `tensor ${bad} has rank ${graph.tensors[bad].shape.length} > 4`;
+          reason = `tensor ${bad} has rank ${
+            graph.tensors[bad].shape.length
+          } > 4`;
         } else if (empty !== undefined) {
           reason = `output tensor ${empty} has no elements`;
         }
@@ -344,7 +363,9 @@ export class GpuExecutor {
             ? undefined
             : { ...specOf(graph.tensors[t]), value: graph.tensors[t].value }
         );
-        const outputs = bad !== undefined ? [] : node.outputs.map((t) => specOf(graph.tensors[t]));
+        const outputs = bad !== undefined
+          ? []
+          : node.outputs.map((t) => specOf(graph.tensors[t]));
         const args = {
           inputs,
           outputs,
@@ -365,7 +386,9 @@ export class GpuExecutor {
           for (const p of progs) {
             for (const b of p.bindings) {
               if (b.kind !== "input" && b.kind !== "output") continue;
-              const ti = b.kind === "input" ? node.inputs[b.index] : node.outputs[b.index];
+              const ti = b.kind === "input"
+                ? node.inputs[b.index]
+                : node.outputs[b.index];
               if (storageOf(graph.tensors[ti].dtype, precision) === undefined) {
                 reason = `tensor ${ti} has dtype ${
                   graph.tensors[ti].dtype
@@ -379,7 +402,9 @@ export class GpuExecutor {
                 storageOf(graph.tensors[e.tensor].dtype, precision) ===
                   undefined
               ) {
-                reason = `epilogue operand ${e.tensor} has dtype ${graph.tensors[e.tensor].dtype}`;
+                reason = `epilogue operand ${e.tensor} has dtype ${
+                  graph.tensors[e.tensor].dtype
+                }`;
               }
             }
           }
@@ -400,7 +425,9 @@ export class GpuExecutor {
       const moved = refinePartition(placement.map((p, k) => ({
         op: p.op,
         backend: p.backend,
-        elements: numElements(graph.tensors[graph.nodes[k].outputs[0]]?.shape ?? []),
+        elements: numElements(
+          graph.tensors[graph.nodes[k].outputs[0]]?.shape ?? [],
+        ),
       })));
       for (const k of moved) {
         programs[k] = undefined;
@@ -408,7 +435,8 @@ export class GpuExecutor {
           ...placement[k],
           backend: "cpu",
           dispatches: 0,
-          reason: "moved to the CPU: a short GPU run between CPU ops costs more in transfers",
+          reason:
+            "moved to the CPU: a short GPU run between CPU ops costs more in transfers",
         };
       }
     }
@@ -443,7 +471,9 @@ export class GpuExecutor {
       onGpu: (_, k) => programs[k] !== undefined,
       gpuReads: (node, k) => [
         ...(programs[k] ?? []).flatMap((p) =>
-          p.bindings.flatMap((b) => b.kind === "input" ? [node.inputs[b.index]] : [])
+          p.bindings.flatMap((b) =>
+            b.kind === "input" ? [node.inputs[b.index]] : []
+          )
         ),
         ...node.epilogue.flatMap((st) => st.extra.map((e) => e.tensor)),
       ],
@@ -484,7 +514,8 @@ export class GpuExecutor {
       });
       return buf;
     };
-    const bytesOf = (t: number): number => phwc4Bytes(graph.tensors[t].shape, kindOf(t));
+    const bytesOf = (t: number): number =>
+      phwc4Bytes(graph.tensors[t].shape, kindOf(t));
     let ioBytes = 0;
     let constantBytes = 0;
     for (const t of usageOf.io) {
@@ -542,8 +573,12 @@ export class GpuExecutor {
         sizeOf[f] = Math.max(sizeOf[f], plan.offsets[i] + records[i].size);
       });
       const arenas = {
-        arena_f: sizeOf.arena_f ? createBuffer(sizeOf.arena_f, "float arena") : undefined,
-        arena_i: sizeOf.arena_i ? createBuffer(sizeOf.arena_i, "int arena") : undefined,
+        arena_f: sizeOf.arena_f
+          ? createBuffer(sizeOf.arena_f, "float arena")
+          : undefined,
+        arena_i: sizeOf.arena_i
+          ? createBuffer(sizeOf.arena_i, "int arena")
+          : undefined,
       };
       intermediateBytes = sizeOf.arena_f + sizeOf.arena_i;
       intermediateBuffers = (arenas.arena_f ? 1 : 0) + (arenas.arena_i ? 1 : 0);
@@ -599,7 +634,11 @@ export class GpuExecutor {
                 `node ${k} ${node.op} ${b.name}`,
               );
               if (bytes.byteLength > 0) {
-                device.queue.writeBuffer(buf, 0, bytes as Uint8Array<ArrayBuffer>);
+                device.queue.writeBuffer(
+                  buf,
+                  0,
+                  bytes as Uint8Array<ArrayBuffer>,
+                );
               }
               constantBytes += bytes.byteLength;
               return buf;
@@ -740,7 +779,9 @@ export class GpuExecutor {
       const v = host.get(t) ?? g.tensors[t].value;
       if (!v) {
         throw new GpuError(
-          `Tensor ${t} "${g.tensors[t].name}" is needed on the host but was never computed`,
+          `Tensor ${t} "${
+            g.tensors[t].name
+          }" is needed on the host but was never computed`,
         );
       }
       return v;
@@ -768,7 +809,9 @@ export class GpuExecutor {
       for (const t of st.uploads) {
         const h = this.#homes.get(t)!;
         const bytes = packPhwc4(hostValue(t), h.kind);
-        if (bytes.byteLength > 0) device.queue.writeBuffer(h.buffer, h.offset, bytes);
+        if (bytes.byteLength > 0) {
+          device.queue.writeBuffer(h.buffer, h.offset, bytes);
+        }
       }
       const encoder = device.createCommandEncoder();
       const q = this.#query;
@@ -860,16 +903,21 @@ export class GpuExecutor {
     options: { depth?: number } = {},
   ): Promise<HostTensor[][]> {
     const gpuSteps = this.#steps.filter((s): s is GpuStep => s.kind === "gpu");
-    const single = this.#steps.length === 1 && gpuSteps.length === 1 && !this.#query &&
+    const single = this.#steps.length === 1 && gpuSteps.length === 1 &&
+      !this.#query &&
       !this.#poison;
     const out: HostTensor[][] = [];
     if (!single) {
       for (const b of batches) out.push(await this.run(b));
       return out;
     }
-    if (this.#disposed) throw new UsageError("This executor was disposed; create a new session");
+    if (this.#disposed) {
+      throw new UsageError("This executor was disposed; create a new session");
+    }
     if (this.#lost) {
-      throw new GpuError(`The GPU device was lost (${this.#lost}); create a new session`);
+      throw new GpuError(
+        `The GPU device was lost (${this.#lost}); create a new session`,
+      );
     }
     const st = gpuSteps[0];
     const g = this.graph;
@@ -884,16 +932,26 @@ export class GpuExecutor {
         for (const t of st.uploads) {
           const h = this.#homes.get(t)!;
           const v = host.get(t) ?? g.tensors[t].value;
-          if (!v) throw new GpuError(`Tensor ${t} "${g.tensors[t].name}" has no value to upload`);
+          if (!v) {
+            throw new GpuError(
+              `Tensor ${t} "${g.tensors[t].name}" has no value to upload`,
+            );
+          }
           const bytes = packPhwc4(v, h.kind);
-          if (bytes.byteLength > 0) device.queue.writeBuffer(h.buffer, h.offset, bytes);
+          if (bytes.byteLength > 0) {
+            device.queue.writeBuffer(h.buffer, h.offset, bytes);
+          }
         }
         const encoder = device.createCommandEncoder();
         const pass = encoder.beginComputePass();
         for (const ds of st.dispatches) encodeDispatches(pass, ds);
         pass.end();
         for (const t of st.downloads) {
-          pending.push({ t, sb: this.#copyToStaging(encoder, t, `${j}:${t}`), run: j });
+          pending.push({
+            t,
+            sb: this.#copyToStaging(encoder, t, `${j}:${t}`),
+            run: j,
+          });
         }
         device.queue.submit([encoder.finish()]);
       });
@@ -901,15 +959,26 @@ export class GpuExecutor {
       const results = group.map(() => new Map<number, HostTensor>());
       for (const p of pending) {
         const h = this.#homes.get(p.t)!;
-        const bytes = new Uint8Array(p.sb.getMappedRange(0, align(h.bytes, 16)).slice(0, h.bytes));
+        const bytes = new Uint8Array(
+          p.sb.getMappedRange(0, align(h.bytes, 16)).slice(0, h.bytes),
+        );
         p.sb.unmap();
         results[p.run].set(p.t, unpackPhwc4(bytes, g.tensors[p.t], h.kind));
       }
-      if (this.#lost) throw new GpuError(`The GPU device was lost during the run (${this.#lost})`);
+      if (this.#lost) {
+        throw new GpuError(
+          `The GPU device was lost during the run (${this.#lost})`,
+        );
+      }
       group.forEach((inputs, j) => {
         out.push(g.outputs.map((t) => {
-          const v = results[j].get(t) ?? g.tensors[t].value ?? inputs[g.inputs.indexOf(t)];
-          if (!v) throw new GpuError(`Output tensor ${t} "${g.tensors[t].name}" was not read back`);
+          const v = results[j].get(t) ?? g.tensors[t].value ??
+            inputs[g.inputs.indexOf(t)];
+          if (!v) {
+            throw new GpuError(
+              `Output tensor ${t} "${g.tensors[t].name}" was not read back`,
+            );
+          }
           return v;
         }));
       });
@@ -918,7 +987,11 @@ export class GpuExecutor {
   }
 
   /** Records a copy of tensor `t` into its staging buffer (made once per key) and returns it. */
-  #copyToStaging(encoder: GPUCommandEncoder, t: number, key: string): GPUBuffer {
+  #copyToStaging(
+    encoder: GPUCommandEncoder,
+    t: number,
+    key: string,
+  ): GPUBuffer {
     const h = this.#homes.get(t)!;
     let sb = this.#staging.get(key);
     if (!sb) {
@@ -949,7 +1022,10 @@ export class GpuExecutor {
   }
 }
 
-function encodeDispatches(pass: GPUComputePassEncoder, dispatches: PreparedDispatch[]): void {
+function encodeDispatches(
+  pass: GPUComputePassEncoder,
+  dispatches: PreparedDispatch[],
+): void {
   for (const d of dispatches) {
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bindGroup);
@@ -1003,10 +1079,16 @@ function buildProgram(args: {
     }
     const key = `${t}`;
     const existing = ownSlots.get(key);
-    if (existing && !write) return { variable: existing.variable, offset: 0, elem: existing.elem };
+    if (existing && !write) {
+      return { variable: existing.variable, offset: 0, elem: existing.elem };
+    }
     const slot = entries.length;
     const variable = `buf_${name}`;
-    const elem = h.kind === "i32" ? "vec4<i32>" : h.kind === "f32" ? "vec4<f32>" : "vec4<T>";
+    const elem = h.kind === "i32"
+      ? "vec4<i32>"
+      : h.kind === "f32"
+      ? "vec4<f32>"
+      : "vec4<T>";
     ownSlots.set(key, { variable, offset: 0, elem });
     entries.push({
       binding: slot,
@@ -1022,7 +1104,9 @@ function buildProgram(args: {
   };
   for (const b of prog.bindings) {
     if (b.kind === "input" || b.kind === "output") {
-      const t = b.kind === "input" ? node.inputs[b.index] : node.outputs[b.index];
+      const t = b.kind === "input"
+        ? node.inputs[b.index]
+        : node.outputs[b.index];
       const info = specOf(graph.tensors[t]);
       const placement = variableFor(t, b.kind === "output", b.name);
       let epilogue: EpilogueCode | undefined;
@@ -1060,7 +1144,9 @@ function buildProgram(args: {
       const buf = args.createConst(b);
       entries.push({ binding: slot, resource: { buffer: buf } });
       readOnly.push(true);
-      const elem = args.weightPrecision === "f32" ? b.elem.replace("T", "f32") : b.elem;
+      const elem = args.weightPrecision === "f32"
+        ? b.elem.replace("T", "f32")
+        : b.elem;
       decl += declareBinding(slot, b.name, elem, true);
     } else {
       let buf = args.scratch.get(b.id);

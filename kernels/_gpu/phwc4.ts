@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { HostTensor, Precision, TensorData } from "../../../core/kernel.ts";
-import { f16BitsToNumber, numberToF16Bits } from "../../../kernels/_shared/tensor.ts";
-import { toShape4 } from "../../../kernels/_gpu/wgsl.ts";
-import { UnsupportedError } from "../../../core/errors.ts";
+import type { HostTensor, Precision, TensorData } from "../../core/kernel.ts";
+import { f16BitsToNumber, numberToF16Bits } from "../_shared/tensor.ts";
+import { toShape4 } from "./wgsl.ts";
+import { UnsupportedError } from "../../core/errors.ts";
 
 /** Storage element kind of a GPU tensor. */
 export type StorageKind = "f32" | "f16" | "i32";

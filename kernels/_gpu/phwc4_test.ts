@@ -1,6 +1,6 @@
 import { deepStrictEqual } from "node:assert";
 import { packPhwc4, unpackPhwc4 } from "./phwc4.ts";
-import type { HostTensor } from "../../../core/kernel.ts";
+import type { HostTensor } from "../../core/kernel.ts";
 
 const shapes = [
   [1, 3, 5, 1],

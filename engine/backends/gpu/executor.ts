@@ -17,11 +17,7 @@ import type {
   TensorSpec,
 } from "../../../core/kernel.ts";
 import { toShape4 } from "../../../kernels/_gpu/wgsl.ts";
-import {
-  GpuError,
-  UnsupportedError,
-  UsageError,
-} from "../../../core/errors.ts";
+import { GpuError, UnsupportedError, UsageError } from "../../../core/errors.ts";
 import type { GpuContext } from "./device.ts";
 import {
   packPhwc4,
@@ -348,13 +344,9 @@ export class GpuExecutor {
         const bad = [...node.inputs, ...node.outputs].find((t) =>
           t >= 0 && graph.tensors[t].shape.length > 4
         );
-        const empty = node.outputs.find((t) =>
-          numElements(graph.tensors[t].shape) === 0
-        );
+        const empty = node.outputs.find((t) => numElements(graph.tensors[t].shape) === 0);
         if (bad !== undefined) {
-          reason = `tensor ${bad} has rank ${
-            graph.tensors[bad].shape.length
-          } > 4`;
+          reason = `tensor ${bad} has rank ${graph.tensors[bad].shape.length} > 4`;
         } else if (empty !== undefined) {
           reason = `output tensor ${empty} has no elements`;
         }
@@ -363,9 +355,7 @@ export class GpuExecutor {
             ? undefined
             : { ...specOf(graph.tensors[t]), value: graph.tensors[t].value }
         );
-        const outputs = bad !== undefined
-          ? []
-          : node.outputs.map((t) => specOf(graph.tensors[t]));
+        const outputs = bad !== undefined ? [] : node.outputs.map((t) => specOf(graph.tensors[t]));
         const args = {
           inputs,
           outputs,
@@ -386,9 +376,7 @@ export class GpuExecutor {
           for (const p of progs) {
             for (const b of p.bindings) {
               if (b.kind !== "input" && b.kind !== "output") continue;
-              const ti = b.kind === "input"
-                ? node.inputs[b.index]
-                : node.outputs[b.index];
+              const ti = b.kind === "input" ? node.inputs[b.index] : node.outputs[b.index];
               if (storageOf(graph.tensors[ti].dtype, precision) === undefined) {
                 reason = `tensor ${ti} has dtype ${
                   graph.tensors[ti].dtype
@@ -402,9 +390,7 @@ export class GpuExecutor {
                 storageOf(graph.tensors[e.tensor].dtype, precision) ===
                   undefined
               ) {
-                reason = `epilogue operand ${e.tensor} has dtype ${
-                  graph.tensors[e.tensor].dtype
-                }`;
+                reason = `epilogue operand ${e.tensor} has dtype ${graph.tensors[e.tensor].dtype}`;
               }
             }
           }
@@ -435,8 +421,7 @@ export class GpuExecutor {
           ...placement[k],
           backend: "cpu",
           dispatches: 0,
-          reason:
-            "moved to the CPU: a short GPU run between CPU ops costs more in transfers",
+          reason: "moved to the CPU: a short GPU run between CPU ops costs more in transfers",
         };
       }
     }
@@ -471,9 +456,7 @@ export class GpuExecutor {
       onGpu: (_, k) => programs[k] !== undefined,
       gpuReads: (node, k) => [
         ...(programs[k] ?? []).flatMap((p) =>
-          p.bindings.flatMap((b) =>
-            b.kind === "input" ? [node.inputs[b.index]] : []
-          )
+          p.bindings.flatMap((b) => b.kind === "input" ? [node.inputs[b.index]] : [])
         ),
         ...node.epilogue.flatMap((st) => st.extra.map((e) => e.tensor)),
       ],
@@ -514,8 +497,7 @@ export class GpuExecutor {
       });
       return buf;
     };
-    const bytesOf = (t: number): number =>
-      phwc4Bytes(graph.tensors[t].shape, kindOf(t));
+    const bytesOf = (t: number): number => phwc4Bytes(graph.tensors[t].shape, kindOf(t));
     let ioBytes = 0;
     let constantBytes = 0;
     for (const t of usageOf.io) {
@@ -573,12 +555,8 @@ export class GpuExecutor {
         sizeOf[f] = Math.max(sizeOf[f], plan.offsets[i] + records[i].size);
       });
       const arenas = {
-        arena_f: sizeOf.arena_f
-          ? createBuffer(sizeOf.arena_f, "float arena")
-          : undefined,
-        arena_i: sizeOf.arena_i
-          ? createBuffer(sizeOf.arena_i, "int arena")
-          : undefined,
+        arena_f: sizeOf.arena_f ? createBuffer(sizeOf.arena_f, "float arena") : undefined,
+        arena_i: sizeOf.arena_i ? createBuffer(sizeOf.arena_i, "int arena") : undefined,
       };
       intermediateBytes = sizeOf.arena_f + sizeOf.arena_i;
       intermediateBuffers = (arenas.arena_f ? 1 : 0) + (arenas.arena_i ? 1 : 0);
@@ -779,9 +757,7 @@ export class GpuExecutor {
       const v = host.get(t) ?? g.tensors[t].value;
       if (!v) {
         throw new GpuError(
-          `Tensor ${t} "${
-            g.tensors[t].name
-          }" is needed on the host but was never computed`,
+          `Tensor ${t} "${g.tensors[t].name}" is needed on the host but was never computed`,
         );
       }
       return v;
@@ -1084,11 +1060,7 @@ function buildProgram(args: {
     }
     const slot = entries.length;
     const variable = `buf_${name}`;
-    const elem = h.kind === "i32"
-      ? "vec4<i32>"
-      : h.kind === "f32"
-      ? "vec4<f32>"
-      : "vec4<T>";
+    const elem = h.kind === "i32" ? "vec4<i32>" : h.kind === "f32" ? "vec4<f32>" : "vec4<T>";
     ownSlots.set(key, { variable, offset: 0, elem });
     entries.push({
       binding: slot,
@@ -1104,9 +1076,7 @@ function buildProgram(args: {
   };
   for (const b of prog.bindings) {
     if (b.kind === "input" || b.kind === "output") {
-      const t = b.kind === "input"
-        ? node.inputs[b.index]
-        : node.outputs[b.index];
+      const t = b.kind === "input" ? node.inputs[b.index] : node.outputs[b.index];
       const info = specOf(graph.tensors[t]);
       const placement = variableFor(t, b.kind === "output", b.name);
       let epilogue: EpilogueCode | undefined;
@@ -1144,9 +1114,7 @@ function buildProgram(args: {
       const buf = args.createConst(b);
       entries.push({ binding: slot, resource: { buffer: buf } });
       readOnly.push(true);
-      const elem = args.weightPrecision === "f32"
-        ? b.elem.replace("T", "f32")
-        : b.elem;
+      const elem = args.weightPrecision === "f32" ? b.elem.replace("T", "f32") : b.elem;
       decl += declareBinding(slot, b.name, elem, true);
     } else {
       let buf = args.scratch.get(b.id);

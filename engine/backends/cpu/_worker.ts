@@ -1,10 +1,11 @@
 /**
  * A worker thread of {@linkcode WorkerPool}: instantiates the kernel module over the shared memory,
- * then waits on the control block for kernels to run until told to quit.
+ * then waits on the control block for kernels to run until told to quit. Started by the pool as a
+ * `node:worker_threads` worker with its setup in `workerData`.
  *
  * @module
  */
-/// <reference lib="deno.worker" />
+import { workerData } from "node:worker_threads";
 import { CTL } from "./_ctl.ts";
 
 interface Init {
@@ -13,16 +14,20 @@ interface Init {
   ctl: number;
   id: number;
   spin: number;
+  startDelayMs: number;
 }
 
-self.onmessage = (e: MessageEvent<Init>) => {
-  const { bytes, memory, ctl, id, spin } = e.data;
+function serve(init: Init): void {
+  const { bytes, memory, ctl, id, spin, startDelayMs } = init;
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
   const fns = Object.values(inst.exports) as ((p: number, t0: number, t1: number) => void)[];
   const c = new Int32Array(memory.buffer, ctl, CTL.size);
+  // The dispatch counter is recorded before the worker says it is ready: a dispatch can only follow
+  // the announcement, so it always differs from `seen`.
+  let seen = Atomics.load(c, CTL.seq);
   Atomics.add(c, CTL.ready, 1);
   Atomics.notify(c, CTL.ready);
-  let seen = Atomics.load(c, CTL.seq);
+  if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
   while (Atomics.load(c, CTL.quit) === 0) {
     let s = Atomics.load(c, CTL.seq);
     for (let i = 0; s === seen && i < spin; i++) s = Atomics.load(c, CTL.seq);
@@ -41,5 +46,6 @@ self.onmessage = (e: MessageEvent<Init>) => {
     Atomics.add(c, CTL.done, 1);
     Atomics.notify(c, CTL.done);
   }
-  self.close();
-};
+}
+
+serve(workerData as Init);

@@ -2,11 +2,17 @@
  * A persistent pool of Web Workers sharing one WebAssembly memory. The main thread takes part in
  * every dispatch (it computes the first share of the tasks), so `threads: 1` means no workers.
  * Dispatch is a few atomic stores and one `Atomics.notify`; workers spin briefly, then sleep in
- * `Atomics.wait`. {@linkcode WorkerPool.dispose} tells workers to exit and terminates them, so the
- * process exits cleanly.
+ * `Atomics.wait`. {@linkcode WorkerPool.dispose} tells workers to exit and terminates them.
+ *
+ * The workers are `node:worker_threads` workers, unreferenced: a program that forgets to dispose a
+ * `cpu` session still exits when its own work is done (Deno's web `Worker` cannot be unreferenced).
+ * Each worker records the dispatch counter before it announces that it is ready, so a dispatch
+ * that follows {@linkcode WorkerPool.create} at once is never mistaken for an old one.
  *
  * @module
  */
+import { Worker } from "node:worker_threads";
+import { GpuliteError, UsageError } from "../../../core/errors.ts";
 import { CTL } from "./_ctl.ts";
 
 /** A kernel run that takes longer than this is reported as an error instead of waiting forever. */
@@ -27,6 +33,13 @@ export interface WorkerPoolOptions {
   threads: number;
   /** Spin iterations before a waiting thread sleeps (default 20000). */
   spin?: number;
+  /** Milliseconds a dispatch may take before it is reported as an error (default 60000). */
+  timeoutMs?: number;
+  /**
+   * Test hook: milliseconds each worker pauses after announcing that it is ready and before it
+   * waits for work, to widen the gap in which a first dispatch can arrive (default 0).
+   */
+  startDelayMs?: number;
 }
 
 /** A worker pool over one shared memory. */
@@ -38,13 +51,20 @@ export class WorkerPool {
   #workers: Worker[];
   #ctl: Int32Array;
   #spin: number;
+  #timeoutMs: number;
   #disposed = false;
 
-  private constructor(fns: KernelFn[], workers: Worker[], ctl: Int32Array, spin: number) {
+  private constructor(
+    fns: KernelFn[],
+    workers: Worker[],
+    ctl: Int32Array,
+    tuning: { spin: number; timeoutMs: number },
+  ) {
     this.fns = fns;
     this.#workers = workers;
     this.#ctl = ctl;
-    this.#spin = spin;
+    this.#spin = tuning.spin;
+    this.#timeoutMs = tuning.timeoutMs;
     this.threads = workers.length + 1;
   }
 
@@ -71,21 +91,24 @@ export class WorkerPool {
     c.fill(0);
     const workers: Worker[] = [];
     let failed: unknown;
+    const startDelayMs = options.startDelayMs ?? 0;
     for (let id = 1; id < Math.max(1, options.threads); id++) {
-      const w = new Worker(new URL("./_worker.ts", import.meta.url).href, { type: "module" });
-      w.onerror = (e) => {
-        failed = e.message;
-        e.preventDefault();
-      };
-      w.postMessage({ bytes, memory, ctl, id, spin });
+      const w = new Worker(new URL("./_worker.ts", import.meta.url), {
+        workerData: { bytes, memory, ctl, id, spin, startDelayMs },
+      });
+      w.on("error", (e: unknown) => {
+        failed = e instanceof Error ? e.message : String(e);
+      });
+      w.unref();
       workers.push(w);
     }
-    const pool = new WorkerPool(fns, workers, c, spin);
+    const timeoutMs = options.timeoutMs ?? RUN_TIMEOUT_MS;
+    const pool = new WorkerPool(fns, workers, c, { spin, timeoutMs });
     const start = performance.now();
     while (Atomics.load(c, CTL.ready) < workers.length) {
       if (failed !== undefined || performance.now() - start > 30000) {
         pool.dispose();
-        throw new Error(`CPU worker failed to start: ${failed ?? "timed out"}`);
+        throw new GpuliteError(`A CPU worker failed to start: ${failed ?? "timed out"}`);
       }
       await new Promise((r) => setTimeout(r, 1));
     }
@@ -106,7 +129,7 @@ export class WorkerPool {
    * @param tasks Number of tasks.
    */
   run(fn: number, params: number, tasks: number): void {
-    if (this.#disposed) throw new Error("The worker pool was disposed");
+    if (this.#disposed) throw new UsageError("The CPU worker pool was disposed");
     const n = Math.min(this.threads, tasks);
     if (n <= 1) {
       if (tasks > 0) this.fns[fn](params, 0, tasks);
@@ -126,19 +149,19 @@ export class WorkerPool {
     const want = this.#workers.length;
     let d = Atomics.load(c, CTL.done);
     for (let i = 0; d < want && i < this.#spin; i++) d = Atomics.load(c, CTL.done);
-    const deadline = performance.now() + RUN_TIMEOUT_MS;
+    const deadline = performance.now() + this.#timeoutMs;
     while (d < want) {
       Atomics.wait(c, CTL.done, d, 100);
       d = Atomics.load(c, CTL.done);
       if (d < want && performance.now() > deadline) {
-        throw new Error(
-          `A CPU kernel did not finish within ${
-            RUN_TIMEOUT_MS / 1000
-          } s (${d} of ${want} workers reported)`,
+        throw new GpuliteError(
+          `CPU kernel ${fn} did not finish within ${this.#timeoutMs} ms (${d} of ${want} workers reported)`,
         );
       }
     }
-    if (Atomics.exchange(c, CTL.error, 0) !== 0) throw new Error("A CPU kernel failed in a worker");
+    if (Atomics.exchange(c, CTL.error, 0) !== 0) {
+      throw new GpuliteError(`CPU kernel ${fn} failed in a worker`);
+    }
   }
 
   /**
@@ -154,7 +177,7 @@ export class WorkerPool {
     this.#disposed = true;
     Atomics.store(this.#ctl, CTL.quit, 1);
     Atomics.notify(this.#ctl, CTL.seq);
-    for (const w of this.#workers) w.terminate();
+    for (const w of this.#workers) void w.terminate();
     this.#workers = [];
   }
 }

@@ -9,6 +9,7 @@
  */
 
 import { ModelFormatError } from "../../core/errors.ts";
+import { readBytes } from "../../core/host.ts";
 import {
   type DType,
   DTYPE_BYTES,
@@ -716,13 +717,9 @@ export async function readModelFile(
 ): Promise<Model> {
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    bytes = await readBytes(path);
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
-      ? "no such file"
-      : e instanceof Error
-      ? e.message
-      : String(e);
+    const why = e instanceof Error ? e.message : String(e);
     throw new ModelFormatError(
       `Cannot read model file ${String(path)}: ${why}`,
       { cause: e },

@@ -6,7 +6,7 @@
 import { ok } from "node:assert";
 import { KERNELS } from "../kernels/registry.ts";
 import type { Precision } from "../core/kernel.ts";
-import type { GpuContext } from "../engine/backends/gpu/device.ts";
+import { type GpuContext, importDawn } from "../engine/backends/gpu/device.ts";
 import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
 import { caseGraph, materializeInputs } from "./harness.ts";
 
@@ -15,11 +15,7 @@ let instance: unknown;
 
 async function nullDevice(): Promise<GpuContext | string> {
   try {
-    const { create, globals } = await import("webgpu");
-    for (const [k, v] of Object.entries(globals)) {
-      if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-    }
-    const dawn = create(["backend=null"]);
+    const dawn = (await importDawn()).create(["backend=null"]);
     instance = dawn;
     const adapter = await dawn.requestAdapter();
     if (!adapter) return "Dawn's Null backend found no adapter";

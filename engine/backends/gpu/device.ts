@@ -41,28 +41,70 @@ const OPTIONAL_FEATURES = [
   "subgroups",
 ] as const;
 
-type GpuLike = {
-  requestAdapter(o?: GPURequestAdapterOptions): Promise<GPUAdapter | null>;
-};
-
 // Dawn's instance must outlive every adapter and device made from it: it pumps their events.
 let dawnInstance: GpuLike | undefined;
 
+/** Dawn's npm package (~131 MB of binaries for five platforms), loaded only for `provider: "dawn"`. */
+const DAWN_PACKAGE = "npm:webgpu@0.6.2";
+
+/**
+ * `import()` out of sight of module-graph analysis: a static `import("npm:webgpu@…")` would make
+ * `deno info`, `deno publish` and every user's first run download Dawn, and a computed specifier
+ * makes `deno publish` warn that it cannot analyze it. The specifier is absolute, so it resolves
+ * the same from JSR as from a checkout.
+ */
+const importAtRunTime = new Function("specifier", "return import(specifier)") as (
+  specifier: string,
+) => Promise<unknown>;
+
+/** What gpulite uses of Dawn's npm package. */
+export interface DawnModule {
+  /** Makes a `navigator.gpu`-like instance from Dawn toggles, e.g. `["backend=null"]`. */
+  create(args: string[]): GpuLike;
+  /** WebGPU globals (`GPUBufferUsage`, ...) to install where the runtime lacks them. */
+  globals: Record<string, unknown>;
+}
+
+/** A `navigator.gpu`-like object: what {@linkcode acquireDevice} asks for an adapter. */
+export type GpuLike = {
+  /** Requests an adapter, or `null` when there is none. */
+  requestAdapter(o?: GPURequestAdapterOptions): Promise<GPUAdapter | null>;
+};
+
+/**
+ * Loads Dawn (the npm package `webgpu`) on first use and installs its WebGPU globals where the
+ * runtime lacks them. Nothing else in gpulite imports Dawn, so users who never ask for it never
+ * download it.
+ *
+ * @example
+ * ```ts ignore
+ * import { importDawn } from "./device.ts";
+ * const dawn = await importDawn();
+ * const adapter = await dawn.create(["backend=null"]).requestAdapter();
+ * ```
+ *
+ * @returns Dawn's module.
+ */
+export async function importDawn(): Promise<DawnModule> {
+  const mod = (await importAtRunTime(DAWN_PACKAGE)) as DawnModule;
+  for (const [k, v] of Object.entries(mod.globals)) {
+    if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+  }
+  return mod;
+}
+
 async function dawnGpu(): Promise<GpuLike> {
   if (dawnInstance) return dawnInstance;
-  let mod: { create: (args: string[]) => GpuLike; globals: Record<string, unknown> };
+  let mod: DawnModule;
   try {
-    mod = (await import("webgpu")) as unknown as typeof mod;
+    mod = await importDawn();
   } catch (e) {
     throw new GpuError(
-      `Provider "dawn" needs the npm package webgpu (Dawn's binding), which failed to load: ${
-        (e as Error).message
+      `Provider "dawn" needs the npm package ${DAWN_PACKAGE} (Dawn's binding), which failed to load: ${
+        (e as Error).message.split("\n")[0]
       }; use --provider deno instead`,
       { cause: e },
     );
-  }
-  for (const [k, v] of Object.entries(mod.globals)) {
-    if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   }
   dawnInstance = mod.create([]);
   return dawnInstance;

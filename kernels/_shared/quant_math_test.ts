@@ -4,7 +4,7 @@ import {
   quantizeMultiplier,
   roundingDivideByPot,
   srdhm,
-} from "./quant.ts";
+} from "./quant_math.ts";
 
 function srdhmBig(a: number, b: number): number {
   if (a === -2147483648 && b === -2147483648) return 2147483647;

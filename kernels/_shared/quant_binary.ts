@@ -1,0 +1,111 @@
+/**
+ * TFLite's 8-bit ADD, SUB and MUL with NumPy broadcasting: ADD and SUB rescale both inputs to twice
+ * the larger input scale after a left shift of 20 bits (SUB negates the second multiplier), MUL
+ * multiplies the zero-point-corrected inputs in int32 and requantizes once by
+ * `s1 * s2 / s_out`. Fused activations clamp in the quantized domain.
+ *
+ * @module
+ */
+import type { HostTensor, QuantKernelDef } from "../../core/kernel.ts";
+import type { BinaryOptions } from "./binary.ts";
+import { broadcastIndex } from "./tensor.ts";
+import {
+  allocQuant,
+  multiplyByQuantizedMultiplier,
+  outputRange,
+  quantAdd,
+  quantAddParams,
+  quantizeMultiplier,
+  tensorQuant,
+} from "./quant_math.ts";
+
+type ElementFn = (a: number, b: number) => number;
+type Prepare = (
+  op: string,
+  a: HostTensor,
+  b: HostTensor,
+  y: HostTensor,
+  act: BinaryOptions,
+) => ElementFn;
+
+function prepareAdd(negate: boolean): Prepare {
+  return (op, a, b, y, o) => {
+    const p = quantAddParams(
+      [a.quantization!, b.quantization!, y.quantization!],
+      outputRange(op, o.activation, y),
+    );
+    if (negate) p.m[1] = { ...p.m[1], multiplier: -p.m[1].multiplier };
+    return (u, v) => quantAdd(u, v, p);
+  };
+}
+
+const prepareMul: Prepare = (op, a, b, y, o) => {
+  const qa = tensorQuant(op, a), qb = tensorQuant(op, b), qy = tensorQuant(op, y);
+  const m = quantizeMultiplier((qa.scale * qb.scale) / qy.scale);
+  const [lo, hi] = outputRange(op, o.activation, y);
+  return (u, v) => {
+    const r = multiplyByQuantizedMultiplier((u - qa.zeroPoint) * (v - qb.zeroPoint), m) +
+      qy.zeroPoint;
+    return r < lo ? lo : r > hi ? hi : r;
+  };
+};
+
+function quantBinary(op: string, prepare: Prepare): QuantKernelDef<BinaryOptions> {
+  return {
+    reference({ inputs, options, outputs }): HostTensor[] {
+      const a = inputs[0]!, b = inputs[1]!;
+      const y = allocQuant(outputs[0]);
+      for (const t of [a, b, y]) tensorQuant(op, t);
+      const f = prepare(op, a, b, y, options);
+      const same = a.data.length === y.data.length && b.data.length === y.data.length;
+      for (let i = 0; i < y.data.length; i++) {
+        const ia = same ? i : broadcastIndex(i, y.shape, a.shape);
+        const ib = same ? i : broadcastIndex(i, y.shape, b.shape);
+        y.data[i] = f(Number(a.data[ia]), Number(b.data[ib]));
+      }
+      return [y];
+    },
+  };
+}
+
+/**
+ * The 8-bit ADD.
+ *
+ * @example
+ * ```ts
+ * import { addQuant } from "./quant_binary.ts";
+ * const q = { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 };
+ * const t = (v: number) => ({ dtype: "uint8" as const, shape: [1], quantization: q, data: new Uint8Array([v]) });
+ * const [y] = addQuant.reference({ inputs: [t(2), t(4)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * if (y.data[0] !== 6) throw new Error("wrong");
+ * ```
+ */
+export const addQuant: QuantKernelDef<BinaryOptions> = quantBinary("ADD", prepareAdd(false));
+
+/**
+ * The 8-bit SUB.
+ *
+ * @example
+ * ```ts
+ * import { subQuant } from "./quant_binary.ts";
+ * const q = { scale: [0.5], zeroPoint: [10], quantizedDimension: 0 };
+ * const t = (v: number) => ({ dtype: "uint8" as const, shape: [1], quantization: q, data: new Uint8Array([v]) });
+ * const [y] = subQuant.reference({ inputs: [t(20), t(14)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * if (y.data[0] !== 16) throw new Error("wrong");
+ * ```
+ */
+export const subQuant: QuantKernelDef<BinaryOptions> = quantBinary("SUB", prepareAdd(true));
+
+/**
+ * The 8-bit MUL.
+ *
+ * @example
+ * ```ts
+ * import { mulQuant } from "./quant_binary.ts";
+ * const q = { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 };
+ * const t = (v: number) => ({ dtype: "int8" as const, shape: [1], quantization: q, data: new Int8Array([v]) });
+ * const [y] = mulQuant.reference({ inputs: [t(4), t(-6)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * if (y.data[0] !== -12) throw new Error("wrong");
+ * ```
+ */
+export const mulQuant: QuantKernelDef<BinaryOptions> = quantBinary("MUL", prepareMul);

@@ -1,0 +1,6 @@
+/**
+ * ADD in TFLite's 8-bit arithmetic (see `kernels/_shared/quant_binary.ts`).
+ *
+ * @module
+ */
+export { addQuant } from "../_shared/quant_binary.ts";

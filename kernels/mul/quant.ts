@@ -1,0 +1,6 @@
+/**
+ * MUL in TFLite's 8-bit arithmetic (see `kernels/_shared/quant_binary.ts`).
+ *
+ * @module
+ */
+export { mulQuant } from "../_shared/quant_binary.ts";

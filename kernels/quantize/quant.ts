@@ -1,0 +1,26 @@
+/**
+ * QUANTIZE of an 8-bit input: TFLite's requantization from the input's scale and zero point to the
+ * output's (uint8 to int8 and back, or a new scale), through a fixed-point multiplier.
+ *
+ * @module
+ */
+import type { HostTensor, QuantKernelDef } from "../../core/kernel.ts";
+import { requantize } from "../_shared/quant_math.ts";
+
+/**
+ * The 8-bit QUANTIZE (requantization).
+ *
+ * @example
+ * ```ts
+ * import { quantizeQuant } from "./quant.ts";
+ * const q = (s: number, z: number) => ({ scale: [s], zeroPoint: [z], quantizedDimension: 0 });
+ * const x = { dtype: "uint8" as const, shape: [1], quantization: q(0.5, 128), data: new Uint8Array([130]) };
+ * const [y] = quantizeQuant.reference({ inputs: [x], options: {}, outputs: [{ dtype: "int8", shape: [1], quantization: q(0.5, 0) }] });
+ * if (y.data[0] !== 2) throw new Error("wrong");
+ * ```
+ */
+export const quantizeQuant: QuantKernelDef<unknown> = {
+  reference({ inputs, outputs }): HostTensor[] {
+    return [requantize(inputs[0]!, outputs[0])];
+  },
+};

@@ -1,0 +1,6 @@
+/**
+ * SQUEEZE of 8-bit tensors: the bytes, unchanged (see `kernels/_shared/quant_move.ts`).
+ *
+ * @module
+ */
+export { quantCopy as squeezeQuant } from "../_shared/quant_move.ts";

@@ -1,0 +1,6 @@
+/**
+ * SUB in TFLite's 8-bit arithmetic (see `kernels/_shared/quant_binary.ts`).
+ *
+ * @module
+ */
+export { subQuant } from "../_shared/quant_binary.ts";

@@ -9,17 +9,30 @@ import type { TensorInfo } from "../engine/session.ts";
 import { allocTensor } from "../kernels/_shared/tensor.ts";
 import { seededRandom } from "../conformance/rng.ts";
 import { UsageError } from "../core/errors.ts";
+import { STRATEGIES } from "../engine/memory/mod.ts";
 
-/** parseArgs option specs of session flags. */
+/**
+ * parseArgs option specs of session flags. They have no parser defaults, so that a flag the chosen
+ * backend would ignore can be told apart and refused; {@linkcode sessionFlags} fills the defaults.
+ */
 export const SESSION_FLAGS = {
-  backend: { type: "string", default: "gpu" },
-  provider: { type: "string", default: "deno" },
-  precision: { type: "string", default: "f32" },
-  strategy: { type: "string", default: "GREEDY_BEST" },
+  backend: { type: "string" },
+  provider: { type: "string" },
+  precision: { type: "string" },
+  strategy: { type: "string" },
   threads: { type: "string" },
-  seed: { type: "string", default: "1" },
+  seed: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
+
+/** Flags that only one backend uses; given with another backend they are refused. */
+const BACKEND_ONLY: Readonly<Record<string, "gpu" | "cpu">> = {
+  provider: "gpu",
+  precision: "gpu",
+  strategy: "gpu",
+  profile: "gpu",
+  threads: "cpu",
+};
 
 /** Validated session flags. */
 export interface SessionFlags {
@@ -47,19 +60,45 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 }
 
 /**
- * Validates parsed session flags.
+ * Validates parsed session flags and fills their defaults; flags the chosen backend ignores are
+ * refused with a {@linkcode UsageError}.
  *
  * @example
  * ```ts
  * import { sessionFlags } from "./_session_args.ts";
- * const f = sessionFlags({ backend: "gpu", provider: "deno", precision: "f16", strategy: "NAIVE", seed: "3" });
- * if (f.seed !== 3) throw new Error("wrong");
+ * const f = sessionFlags({ backend: "gpu", provider: "deno", precision: "f16", strategy: "naive", seed: "3" });
+ * if (f.seed !== 3 || f.strategy !== "NAIVE") throw new Error("wrong");
+ * let refused = false;
+ * try {
+ *   sessionFlags({ backend: "cpu", provider: "dawn" });
+ * } catch {
+ *   refused = true;
+ * }
+ * if (!refused) throw new Error("--provider with the cpu backend was accepted");
  * ```
  *
  * @param v Values from parseArgs.
  * @returns The flags.
  */
 export function sessionFlags(v: Record<string, string | boolean | undefined>): SessionFlags {
+  const backend = oneOf(
+    "backend",
+    String(v.backend ?? "gpu"),
+    ["gpu", "cpu", "reference"] as const,
+  );
+  for (const [flag, only] of Object.entries(BACKEND_ONLY)) {
+    if (v[flag] !== undefined && v[flag] !== false && backend !== only) {
+      throw new UsageError(`--${flag} applies only to --backend ${only}, not ${backend}`);
+    }
+  }
+  const strategy = String(v.strategy ?? "GREEDY_BEST").toUpperCase();
+  if (!STRATEGIES.some((s) => s.name === strategy)) {
+    throw new UsageError(
+      `--strategy must be one of ${STRATEGIES.map((s) => s.name).join(", ")}, got ${
+        JSON.stringify(v.strategy)
+      }`,
+    );
+  }
   const seed = Number(v.seed ?? 1);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${v.seed}`);
   let threads: number | undefined;
@@ -70,10 +109,10 @@ export function sessionFlags(v: Record<string, string | boolean | undefined>): S
     }
   }
   return {
-    backend: oneOf("backend", String(v.backend ?? "gpu"), ["gpu", "cpu", "reference"] as const),
+    backend,
     provider: oneOf("provider", String(v.provider ?? "deno"), ["deno", "dawn"] as const),
     precision: oneOf("precision", String(v.precision ?? "f32"), ["f32", "f16"] as const),
-    strategy: String(v.strategy ?? "GREEDY_BEST"),
+    strategy,
     threads,
     seed,
   };

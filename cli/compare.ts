@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import type { Command, Io } from "./command.ts";
 import { createSession, loadModel } from "../engine/session.ts";
 import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
 import { compareTensors } from "../conformance/compare.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
 import { UsageError } from "../core/errors.ts";
+import { EXIT_CODES_HELP, parseCommandArgs } from "./_args.ts";
 import type { GpuExecutor } from "../engine/backends/gpu/executor.ts";
 
 const HELP = `Usage: gpulite compare MODEL [options]
@@ -25,7 +25,12 @@ Options:
   --strategy NAME   memory strategy (default GREEDY_BEST)
   --seed N          seed of the random inputs (default 1)
   --tolerance X     relative error above which outputs disagree (default 1e-4 in f32, 1e-2 in f16)
-  --json            print one JSON object`;
+  --json            print one JSON object
+  -h, --help        this help
+
+It always compares the gpu backend with the reference: --backend and --threads do not apply.
+
+${EXIT_CODES_HELP}`;
 
 /** One output's agreement. */
 export interface OutputComparison {
@@ -58,7 +63,7 @@ export interface CompareSummary {
 }
 
 async function compareMain(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs("gpulite compare", {
     args,
     allowPositionals: true,
     options: {
@@ -71,8 +76,15 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     io.out(HELP);
     return 0;
   }
+  for (const flag of ["backend", "threads"] as const) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(
+        `--${flag} does not apply to compare (it always runs the gpu backend against the reference)`,
+      );
+    }
+  }
   if (positionals.length !== 1) {
-    throw new UsageError("compare takes exactly one MODEL path (see --help)");
+    throw new UsageError("compare takes exactly one MODEL path (see gpulite compare --help)");
   }
   const flags = sessionFlags(values);
   const tolerance = values.tolerance !== undefined
@@ -80,7 +92,12 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     : flags.precision === "f16"
     ? 1e-2
     : 1e-4;
-  if (!(tolerance > 0)) throw new UsageError(`--tolerance must be a positive number`);
+  if (!(tolerance > 0)) {
+    throw new UsageError(`--tolerance must be a positive number, got ${values.tolerance}`);
+  }
+  if (!(await Deno.stat(positionals[0]).catch(() => undefined))?.isFile) {
+    throw new UsageError(`MODEL ${positionals[0]}: no such file`);
+  }
   const model = await loadModel(positionals[0]);
   const session = await createSession(model, {
     backend: "gpu",

@@ -4,13 +4,18 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import type { Command, Io } from "./command.ts";
 import { createSession, loadModel, type Session } from "../engine/session.ts";
 import { readNpy, writeNpy } from "../format/npy.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
 import { UsageError } from "../core/errors.ts";
+import {
+  checkWritableFolder,
+  EXIT_CODES_HELP,
+  parseCommandArgs,
+  progressReporter,
+} from "./_args.ts";
 
 const HELP = `Usage: gpulite run MODEL [options]
 
@@ -18,17 +23,22 @@ Runs MODEL and prints a timing summary.
 
 Options:
   --backend B       gpu (default), cpu or reference
-  --provider P      deno (default) or dawn (WebGPU implementation)
-  --precision P     f32 (default) or f16 (GPU storage precision)
-  --strategy NAME   memory strategy for intermediates (default GREEDY_BEST)
-  --threads N       threads of the cpu backend (default: all cores)
+  --provider P      deno (default) or dawn (WebGPU implementation; gpu backend only)
+  --precision P     f32 (default) or f16 (GPU storage precision; gpu backend only)
+  --strategy NAME   memory strategy for intermediates (default GREEDY_BEST; gpu backend only)
+  --threads N       threads of the cpu backend (default: all cores; cpu backend only)
   --input a.npy,b.npy   input tensors in model input order (default: seeded random)
   --seed N          seed of random inputs (default 1)
   --iterations N    timed runs after one warm-up (default 10)
   --output FILE     write outputs: FILE.json ({outputs:[{name,dtype,shape,data}]}) or FILE.npy
                     (one file per output: FILE.npy, FILE.1.npy, ...)
-  --profile         per-op GPU time from timestamp queries
-  --json            print the summary as one JSON object`;
+  --profile         per-op GPU time from timestamp queries (gpu backend only)
+  --json            print the summary as one JSON object
+  -h, --help        this help
+
+Progress goes to stderr: redrawn in place on a terminal, plain lines otherwise.
+
+${EXIT_CODES_HELP}`;
 
 /** The summary `run --json` prints. */
 export interface RunSummary {
@@ -82,9 +92,6 @@ async function writeOutputs(path: string, session: Session, outs: HostTensor[]):
     await Deno.writeTextFile(path, JSON.stringify({ outputs }));
     return;
   }
-  if (!path.endsWith(".npy")) {
-    throw new UsageError(`--output must end in .json or .npy, got ${path}`);
-  }
   const base = path.slice(0, -4);
   await Promise.all(
     outs.map((t, i) => Deno.writeFile(i === 0 ? path : `${base}.${i}.npy`, writeNpy(t))),
@@ -92,7 +99,7 @@ async function writeOutputs(path: string, session: Session, outs: HostTensor[]):
 }
 
 async function runMain(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs("gpulite run", {
     args,
     allowPositionals: true,
     options: {
@@ -109,14 +116,28 @@ async function runMain(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new UsageError("run takes exactly one MODEL path (see --help)");
+    throw new UsageError("run takes exactly one MODEL path (see gpulite run --help)");
   }
   const flags = sessionFlags(values);
   const iterations = Number(values.iterations);
   if (!Number.isInteger(iterations) || iterations < 1) {
     throw new UsageError(`--iterations must be a positive integer, got ${values.iterations}`);
   }
+  if (values.output !== undefined) {
+    if (!/\.(json|npy)$/.test(values.output)) {
+      throw new UsageError(`--output must end in .json or .npy, got ${values.output}`);
+    }
+    await checkWritableFolder("--output", values.output);
+  }
+  const inputFiles = values.input?.split(",");
+  for (const f of inputFiles ?? []) {
+    const info = await Deno.stat(f).catch(() => undefined);
+    if (!info?.isFile) throw new UsageError(`--input ${f}: no such file`);
+  }
   const modelPath = positionals[0];
+  if (!(await Deno.stat(modelPath).catch(() => undefined))?.isFile) {
+    throw new UsageError(`MODEL ${modelPath}: no such file`);
+  }
   const model = await loadModel(modelPath);
   const t0 = performance.now();
   const session = await createSession(model, {
@@ -130,23 +151,26 @@ async function runMain(args: string[], io: Io): Promise<number> {
   try {
     const createMs = performance.now() - t0;
     let inputs: HostTensor[];
-    if (values.input) {
-      const files = values.input.split(",");
-      inputs = await Promise.all(files.map(async (f) => readNpy(await Deno.readFile(f), f)));
+    if (inputFiles) {
+      if (inputFiles.length !== session.inputs.length) {
+        throw new UsageError(
+          `--input names ${inputFiles.length} files; the model takes ${session.inputs.length} inputs`,
+        );
+      }
+      inputs = await Promise.all(inputFiles.map(async (f) => readNpy(await Deno.readFile(f), f)));
     } else inputs = randomInputs(session.inputs, flags.seed);
     const t1 = performance.now();
     let outs = await session.run(inputs);
     const firstRunMs = performance.now() - t1;
     const times: number[] = [];
+    const progress = values.json ? undefined : progressReporter("run");
     for (let i = 0; i < iterations; i++) {
-      if (!values.json) {
-        await Deno.stderr.write(new TextEncoder().encode(`\rrun ${i + 1}/${iterations}`));
-      }
       const s = performance.now();
       outs = await session.run(inputs);
       times.push(performance.now() - s);
+      progress?.update(i + 1, iterations);
     }
-    if (!values.json) await Deno.stderr.write(new TextEncoder().encode("\n"));
+    progress?.end();
     const placement = session.placement;
     const summary: RunSummary = {
       model: modelPath,

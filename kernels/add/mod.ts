@@ -4,13 +4,21 @@
  * @module
  */
 import { binaryKernel } from "../_shared/binary.ts";
+import { addQuant } from "./quant.ts";
+import { binaryBuilder } from "../_cpu/elementwise.ts";
+import { addQuant as addQuantCpu } from "./cpu.ts";
 
 /** The ADD kernel. */
-export const add = binaryKernel({
-  name: "ADD",
-  optionsType: "AddOptions",
-  hasActivation: true,
-  fn: (a, b) => a + b,
-  intFn: (a, b) => (a + b) | 0,
-  wgsl: (a, b) => `(${a} + ${b})`,
-});
+export const add = {
+  ...binaryKernel({
+    name: "ADD",
+    optionsType: "AddOptions",
+    hasActivation: true,
+    fn: (a, b) => a + b,
+    intFn: (a, b) => (a + b) | 0,
+    wgsl: (a, b) => `(${a} + ${b})`,
+  }),
+  quant: addQuant,
+  traits: { cheap: true },
+  cpu: { float: binaryBuilder("add"), quant: addQuantCpu },
+};

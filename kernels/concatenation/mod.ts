@@ -11,6 +11,8 @@ import { dataCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { normalizeAxis } from "../_shared/shape_util.ts";
 import { ivec4, pad4 } from "../_gpu/gather.ts";
 import type { OpCase } from "../../core/kernel.ts";
+import { concatenationQuant } from "./quant.ts";
+import { concatenationFloat } from "./cpu.ts";
 
 /** Parsed options of CONCATENATION. */
 export interface ConcatenationOptions {
@@ -37,56 +39,65 @@ const CASES: [number[][], number, FusedActivation, "float32" | "int32"][] = [
 ];
 
 /** The CONCATENATION kernel. */
-export const concatenation = moveKernel<ConcatenationOptions>({
-  name: "CONCATENATION",
-  optionsType: "ConcatenationOptions",
-  inputCount: [1, Infinity],
-  dataInputs: (inputs) => inputs.map((_, i) => i),
-  parse({ inputs, options }) {
-    const first = inputs[0]!;
-    const r = first.shape.length;
-    const axis = normalizeAxis("CONCATENATION", intOption("CONCATENATION", options, "axis", 0), r);
-    const offsets = [0];
-    for (const [k, t] of inputs.entries()) {
-      if (t!.dtype !== first.dtype) {
-        throw new OpError(`CONCATENATION: input ${k} is ${t!.dtype}, input 0 is ${first.dtype}`);
+export const concatenation = {
+  ...moveKernel<ConcatenationOptions>({
+    name: "CONCATENATION",
+    optionsType: "ConcatenationOptions",
+    inputCount: [1, Infinity],
+    dataInputs: (inputs) => inputs.map((_, i) => i),
+    parse({ inputs, options }) {
+      const first = inputs[0]!;
+      const r = first.shape.length;
+      const axis = normalizeAxis(
+        "CONCATENATION",
+        intOption("CONCATENATION", options, "axis", 0),
+        r,
+      );
+      const offsets = [0];
+      for (const [k, t] of inputs.entries()) {
+        if (t!.dtype !== first.dtype) {
+          throw new OpError(`CONCATENATION: input ${k} is ${t!.dtype}, input 0 is ${first.dtype}`);
+        }
+        const fits = t!.shape.length === r &&
+          t!.shape.every((d, i) => i === axis || d === first.shape[i]);
+        if (!fits) {
+          throw new OpError(
+            `CONCATENATION: input ${k} has shape [${
+              t!.shape
+            }], which does not match [${first.shape}] off axis ${axis}`,
+          );
+        }
+        offsets.push(offsets[k] + t!.shape[axis]);
       }
-      const fits = t!.shape.length === r &&
-        t!.shape.every((d, i) => i === axis || d === first.shape[i]);
-      if (!fits) {
-        throw new OpError(
-          `CONCATENATION: input ${k} has shape [${
-            t!.shape
-          }], which does not match [${first.shape}] off axis ${axis}`,
-        );
-      }
-      offsets.push(offsets[k] + t!.shape[axis]);
-    }
-    const shape = [...first.shape];
-    shape[axis] = offsets[inputs.length];
-    return { shape, axis, offsets, activation: activationOption("CONCATENATION", options) };
-  },
-  source(o, { axis, offsets }) {
-    let k = 0;
-    while (o[axis] >= offsets[k + 1]) k++;
-    const src = [...o];
-    src[axis] -= offsets[k];
-    return [k, src];
-  },
-  activation: (o) => o.activation,
-  wgsl({ inputs, options: { axis, offsets, shape } }) {
-    const a = axis + 4 - shape.length;
-    const body = inputs.map((_, k) => {
-      const shift = ivec4(pad4([...shape.keys()].map((i) => (i === axis ? offsets[k] : 0)), 0));
-      const read = `{ let q = o - ${shift}; return x${k}_at(q.x, q.y, q.z, q.w); }`;
-      return k === inputs.length - 1 ? `  ${read}` : `  if (o[${a}] < ${offsets[k + 1]}) ${read}`;
-    });
-    return { body: body.join("\n") };
-  },
-  cases: () =>
-    CASES.map(([shapes, axis, act, dtype], i): OpCase => ({
-      name: `${shapes.map((s) => `[${s}]`).join(" + ")} axis ${axis} ${act} ${dtype}`,
-      inputs: shapes.map((s, k) => ({ ...dataCase(s, dtype), constant: i === 2 && k === 1 })),
-      options: { axis, fusedActivationFunction: act },
-    })),
-});
+      const shape = [...first.shape];
+      shape[axis] = offsets[inputs.length];
+      return { shape, axis, offsets, activation: activationOption("CONCATENATION", options) };
+    },
+    source(o, { axis, offsets }) {
+      let k = 0;
+      while (o[axis] >= offsets[k + 1]) k++;
+      const src = [...o];
+      src[axis] -= offsets[k];
+      return [k, src];
+    },
+    activation: (o) => o.activation,
+    wgsl({ inputs, options: { axis, offsets, shape } }) {
+      const a = axis + 4 - shape.length;
+      const body = inputs.map((_, k) => {
+        const shift = ivec4(pad4([...shape.keys()].map((i) => (i === axis ? offsets[k] : 0)), 0));
+        const read = `{ let q = o - ${shift}; return x${k}_at(q.x, q.y, q.z, q.w); }`;
+        return k === inputs.length - 1 ? `  ${read}` : `  if (o[${a}] < ${offsets[k + 1]}) ${read}`;
+      });
+      return { body: body.join("\n") };
+    },
+    cases: () =>
+      CASES.map(([shapes, axis, act, dtype], i): OpCase => ({
+        name: `${shapes.map((s) => `[${s}]`).join(" + ")} axis ${axis} ${act} ${dtype}`,
+        inputs: shapes.map((s, k) => ({ ...dataCase(s, dtype), constant: i === 2 && k === 1 })),
+        options: { axis, fusedActivationFunction: act },
+      })),
+  }),
+  quant: concatenationQuant,
+  traits: { dataMovement: true, cheap: true },
+  cpu: { float: concatenationFloat },
+};

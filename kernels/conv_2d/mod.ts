@@ -37,6 +37,8 @@ import {
   type ConvTuning,
   isPointwise,
 } from "./wgsl.ts";
+import { conv2dQuant } from "./quant.ts";
+import { conv2dFloat, conv2dQuant } from "./cpu.ts";
 
 const OP = "CONV_2D";
 
@@ -460,6 +462,7 @@ const CASES: CaseRow[] = [
 /** The CONV_2D kernel. */
 export const conv2d: KernelDef<Conv2DOptions> = {
   name: OP,
+  quant: conv2dQuant,
   optionsType: "Conv2DOptions",
   parse({ options, inputs }) {
     if (inputs.length < 2 || inputs.length > 3) {
@@ -531,4 +534,6 @@ export const conv2d: KernelDef<Conv2DOptions> = {
       };
     });
   },
+  traits: { split: "weights" },
+  cpu: { float: conv2dFloat, quant: conv2dQuant },
 };

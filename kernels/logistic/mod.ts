@@ -9,6 +9,8 @@
  */
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { logisticQuant } from "./quant.ts";
+import { logisticFloat } from "./cpu.ts";
 
 /**
  * The LOGISTIC kernel.
@@ -21,13 +23,18 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[0] !== 0.5) throw new Error("wrong");
  * ```
  */
-export const logistic: KernelDef<Record<string, never>> = unaryKernel({
-  name: "LOGISTIC",
-  fn: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  wgsl: (x) =>
-    `ew_keepnan(select(exp(-abs(${x})) / (1.0 + exp(-abs(${x}))), 1.0 / (1.0 + exp(-abs(${x}))), ${x} >= vec4<f32>(0.0)), ${x})`,
-  helpers: ["keepnan"],
-  range: [-10, 10],
-  edges: [0, -0, 1e-7, -1e-7, 3.5, -3.5, 20, -20, 88, -88, 100, -100],
-  specials: [NaN, Infinity, -Infinity],
-});
+export const logistic: KernelDef<Record<string, never>> = {
+  ...unaryKernel({
+    name: "LOGISTIC",
+    fn: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    wgsl: (x) =>
+      `ew_keepnan(select(exp(-abs(${x})) / (1.0 + exp(-abs(${x}))), 1.0 / (1.0 + exp(-abs(${x}))), ${x} >= vec4<f32>(0.0)), ${x})`,
+    helpers: ["keepnan"],
+    range: [-10, 10],
+    edges: [0, -0, 1e-7, -1e-7, 3.5, -3.5, 20, -20, 88, -88, 100, -100],
+    specials: [NaN, Infinity, -Infinity],
+  }),
+  quant: logisticQuant,
+  traits: { cheap: true },
+  cpu: { float: logisticFloat },
+};

@@ -8,6 +8,8 @@
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { mulQuant } from "./quant.ts";
+import { binaryBuilder } from "../_cpu/elementwise.ts";
 
 /**
  * The MUL kernel.
@@ -24,13 +26,18 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[0] !== 10) throw new Error("wrong");
  * ```
  */
-export const mul: KernelDef<BinaryOptions> = binaryKernel({
-  name: "MUL",
-  optionsType: "MulOptions",
-  hasActivation: true,
-  fn: (a, b) => a * b,
-  wgsl: (a, b) => `(${a} * ${b})`,
-  intFn: (a, b) => Math.imul(a, b),
-  wgslInt: (a, b) => `(${a} * ${b})`,
-  edges: [{ a: [0, -0, 1e30, 1e-30, -3, 0.5], b: [-5, 5, 1e30, 1e-30, 1e-20, -0] }],
-});
+export const mul: KernelDef<BinaryOptions> = {
+  ...binaryKernel({
+    name: "MUL",
+    optionsType: "MulOptions",
+    hasActivation: true,
+    fn: (a, b) => a * b,
+    wgsl: (a, b) => `(${a} * ${b})`,
+    intFn: (a, b) => Math.imul(a, b),
+    wgslInt: (a, b) => `(${a} * ${b})`,
+    edges: [{ a: [0, -0, 1e30, 1e-30, -3, 0.5], b: [-5, 5, 1e30, 1e-30, 1e-20, -0] }],
+  }),
+  quant: mulQuant,
+  traits: { cheap: true },
+  cpu: { float: binaryBuilder("mul") },
+};

@@ -13,6 +13,8 @@ import type { DType, Quantization } from "../../core/ir.ts";
 import type { HostTensor, KernelDef, OpCase, TensorSpec } from "../../core/kernel.ts";
 import { OpError } from "../../core/errors.ts";
 import { allocTensor, readNumber, stridesOf } from "../_shared/tensor.ts";
+import { quantizeQuant } from "./quant.ts";
+import { quantizeFloat } from "./cpu.ts";
 
 /** Parsed options of QUANTIZE (it has none; the parameters come with the output). */
 export type QuantizeOptions = Record<string, never>;
@@ -42,6 +44,7 @@ function roundHalfAway(x: number): number {
  */
 export const quantize: KernelDef<QuantizeOptions> = {
   name: "QUANTIZE",
+  quant: quantizeQuant,
   optionsType: "QuantizeOptions",
   parse({ inputs }) {
     if (inputs.length < 1 || !inputs[0]) throw new OpError("QUANTIZE needs 1 input");
@@ -96,4 +99,6 @@ export const quantize: KernelDef<QuantizeOptions> = {
     // No GPU kernel: the conformance harness compares GPU runs, so the reference is unit-tested instead.
     return [];
   },
+  traits: { cheap: true },
+  cpu: { float: quantizeFloat },
 };

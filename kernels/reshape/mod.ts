@@ -11,6 +11,8 @@ import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { intOperand, sameCount } from "../_shared/shape_util.ts";
 import { RESHAPE_LIKE } from "../_shared/shape_reshape.ts";
 import type { OpCase } from "../../core/kernel.ts";
+import { reshapeQuant } from "./quant.ts";
+import { copy8bit, copyFloat } from "../_cpu/build.ts";
 
 /**
  * Resolves a requested shape against an element count: at most one -1, filled in.
@@ -58,35 +60,40 @@ const CASES: [number[], number[], boolean, "float32" | "int32"][] = [
 ];
 
 /** The RESHAPE kernel. */
-export const reshape = moveKernel<MoveOptions>({
-  name: "RESHAPE",
-  optionsType: "ReshapeOptions",
-  inputCount: [1, 2],
-  parse({ inputs, options }) {
-    const x = inputs[0]!;
-    const shapeInput = inputs[1];
-    let requested: number[];
-    if (shapeInput && shapeInput.shape.length === 1) {
-      requested = intOperand("RESHAPE", inputs, 1, "shape");
-    } else {
-      const opt = options.newShape ?? [];
-      if (!Array.isArray(opt) || opt.some((d) => typeof d !== "number")) {
-        throw new OpError(`RESHAPE: option newShape must be a list of integers`);
+export const reshape = {
+  ...moveKernel<MoveOptions>({
+    name: "RESHAPE",
+    optionsType: "ReshapeOptions",
+    inputCount: [1, 2],
+    parse({ inputs, options }) {
+      const x = inputs[0]!;
+      const shapeInput = inputs[1];
+      let requested: number[];
+      if (shapeInput && shapeInput.shape.length === 1) {
+        requested = intOperand("RESHAPE", inputs, 1, "shape");
+      } else {
+        const opt = options.newShape ?? [];
+        if (!Array.isArray(opt) || opt.some((d) => typeof d !== "number")) {
+          throw new OpError(`RESHAPE: option newShape must be a list of integers`);
+        }
+        requested = opt as number[];
+        if (requested.length === 1 && requested[0] === 0) requested = [];
+        if (!shapeInput && !options.newShape) {
+          throw new OpError("RESHAPE: no shape input and no newShape option");
+        }
       }
-      requested = opt as number[];
-      if (requested.length === 1 && requested[0] === 0) requested = [];
-      if (!shapeInput && !options.newShape) {
-        throw new OpError("RESHAPE: no shape input and no newShape option");
-      }
-    }
-    return { shape: resolveShape(x.shape, requested) };
-  },
-  ...RESHAPE_LIKE,
-  cases: () => [
-    ...CASES.map(([from, to, tensor, dtype]): OpCase => ({
-      name: `[${from}] -> [${to}] ${tensor ? "tensor" : "option"} ${dtype}`,
-      inputs: tensor ? [dataCase(from, dtype), intCase(to)] : [dataCase(from, dtype)],
-      options: tensor ? {} : { newShape: to },
-    })),
-  ],
-});
+      return { shape: resolveShape(x.shape, requested) };
+    },
+    ...RESHAPE_LIKE,
+    cases: () => [
+      ...CASES.map(([from, to, tensor, dtype]): OpCase => ({
+        name: `[${from}] -> [${to}] ${tensor ? "tensor" : "option"} ${dtype}`,
+        inputs: tensor ? [dataCase(from, dtype), intCase(to)] : [dataCase(from, dtype)],
+        options: tensor ? {} : { newShape: to },
+      })),
+    ],
+  }),
+  quant: reshapeQuant,
+  traits: { dataMovement: true, cheap: true, quantPassThrough: true },
+  cpu: { float: copyFloat, quant: copy8bit },
+};

@@ -6,11 +6,17 @@
 import type { KernelDef } from "../../core/kernel.ts";
 import type { RowOptions } from "../_shared/pool_rowwise.ts";
 import { rowKernel, softmaxOptions } from "../_shared/pool_rowwise.ts";
+import { softmaxQuant } from "./quant.ts";
+import { softmaxFloat } from "./cpu.ts";
 
 /** The SOFTMAX kernel. */
-export const softmax: KernelDef<RowOptions> = rowKernel({
-  name: "SOFTMAX",
-  optionsType: "SoftmaxOptions",
-  kind: "softmax",
-  parse: softmaxOptions,
-});
+export const softmax: KernelDef<RowOptions> = {
+  ...rowKernel({
+    name: "SOFTMAX",
+    optionsType: "SoftmaxOptions",
+    kind: "softmax",
+    parse: softmaxOptions,
+  }),
+  quant: softmaxQuant,
+  cpu: { float: softmaxFloat },
+};

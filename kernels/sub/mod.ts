@@ -8,6 +8,8 @@
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { subQuant } from "./quant.ts";
+import { binaryBuilder } from "../_cpu/elementwise.ts";
 
 /**
  * The SUB kernel.
@@ -24,13 +26,18 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[0] !== 3) throw new Error("wrong");
  * ```
  */
-export const sub: KernelDef<BinaryOptions> = binaryKernel({
-  name: "SUB",
-  optionsType: "SubOptions",
-  hasActivation: true,
-  fn: (a, b) => a - b,
-  wgsl: (a, b) => `(${a} - ${b})`,
-  intFn: (a, b) => (a - b) | 0,
-  wgslInt: (a, b) => `(${a} - ${b})`,
-  edges: [{ a: [0, -0, 0, 1e30, -1e30, 5, 1e-30], b: [-0, 0, 0, -1e30, 1e30, 5, -1e-30] }],
-});
+export const sub: KernelDef<BinaryOptions> = {
+  ...binaryKernel({
+    name: "SUB",
+    optionsType: "SubOptions",
+    hasActivation: true,
+    fn: (a, b) => a - b,
+    wgsl: (a, b) => `(${a} - ${b})`,
+    intFn: (a, b) => (a - b) | 0,
+    wgslInt: (a, b) => `(${a} - ${b})`,
+    edges: [{ a: [0, -0, 0, 1e30, -1e30, 5, 1e-30], b: [-0, 0, 0, -1e30, 1e30, 5, -1e-30] }],
+  }),
+  quant: subQuant,
+  traits: { cheap: true },
+  cpu: { float: binaryBuilder("sub") },
+};

@@ -9,6 +9,7 @@
  */
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { tanhQuant } from "./quant.ts";
 
 /**
  * The TANH kernel.
@@ -21,15 +22,19 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[1] !== 1) throw new Error("wrong");
  * ```
  */
-export const tanh: KernelDef<Record<string, never>> = unaryKernel({
-  name: "TANH",
-  fn: (x) => Math.tanh(x),
-  wgsl: (x) => `ew_tanh(${x})`,
-  helpers: ["tanh"],
-  edges: [0, -0, 1e-7, -1e-7, 1e-3, 0.1249, 0.1251, 3.5, -3.5, 100, -100],
-  specials: [NaN, Infinity, -Infinity],
-  extraCases: [{
-    name: "small values",
-    inputs: [{ dtype: "float32", shape: [1, 4, 4, 5], range: [-0.2, 0.2] }],
-  }],
-});
+export const tanh: KernelDef<Record<string, never>> = {
+  ...unaryKernel({
+    name: "TANH",
+    fn: (x) => Math.tanh(x),
+    wgsl: (x) => `ew_tanh(${x})`,
+    helpers: ["tanh"],
+    edges: [0, -0, 1e-7, -1e-7, 1e-3, 0.1249, 0.1251, 3.5, -3.5, 100, -100],
+    specials: [NaN, Infinity, -Infinity],
+    extraCases: [{
+      name: "small values",
+      inputs: [{ dtype: "float32", shape: [1, 4, 4, 5], range: [-0.2, 0.2] }],
+    }],
+  }),
+  quant: tanhQuant,
+  traits: { cheap: true },
+};

@@ -73,39 +73,39 @@ function quantBinary(op: string, prepare: Prepare): QuantKernelDef<BinaryOptions
  *
  * @example
  * ```ts
- * import { addQuant } from "./quant_binary.ts";
+ * import { addInteger } from "./quant_binary.ts";
  * const q = { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 };
  * const t = (v: number) => ({ dtype: "uint8" as const, shape: [1], quantization: q, data: new Uint8Array([v]) });
- * const [y] = addQuant.reference({ inputs: [t(2), t(4)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * const [y] = addInteger.reference({ inputs: [t(2), t(4)], options: { activation: "NONE" }, outputs: [t(0)] });
  * if (y.data[0] !== 6) throw new Error("wrong");
  * ```
  */
-export const addQuant: QuantKernelDef<BinaryOptions> = quantBinary("ADD", prepareAdd(false));
+export const addInteger: QuantKernelDef<BinaryOptions> = quantBinary("ADD", prepareAdd(false));
 
 /**
  * The 8-bit SUB.
  *
  * @example
  * ```ts
- * import { subQuant } from "./quant_binary.ts";
+ * import { subInteger } from "./quant_binary.ts";
  * const q = { scale: [0.5], zeroPoint: [10], quantizedDimension: 0 };
  * const t = (v: number) => ({ dtype: "uint8" as const, shape: [1], quantization: q, data: new Uint8Array([v]) });
- * const [y] = subQuant.reference({ inputs: [t(20), t(14)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * const [y] = subInteger.reference({ inputs: [t(20), t(14)], options: { activation: "NONE" }, outputs: [t(0)] });
  * if (y.data[0] !== 16) throw new Error("wrong");
  * ```
  */
-export const subQuant: QuantKernelDef<BinaryOptions> = quantBinary("SUB", prepareAdd(true));
+export const subInteger: QuantKernelDef<BinaryOptions> = quantBinary("SUB", prepareAdd(true));
 
 /**
  * The 8-bit MUL.
  *
  * @example
  * ```ts
- * import { mulQuant } from "./quant_binary.ts";
+ * import { mulInteger } from "./quant_binary.ts";
  * const q = { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 };
  * const t = (v: number) => ({ dtype: "int8" as const, shape: [1], quantization: q, data: new Int8Array([v]) });
- * const [y] = mulQuant.reference({ inputs: [t(4), t(-6)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * const [y] = mulInteger.reference({ inputs: [t(4), t(-6)], options: { activation: "NONE" }, outputs: [t(0)] });
  * if (y.data[0] !== -12) throw new Error("wrong");
  * ```
  */
-export const mulQuant: QuantKernelDef<BinaryOptions> = quantBinary("MUL", prepareMul);
+export const mulInteger: QuantKernelDef<BinaryOptions> = quantBinary("MUL", prepareMul);

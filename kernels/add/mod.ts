@@ -4,9 +4,9 @@
  * @module
  */
 import { binaryKernel } from "../_shared/binary.ts";
-import { addQuant } from "./quant.ts";
+import { addInteger } from "./quant.ts";
 import { binaryBuilder } from "../_cpu/elementwise.ts";
-import { addQuant as addQuantCpu } from "./cpu.ts";
+import { addCpuQuant } from "./cpu.ts";
 
 /** The ADD kernel. */
 export const add = {
@@ -18,7 +18,7 @@ export const add = {
     intFn: (a, b) => (a + b) | 0,
     wgsl: (a, b) => `(${a} + ${b})`,
   }),
-  quant: addQuant,
+  quant: addInteger,
   traits: { cheap: true },
-  cpu: { float: binaryBuilder("add"), quant: addQuantCpu },
+  cpu: { float: binaryBuilder("add"), quant: addCpuQuant },
 };

@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { addQuant } from "../_shared/quant_binary.ts";
+export { addInteger } from "../_shared/quant_binary.ts";

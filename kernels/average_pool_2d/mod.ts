@@ -6,9 +6,9 @@
 import type { KernelDef } from "../../core/kernel.ts";
 import type { PoolParams } from "../_shared/pool_window.ts";
 import { poolKernel } from "../_shared/pool_window.ts";
-import { averagePool2dQuant } from "./quant.ts";
+import { averagePool2dInteger } from "./quant.ts";
 import { poolBuilder } from "../_cpu/pool.ts";
-import { averagePoolQuant } from "./cpu.ts";
+import { averagePoolCpuQuant } from "./cpu.ts";
 
 /** The AVERAGE_POOL_2D kernel. */
 export const averagePool2d: KernelDef<PoolParams> = {
@@ -16,7 +16,7 @@ export const averagePool2d: KernelDef<PoolParams> = {
     name: "AVERAGE_POOL_2D",
     mode: "avg",
   }),
-  quant: averagePool2dQuant,
+  quant: averagePool2dInteger,
   traits: { split: "input", quantPassThrough: true },
-  cpu: { float: poolBuilder("avg"), quant: averagePoolQuant },
+  cpu: { float: poolBuilder("avg"), quant: averagePoolCpuQuant },
 };

@@ -8,4 +8,4 @@ import type { PoolParams } from "../_shared/pool_window.ts";
 import { quantPool } from "../_shared/quant_pool.ts";
 
 /** The 8-bit AVERAGE_POOL_2D. */
-export const averagePool2dQuant: QuantKernelDef<PoolParams> = quantPool("avg");
+export const averagePool2dInteger: QuantKernelDef<PoolParams> = quantPool("avg");

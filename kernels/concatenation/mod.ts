@@ -11,7 +11,7 @@ import { dataCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { normalizeAxis } from "../_shared/shape_util.ts";
 import { ivec4, pad4 } from "../_gpu/gather.ts";
 import type { OpCase } from "../../core/kernel.ts";
-import { concatenationQuant } from "./quant.ts";
+import { concatenationInteger } from "./quant.ts";
 import { concatenationFloat } from "./cpu.ts";
 
 /** Parsed options of CONCATENATION. */
@@ -97,7 +97,7 @@ export const concatenation = {
         options: { axis, fusedActivationFunction: act },
       })),
   }),
-  quant: concatenationQuant,
+  quant: concatenationInteger,
   traits: { dataMovement: true, cheap: true },
   cpu: { float: concatenationFloat },
 };

@@ -14,16 +14,16 @@ import type { ConcatenationOptions } from "./mod.ts";
  *
  * @example
  * ```ts
- * import { concatenationQuant } from "./quant.ts";
+ * import { concatenationInteger } from "./quant.ts";
  * const q = (s: number, z: number) => ({ scale: [s], zeroPoint: [z], quantizedDimension: 0 });
  * const a = { dtype: "uint8" as const, shape: [1, 1], quantization: q(1, 0), data: new Uint8Array([10]) };
  * const b = { dtype: "uint8" as const, shape: [1, 1], quantization: q(0.5, 0), data: new Uint8Array([10]) };
  * const options = { shape: [1, 2], axis: 1, offsets: [0, 1, 2], activation: "NONE" as const };
- * const [y] = concatenationQuant.reference({ inputs: [a, b], options, outputs: [{ ...a, shape: [1, 2] }] });
+ * const [y] = concatenationInteger.reference({ inputs: [a, b], options, outputs: [{ ...a, shape: [1, 2] }] });
  * if (y.data[0] !== 10 || y.data[1] !== 5) throw new Error("wrong");
  * ```
  */
-export const concatenationQuant: QuantKernelDef<ConcatenationOptions> = {
+export const concatenationInteger: QuantKernelDef<ConcatenationOptions> = {
   reference({ inputs, options, outputs }): HostTensor[] {
     const y = allocQuant(outputs[0]);
     const qy = tensorQuant("CONCATENATION", y);

@@ -37,8 +37,8 @@ import {
   type ConvTuning,
   isPointwise,
 } from "./wgsl.ts";
-import { conv2dQuant } from "./quant.ts";
-import { conv2dFloat, conv2dQuant } from "./cpu.ts";
+import { conv2dInteger } from "./quant.ts";
+import { conv2dCpuQuant, conv2dFloat } from "./cpu.ts";
 
 const OP = "CONV_2D";
 
@@ -462,7 +462,7 @@ const CASES: CaseRow[] = [
 /** The CONV_2D kernel. */
 export const conv2d: KernelDef<Conv2DOptions> = {
   name: OP,
-  quant: conv2dQuant,
+  quant: conv2dInteger,
   optionsType: "Conv2DOptions",
   parse({ options, inputs }) {
     if (inputs.length < 2 || inputs.length > 3) {
@@ -535,5 +535,5 @@ export const conv2d: KernelDef<Conv2DOptions> = {
     });
   },
   traits: { split: "weights" },
-  cpu: { float: conv2dFloat, quant: conv2dQuant },
+  cpu: { float: conv2dFloat, quant: conv2dCpuQuant },
 };

@@ -13,16 +13,16 @@ import { quantConv } from "../_shared/quant_conv.ts";
  *
  * @example
  * ```ts
- * import { conv2dQuant } from "./quant.ts";
+ * import { conv2dInteger } from "./quant.ts";
  * const q = { scale: [1], zeroPoint: [0], quantizedDimension: 0 };
  * const x = { dtype: "int8" as const, shape: [1, 1, 1, 1], quantization: q, data: new Int8Array([3]) };
  * const w = { dtype: "int8" as const, shape: [1, 1, 1, 1], quantization: q, data: new Int8Array([-2]) };
  * const options = { padding: "VALID" as const, strideW: 1, strideH: 1, dilationW: 1, dilationH: 1, activation: "NONE" as const };
- * const [y] = conv2dQuant.reference({ inputs: [x, w, undefined], options, outputs: [{ dtype: "int8", shape: [1, 1, 1, 1], quantization: q }] });
+ * const [y] = conv2dInteger.reference({ inputs: [x, w, undefined], options, outputs: [{ dtype: "int8", shape: [1, 1, 1, 1], quantization: q }] });
  * if (y.data[0] !== -6) throw new Error("wrong");
  * ```
  */
-export const conv2dQuant: QuantKernelDef<ConvOptions> = {
+export const conv2dInteger: QuantKernelDef<ConvOptions> = {
   reference({ inputs, options, outputs }): HostTensor[] {
     return [quantConv({
       op: "CONV_2D",

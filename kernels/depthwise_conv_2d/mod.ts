@@ -29,8 +29,8 @@ import { applyActivation, intOption } from "../_shared/options.ts";
 import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
-import { depthwiseConv2dQuant } from "./quant.ts";
-import { depthwiseFloat, depthwiseQuant } from "./cpu.ts";
+import { depthwiseConv2dInteger } from "./quant.ts";
+import { depthwiseCpuQuant, depthwiseFloat } from "./cpu.ts";
 
 const OP = "DEPTHWISE_CONV_2D";
 
@@ -380,7 +380,7 @@ const CASES: CaseRow[] = [
 /** The DEPTHWISE_CONV_2D kernel. */
 export const depthwiseConv2d: KernelDef<DepthwiseConv2DOptions> = {
   name: OP,
-  quant: depthwiseConv2dQuant,
+  quant: depthwiseConv2dInteger,
   optionsType: "DepthwiseConv2DOptions",
   parse({ options, inputs }) {
     if (inputs.length < 2 || inputs.length > 3) {
@@ -443,5 +443,5 @@ export const depthwiseConv2d: KernelDef<DepthwiseConv2DOptions> = {
     }));
   },
   traits: { split: "input" },
-  cpu: { float: depthwiseFloat, quant: depthwiseQuant },
+  cpu: { float: depthwiseFloat, quant: depthwiseCpuQuant },
 };

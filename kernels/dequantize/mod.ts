@@ -22,8 +22,8 @@ import { OpError } from "../../core/errors.ts";
 import { allocTensor, numberToF16Bits, readNumber, stridesOf } from "../_shared/tensor.ts";
 import { decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import { gridValues } from "../_shared/elementwise_cases.ts";
-import { dequantizeQuant } from "./quant.ts";
-import { dequantizeQuant } from "./cpu.ts";
+import { dequantizeInteger } from "./quant.ts";
+import { dequantizeCpuQuant } from "./cpu.ts";
 
 /** Parsed options of DEQUANTIZE (it has none; the parameters come with the input). */
 export type DequantizeOptions = Record<string, never>;
@@ -97,7 +97,7 @@ export function dequantizeValues(x: HostTensor): number[] {
  */
 export const dequantize: KernelDef<DequantizeOptions> = {
   name: "DEQUANTIZE",
-  quant: dequantizeQuant,
+  quant: dequantizeInteger,
   optionsType: "DequantizeOptions",
   parse({ inputs }) {
     if (inputs.length < 1 || !inputs[0]) throw new OpError("DEQUANTIZE needs 1 input");
@@ -236,5 +236,5 @@ export const dequantize: KernelDef<DequantizeOptions> = {
     ];
   },
   traits: { cheap: true },
-  cpu: { quant: dequantizeQuant },
+  cpu: { quant: dequantizeCpuQuant },
 };

@@ -38,7 +38,7 @@ export function dequantizeTensor(x: HostTensor): HostTensor {
 }
 
 /** The 8-bit DEQUANTIZE. */
-export const dequantizeQuant: QuantKernelDef<unknown> = {
+export const dequantizeInteger: QuantKernelDef<unknown> = {
   infer({ inputs }) {
     return [{ dtype: "float32", shape: [...inputs[0]!.shape] }];
   },

@@ -26,8 +26,8 @@ import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { type GemmMapping, gemmMapping } from "../_gpu/workgroup.ts";
 import { gemmProgram } from "../_shared/conv_gemm.ts";
-import { fullyConnectedQuant } from "./quant.ts";
-import { fullyConnectedFloat, fullyConnectedQuant } from "./cpu.ts";
+import { fullyConnectedInteger } from "./quant.ts";
+import { fullyConnectedCpuQuant, fullyConnectedFloat } from "./cpu.ts";
 
 const OP = "FULLY_CONNECTED";
 
@@ -172,7 +172,7 @@ const CASES: [number[], number, number, boolean, FusedActivation, boolean][] = [
 /** The FULLY_CONNECTED kernel. */
 export const fullyConnected: KernelDef<FullyConnectedOptions> = {
   name: OP,
-  quant: fullyConnectedQuant,
+  quant: fullyConnectedInteger,
   optionsType: "FullyConnectedOptions",
   parse({ options, inputs }) {
     if (inputs.length < 2 || inputs.length > 3) {
@@ -258,5 +258,5 @@ export const fullyConnected: KernelDef<FullyConnectedOptions> = {
     }));
   },
   traits: { split: "weights" },
-  cpu: { float: fullyConnectedFloat, quant: fullyConnectedQuant },
+  cpu: { float: fullyConnectedFloat, quant: fullyConnectedCpuQuant },
 };

@@ -13,15 +13,15 @@ import { quantFullyConnected } from "../_shared/quant_conv.ts";
  *
  * @example
  * ```ts
- * import { fullyConnectedQuant } from "./quant.ts";
+ * import { fullyConnectedInteger } from "./quant.ts";
  * const q = { scale: [1], zeroPoint: [0], quantizedDimension: 0 };
  * const x = { dtype: "int8" as const, shape: [1, 2], quantization: q, data: new Int8Array([3, 4]) };
  * const w = { dtype: "int8" as const, shape: [1, 2], quantization: q, data: new Int8Array([1, 2]) };
- * const [y] = fullyConnectedQuant.reference({ inputs: [x, w, undefined], options: { activation: "NONE" }, outputs: [{ ...x, shape: [1, 1] }] });
+ * const [y] = fullyConnectedInteger.reference({ inputs: [x, w, undefined], options: { activation: "NONE" }, outputs: [{ ...x, shape: [1, 1] }] });
  * if (y.data[0] !== 11) throw new Error("wrong");
  * ```
  */
-export const fullyConnectedQuant: QuantKernelDef<{ activation: FusedActivation }> = {
+export const fullyConnectedInteger: QuantKernelDef<{ activation: FusedActivation }> = {
   reference({ inputs, options, outputs }): HostTensor[] {
     return [quantFullyConnected({
       x: inputs[0]!,

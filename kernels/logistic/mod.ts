@@ -9,7 +9,7 @@
  */
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
-import { logisticQuant } from "./quant.ts";
+import { logisticInteger } from "./quant.ts";
 import { logisticFloat } from "./cpu.ts";
 
 /**
@@ -34,7 +34,7 @@ export const logistic: KernelDef<Record<string, never>> = {
     edges: [0, -0, 1e-7, -1e-7, 3.5, -3.5, 20, -20, 88, -88, 100, -100],
     specials: [NaN, Infinity, -Infinity],
   }),
-  quant: logisticQuant,
+  quant: logisticInteger,
   traits: { cheap: true },
   cpu: { float: logisticFloat },
 };

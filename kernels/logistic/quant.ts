@@ -8,7 +8,7 @@ import type { QuantKernelDef } from "../../core/kernel.ts";
 import { lutKernel } from "../_shared/quant_lut.ts";
 
 /** The 8-bit LOGISTIC. */
-export const logisticQuant: QuantKernelDef<unknown> = lutKernel(
+export const logisticInteger: QuantKernelDef<unknown> = lutKernel(
   "LOGISTIC",
   (x) => 1 / (1 + Math.exp(-x)),
 );

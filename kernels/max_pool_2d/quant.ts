@@ -8,4 +8,4 @@ import type { PoolParams } from "../_shared/pool_window.ts";
 import { quantPool } from "../_shared/quant_pool.ts";
 
 /** The 8-bit MAX_POOL_2D. */
-export const maxPool2dQuant: QuantKernelDef<PoolParams> = quantPool("max");
+export const maxPool2dInteger: QuantKernelDef<PoolParams> = quantPool("max");

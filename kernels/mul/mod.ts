@@ -8,7 +8,7 @@
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
-import { mulQuant } from "./quant.ts";
+import { mulInteger } from "./quant.ts";
 import { binaryBuilder } from "../_cpu/elementwise.ts";
 
 /**
@@ -37,7 +37,7 @@ export const mul: KernelDef<BinaryOptions> = {
     wgslInt: (a, b) => `(${a} * ${b})`,
     edges: [{ a: [0, -0, 1e30, 1e-30, -3, 0.5], b: [-5, 5, 1e30, 1e-30, 1e-20, -0] }],
   }),
-  quant: mulQuant,
+  quant: mulInteger,
   traits: { cheap: true },
   cpu: { float: binaryBuilder("mul") },
 };

@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { mulQuant } from "../_shared/quant_binary.ts";
+export { mulInteger } from "../_shared/quant_binary.ts";

@@ -13,7 +13,7 @@ import type { DType, Quantization } from "../../core/ir.ts";
 import type { HostTensor, KernelDef, OpCase, TensorSpec } from "../../core/kernel.ts";
 import { OpError } from "../../core/errors.ts";
 import { allocTensor, readNumber, stridesOf } from "../_shared/tensor.ts";
-import { quantizeQuant } from "./quant.ts";
+import { quantizeInteger } from "./quant.ts";
 import { quantizeFloat } from "./cpu.ts";
 
 /** Parsed options of QUANTIZE (it has none; the parameters come with the output). */
@@ -44,7 +44,7 @@ function roundHalfAway(x: number): number {
  */
 export const quantize: KernelDef<QuantizeOptions> = {
   name: "QUANTIZE",
-  quant: quantizeQuant,
+  quant: quantizeInteger,
   optionsType: "QuantizeOptions",
   parse({ inputs }) {
     if (inputs.length < 1 || !inputs[0]) throw new OpError("QUANTIZE needs 1 input");

@@ -12,14 +12,14 @@ import { requantize } from "../_shared/quant_math.ts";
  *
  * @example
  * ```ts
- * import { quantizeQuant } from "./quant.ts";
+ * import { quantizeInteger } from "./quant.ts";
  * const q = (s: number, z: number) => ({ scale: [s], zeroPoint: [z], quantizedDimension: 0 });
  * const x = { dtype: "uint8" as const, shape: [1], quantization: q(0.5, 128), data: new Uint8Array([130]) };
- * const [y] = quantizeQuant.reference({ inputs: [x], options: {}, outputs: [{ dtype: "int8", shape: [1], quantization: q(0.5, 0) }] });
+ * const [y] = quantizeInteger.reference({ inputs: [x], options: {}, outputs: [{ dtype: "int8", shape: [1], quantization: q(0.5, 0) }] });
  * if (y.data[0] !== 2) throw new Error("wrong");
  * ```
  */
-export const quantizeQuant: QuantKernelDef<unknown> = {
+export const quantizeInteger: QuantKernelDef<unknown> = {
   reference({ inputs, outputs }): HostTensor[] {
     return [requantize(inputs[0]!, outputs[0])];
   },

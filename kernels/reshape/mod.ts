@@ -11,7 +11,7 @@ import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { intOperand, sameCount } from "../_shared/shape_util.ts";
 import { RESHAPE_LIKE } from "../_shared/shape_reshape.ts";
 import type { OpCase } from "../../core/kernel.ts";
-import { reshapeQuant } from "./quant.ts";
+import { reshapeInteger } from "./quant.ts";
 import { copy8bit, copyFloat } from "../_cpu/build.ts";
 
 /**
@@ -93,7 +93,7 @@ export const reshape = {
       })),
     ],
   }),
-  quant: reshapeQuant,
+  quant: reshapeInteger,
   traits: { dataMovement: true, cheap: true, quantPassThrough: true },
   cpu: { float: copyFloat, quant: copy8bit },
 };

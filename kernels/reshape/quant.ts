@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { quantCopy as reshapeQuant } from "../_shared/quant_move.ts";
+export { quantCopy as reshapeInteger } from "../_shared/quant_move.ts";

@@ -6,7 +6,7 @@
 import type { KernelDef } from "../../core/kernel.ts";
 import type { RowOptions } from "../_shared/pool_rowwise.ts";
 import { rowKernel, softmaxOptions } from "../_shared/pool_rowwise.ts";
-import { softmaxQuant } from "./quant.ts";
+import { softmaxInteger } from "./quant.ts";
 import { softmaxFloat } from "./cpu.ts";
 
 /** The SOFTMAX kernel. */
@@ -17,6 +17,6 @@ export const softmax: KernelDef<RowOptions> = {
     kind: "softmax",
     parse: softmaxOptions,
   }),
-  quant: softmaxQuant,
+  quant: softmaxInteger,
   cpu: { float: softmaxFloat },
 };

@@ -14,14 +14,14 @@ import { allocQuant, dtypeRange, roundHalfAway, tensorQuant } from "../_shared/q
  *
  * @example
  * ```ts
- * import { softmaxQuant } from "./quant.ts";
+ * import { softmaxInteger } from "./quant.ts";
  * const x = { dtype: "uint8" as const, shape: [1, 2], quantization: { scale: [0.1], zeroPoint: [0], quantizedDimension: 0 }, data: new Uint8Array([5, 5]) };
  * const out = { dtype: "uint8" as const, shape: [1, 2], quantization: { scale: [1 / 256], zeroPoint: [0], quantizedDimension: 0 } };
- * const [y] = softmaxQuant.reference({ inputs: [x], options: { beta: 1, activation: "NONE" }, outputs: [out] });
+ * const [y] = softmaxInteger.reference({ inputs: [x], options: { beta: 1, activation: "NONE" }, outputs: [out] });
  * if (y.data[0] !== 128) throw new Error("wrong");
  * ```
  */
-export const softmaxQuant: QuantKernelDef<RowOptions> = {
+export const softmaxInteger: QuantKernelDef<RowOptions> = {
   reference({ inputs, options, outputs }): HostTensor[] {
     const x = inputs[0]!;
     const y = allocQuant({ ...outputs[0], shape: x.shape });

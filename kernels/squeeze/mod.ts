@@ -9,7 +9,7 @@ import type { MoveOptions } from "../_shared/shape_kernel.ts";
 import { dataCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { normalizeAxis } from "../_shared/shape_util.ts";
 import { RESHAPE_LIKE } from "../_shared/shape_reshape.ts";
-import { squeezeQuant } from "./quant.ts";
+import { squeezeInteger } from "./quant.ts";
 import { copy8bit, copyFloat } from "../_cpu/build.ts";
 
 const CASES: [number[], number[], "float32" | "int32"][] = [
@@ -53,7 +53,7 @@ export const squeeze = {
         options: { squeezeDims: dims },
       })),
   }),
-  quant: squeezeQuant,
+  quant: squeezeInteger,
   traits: { dataMovement: true, cheap: true, quantPassThrough: true },
   cpu: { float: copyFloat, quant: copy8bit },
 };

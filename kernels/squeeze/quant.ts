@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { quantCopy as squeezeQuant } from "../_shared/quant_move.ts";
+export { quantCopy as squeezeInteger } from "../_shared/quant_move.ts";

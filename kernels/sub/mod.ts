@@ -8,7 +8,7 @@
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
-import { subQuant } from "./quant.ts";
+import { subInteger } from "./quant.ts";
 import { binaryBuilder } from "../_cpu/elementwise.ts";
 
 /**
@@ -37,7 +37,7 @@ export const sub: KernelDef<BinaryOptions> = {
     wgslInt: (a, b) => `(${a} - ${b})`,
     edges: [{ a: [0, -0, 0, 1e30, -1e30, 5, 1e-30], b: [-0, 0, 0, -1e30, 1e30, 5, -1e-30] }],
   }),
-  quant: subQuant,
+  quant: subInteger,
   traits: { cheap: true },
   cpu: { float: binaryBuilder("sub") },
 };

@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { subQuant } from "../_shared/quant_binary.ts";
+export { subInteger } from "../_shared/quant_binary.ts";

@@ -9,7 +9,7 @@
  */
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
-import { tanhQuant } from "./quant.ts";
+import { tanhInteger } from "./quant.ts";
 
 /**
  * The TANH kernel.
@@ -35,6 +35,6 @@ export const tanh: KernelDef<Record<string, never>> = {
       inputs: [{ dtype: "float32", shape: [1, 4, 4, 5], range: [-0.2, 0.2] }],
     }],
   }),
-  quant: tanhQuant,
+  quant: tanhInteger,
   traits: { cheap: true },
 };

@@ -8,4 +8,4 @@ import type { QuantKernelDef } from "../../core/kernel.ts";
 import { lutKernel } from "../_shared/quant_lut.ts";
 
 /** The 8-bit TANH. */
-export const tanhQuant: QuantKernelDef<unknown> = lutKernel("TANH", Math.tanh);
+export const tanhInteger: QuantKernelDef<unknown> = lutKernel("TANH", Math.tanh);

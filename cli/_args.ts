@@ -72,8 +72,8 @@ export function parseCommandArgs<T extends ParseArgsConfig>(
 }
 
 /**
- * The exit code of an error: 2 for a {@linkcode UsageError} and for a {@linkcode GpuError} (no
- * adapter, or the provider could not load), 1 for everything else.
+ * The exit code of an error: 2 for a {@linkcode UsageError}, a {@linkcode GpuError} (no adapter, or
+ * the provider could not load) and a file that does not exist; 1 for everything else.
  *
  * @example
  * ```ts
@@ -86,7 +86,9 @@ export function parseCommandArgs<T extends ParseArgsConfig>(
  * @returns The exit code.
  */
 export function exitCodeOf(e: unknown): number {
-  return e instanceof UsageError || e instanceof GpuError ? EXIT_USAGE : EXIT_FAILED;
+  const usage = e instanceof UsageError || e instanceof GpuError ||
+    e instanceof Deno.errors.NotFound;
+  return usage ? EXIT_USAGE : EXIT_FAILED;
 }
 
 /**

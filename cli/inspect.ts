@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./_args.ts";
 import { type Model, opName } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
 import type { Command, Io } from "./command.ts";
@@ -212,7 +212,7 @@ export const inspectCommand: Command = {
   summary: "Summarise a .tflite model: I/O, ops, weights, engine support",
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs("gpulite inspect", {
       args,
       options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
       allowPositionals: true,

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { exitCodeOf, oneLine, parseCommandArgs } from "./_args.ts";
 import type { Graph, Model } from "../core/ir.ts";
 import { numElements } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
@@ -464,7 +464,7 @@ export const planCommand: Command = {
   summary: "Plan intermediate memory with every strategy: bytes, lower bounds, ratios",
   help: HELP,
   async run(args: string[], io: Io): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs("gpulite plan", {
       args,
       options: {
         json: { type: "boolean" },
@@ -501,8 +501,8 @@ export const planCommand: Command = {
     try {
       model = await readModelFile(path, { allowDangling: true });
     } catch (e) {
-      io.err(`error: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
-      return 1;
+      io.err(`error: ${oneLine(e)}`);
+      return exitCodeOf(e);
     }
     const records = modelUsageRecords(model, { precision });
     const report = planReport(records, { model: path, alignment, precision });

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { checkWritableFolder, parseCommandArgs } from "./_args.ts";
+import { UsageError } from "../core/errors.ts";
 import type { Command, Io } from "./command.ts";
 import type { Model } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
@@ -139,7 +140,7 @@ function format(s: QuantizeSummary): string[] {
 async function quantizeMain(args: string[], io: Io): Promise<number> {
   let values, positionals;
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals } = parseCommandArgs("gpulite quantize", {
       args,
       allowPositionals: true,
       options: {
@@ -155,7 +156,7 @@ async function quantizeMain(args: string[], io: Io): Promise<number> {
       },
     }));
   } catch (e) {
-    io.err(`error: ${(e as Error).message.split("\n")[0]}; see gpulite quantize --help`);
+    io.err(`error: ${(e as Error).message.split("\n")[0]}`);
     return 2;
   }
   if (values.help) {
@@ -187,7 +188,20 @@ async function quantizeMain(args: string[], io: Io): Promise<number> {
     if (values.out !== undefined && !values.out.endsWith(".tflite")) {
       throw new ArgError(`--out must end in .tflite, got ${JSON.stringify(values.out)}`);
     }
+    if (values.out !== undefined) await checkWritableFolder("--out", values.out);
+    const isFile = await Deno.stat(positionals[0]).then((s) => s.isFile, () => false);
+    if (!isFile && !CATALOG.some((e) => e.name === positionals[0] && e.kind === "built")) {
+      throw new ArgError(
+        `MODEL ${positionals[0]} is neither a file nor a built network (${
+          CATALOG.filter((e) => e.kind === "built").map((e) => e.name).join(", ")
+        })`,
+      );
+    }
   } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}`);
+      return 2;
+    }
     if (!(e instanceof ArgError)) throw e;
     io.err(`error: ${e.message}`);
     return 2;

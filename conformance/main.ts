@@ -1,16 +1,24 @@
 /**
  * `deno task conform`: runs every registered op on the GPU against its CPU reference, through the
- * real loader (each case becomes a one-op `.tflite`), and prints a table. Exit code 1 on any failure.
+ * real loader (each case becomes a one-op `.tflite`), and prints a table. Exit code 1 on any failure,
+ * 2 on a usage error.
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { KERNELS } from "../kernels/registry.ts";
 import type { AnyKernelDef, Precision } from "../core/kernel.ts";
 import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
 import { type CaseResult, runCase } from "./harness.ts";
 import { loaderGraph } from "./loader_graph.ts";
 import { FAST_OPS } from "../kernels/_cpu/ops.ts";
+import {
+  checkWritableFolder,
+  EXIT_CODES_HELP,
+  exitCodeOf,
+  oneLine,
+  parseCommandArgs,
+} from "../cli/_args.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** One row of the table (one op in one precision). */
 export interface OpSummary {
@@ -43,14 +51,16 @@ const HELP = `Usage: deno task conform [options]
 Runs every op's conformance cases on the GPU against the CPU reference.
 
 Options:
-  --ops a,b            only these ops (registry names, e.g. CONV_2D,MaxUnpooling2D)
+  --ops a,b            only these ops (registry names in any case, e.g. conv_2d,MaxUnpooling2D)
   --precision P        f32, f16 or all (default all)
   --seed N             input seed (default 1)
   --provider P         deno (default) or dawn
   --backend B          gpu (default): the WGSL kernels; cpu: the fast CPU backend's kernels
   --direct             build case graphs directly instead of through the .tflite writer/reader
   --json FILE          write one object per op and precision
-  -h, --help           this help`;
+  -h, --help           this help
+
+${EXIT_CODES_HELP.replace("a check failed (e.g. outputs disagree)", "a conformance case failed")}`;
 
 /**
  * Summarises case results of one op and precision.
@@ -148,7 +158,9 @@ export function formatTable(rows: OpSummary[]): string {
 }
 
 /**
- * Runs the conformance harness from command-line arguments.
+ * Runs the conformance harness from command-line arguments. Every error becomes one line on stderr;
+ * the exit code is 0 when every case passed, 1 when one failed, 2 for a usage error (including a GPU
+ * provider with no adapter).
  *
  * @example
  * ```ts ignore
@@ -159,50 +171,75 @@ export function formatTable(rows: OpSummary[]): string {
  * @returns Exit code.
  */
 export async function conform(args: string[]): Promise<number> {
-  let values;
   try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        ops: { type: "string" },
-        precision: { type: "string", default: "all" },
-        seed: { type: "string", default: "1" },
-        provider: { type: "string", default: "deno" },
-        backend: { type: "string", default: "gpu" },
-        direct: { type: "boolean", default: false },
-        json: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
+    return await conformMain(args);
   } catch (e) {
-    console.error(`conform: ${(e as Error).message}`);
-    return 2;
+    console.error(`conform: ${oneLine(e)}`);
+    return exitCodeOf(e);
   }
+}
+
+/**
+ * The registry's op names that `--ops` asks for, matched without regard to case.
+ *
+ * @example
+ * ```ts
+ * import { resolveOps } from "./main.ts";
+ * if (resolveOps("conv_2d,add").join() !== "CONV_2D,ADD") throw new Error("wrong");
+ * ```
+ *
+ * @param list Comma-separated names.
+ * @returns Registry names.
+ * @throws {UsageError} Naming the unknown ones and listing the valid ones.
+ */
+export function resolveOps(list: string): string[] {
+  const byKey = new Map(KERNELS.map((k) => [k.name.toUpperCase(), k.name]));
+  const wanted = list.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((w) => !byKey.has(w.toUpperCase()));
+  if (unknown.length) {
+    throw new UsageError(
+      `unknown op ${unknown.join(", ")}; valid ops: ${KERNELS.map((k) => k.name).join(", ")}`,
+    );
+  }
+  return wanted.map((w) => byKey.get(w.toUpperCase())!);
+}
+
+async function conformMain(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs("deno task conform", {
+    args,
+    options: {
+      ops: { type: "string" },
+      precision: { type: "string", default: "all" },
+      seed: { type: "string", default: "1" },
+      provider: { type: "string", default: "deno" },
+      backend: { type: "string", default: "gpu" },
+      direct: { type: "boolean", default: false },
+      json: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const wanted = values.ops?.split(",").map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted?.filter((w) => !KERNELS.some((k) => k.name === w)) ?? [];
-  if (unknown.length) {
-    console.error(
-      `conform: unknown op ${unknown.join(", ")}; see the registry in kernels/registry.ts`,
-    );
-    return 2;
-  }
+  const wanted = values.ops === undefined ? undefined : resolveOps(values.ops);
   if (!["f32", "f16", "all"].includes(values.precision)) {
-    console.error(`conform: --precision must be f32, f16 or all`);
-    return 2;
+    throw new UsageError(`--precision must be f32, f16 or all, got ${values.precision}`);
   }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) {
-    console.error(`conform: --seed must be an integer`);
-    return 2;
+    throw new UsageError(`--seed must be an integer, got ${values.seed}`);
   }
   if (values.backend !== "gpu" && values.backend !== "cpu") {
-    console.error(`conform: --backend must be gpu or cpu`);
-    return 2;
+    throw new UsageError(`--backend must be gpu or cpu, got ${values.backend}`);
   }
+  if (values.provider !== "deno" && values.provider !== "dawn") {
+    throw new UsageError(`--provider must be deno or dawn, got ${values.provider}`);
+  }
+  if (values.backend === "cpu" && args.some((a) => a.startsWith("--provider"))) {
+    throw new UsageError("--provider applies only to --backend gpu");
+  }
+  if (values.json !== undefined) await checkWritableFolder("--json", values.json);
   const onCpu = values.backend === "cpu";
   const ctx = onCpu ? undefined : await acquireDevice({ provider: values.provider as GpuProvider });
   const where = ctx

@@ -21,6 +21,8 @@ import { numElements } from "../core/ir.ts";
 import { GpuError, UsageError } from "../core/errors.ts";
 import { planMemory } from "./memory/mod.ts";
 import { applyPasses, type PassReport } from "./passes/mod.ts";
+import { normalizeInputs, validateModelArgument, validateSessionOptions } from "./options.ts";
+import { checkTensorSizes } from "../core/validate.ts";
 
 /** Which executor runs the model. */
 export type Backend = "gpu" | "cpu" | "reference";
@@ -51,6 +53,8 @@ export interface SessionOptions {
   inspect?: number[];
   /** Nodes forced onto the CPU. */
   cpuNodes?: number[];
+  /** Largest tensor, in bytes, after shape inference (default: a quarter of memory, at most 2 GiB). */
+  maxTensorBytes?: number;
 }
 
 /** Name, dtype and shape of a model input or output. */
@@ -213,6 +217,7 @@ export class Session {
   }
 
   #checkInputs(inputs: SessionInputs): HostTensor[] {
+    normalizeInputs(inputs, this.inputs);
     const g = this.graph;
     const list: (HostTensor | TensorData | undefined)[] = Array.isArray(inputs)
       ? inputs
@@ -287,6 +292,8 @@ export class Session {
  * @returns The session.
  */
 export async function createSession(model: Model, options: SessionOptions = {}): Promise<Session> {
+  validateModelArgument(model);
+  validateSessionOptions(options);
   const backend = options.backend ?? "gpu";
   if (!["gpu", "cpu", "reference"].includes(backend)) {
     throw new UsageError(`Unknown backend "${backend}"; use gpu, cpu or reference`);
@@ -294,6 +301,7 @@ export async function createSession(model: Model, options: SessionOptions = {}):
   const graph0 = model.subgraphs[0];
   if (!graph0) throw new UsageError("The model has no subgraph to run");
   let graph = buildExecGraph(graph0, kernelFor);
+  checkTensorSizes(graph, { maxTensorBytes: options.maxTensorBytes });
   let passes: PassReport[] = [];
   if (options.passes !== false) {
     const r = applyPasses(graph, {

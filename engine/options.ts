@@ -1,0 +1,260 @@
+/**
+ * Checks of what a caller hands the session API, with one-line {@linkcode UsageError}s:
+ * {@linkcode validateSessionOptions} for `createSession`'s options and {@linkcode normalizeInputs}
+ * for the values given to `run`. Both are pure apart from reading the machine's core count.
+ *
+ * @module
+ */
+import { UsageError } from "../core/errors.ts";
+import type { HostTensor, TensorData } from "../core/kernel.ts";
+import { findStrategy } from "./memory/strategies.ts";
+
+/** Backends a session can use. */
+export const BACKENDS: readonly string[] = ["gpu", "cpu", "reference", "cooperative"];
+/** WebGPU providers. */
+export const PROVIDERS: readonly string[] = ["deno", "dawn"];
+/** Float precisions a session accepts. */
+export const PRECISIONS: readonly string[] = ["f32", "f16"];
+
+/**
+ * The most threads a `cpu` session accepts: four per core (more only adds spinning workers that
+ * compete for the same cores).
+ *
+ * @example
+ * ```ts
+ * import { maxThreads } from "./options.ts";
+ * if (maxThreads() < 4) throw new Error("wrong");
+ * ```
+ *
+ * @returns The bound.
+ */
+export function maxThreads(): number {
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  return 4 * (Number.isInteger(cores) && cores > 0 ? cores : 4);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "object") return (v as object).constructor?.name ?? "an object";
+  return String(v);
+}
+
+function oneOf(name: string, allowed: readonly string[]) {
+  return (v: unknown) => {
+    if (typeof v !== "string" || !allowed.includes(v)) {
+      throw new UsageError(`Unknown ${name} ${describe(v)}; use ${allowed.join(", ")}`);
+    }
+  };
+}
+
+function boolean(name: string) {
+  return (v: unknown) => {
+    if (typeof v !== "boolean") {
+      throw new UsageError(`${name} must be true or false, got ${describe(v)}`);
+    }
+  };
+}
+
+function indexList(name: string) {
+  return (v: unknown) => {
+    if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x) && x >= 0)) {
+      throw new UsageError(`${name} must be an array of non-negative integers, got ${describe(v)}`);
+    }
+  };
+}
+
+/** One check per option, keyed by option name; an absent (undefined) option is not checked. */
+const OPTION_CHECKS: Record<string, (v: unknown) => void> = {
+  backend: oneOf("backend", BACKENDS),
+  provider: oneOf("provider", PROVIDERS),
+  precision: oneOf("precision", PRECISIONS),
+  weightPrecision: oneOf("weightPrecision", PRECISIONS),
+  strategy(v) {
+    if (typeof v !== "string") {
+      throw new UsageError(`strategy must be a string, got ${describe(v)}`);
+    }
+    try {
+      findStrategy(v);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e), { cause: e });
+    }
+  },
+  threads(v) {
+    const max = maxThreads();
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) {
+      throw new UsageError(`threads must be an integer from 1 to ${max}, got ${describe(v)}`);
+    }
+  },
+  maxTensorBytes(v) {
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+      throw new UsageError(`maxTensorBytes must be a positive number of bytes, got ${describe(v)}`);
+    }
+  },
+  profile: boolean("profile"),
+  rejectNaN: boolean("rejectNaN"),
+  passes(v) {
+    if (typeof v === "boolean") return;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+      throw new UsageError(
+        `passes must be true, false or an array of pass names, got ${describe(v)}`,
+      );
+    }
+  },
+  inspect: indexList("inspect"),
+  cpuNodes: indexList("cpuNodes"),
+  device(v) {
+    if (typeof v !== "object" || v === null || !("device" in v)) {
+      throw new UsageError(`device must be a context from acquireDevice(), got ${describe(v)}`);
+    }
+  },
+};
+
+/**
+ * Checks `createSession`'s options: known backend, provider and precisions; a strategy named in
+ * `engine/memory/strategies.ts` (any case); `threads` an integer from 1 to {@linkcode maxThreads};
+ * booleans that are booleans; index lists of non-negative integers. Options it does not know are
+ * left to the session.
+ *
+ * @example
+ * ```ts
+ * import { validateSessionOptions } from "./options.ts";
+ * validateSessionOptions({ backend: "cpu", threads: 2, strategy: "greedy_best" });
+ * let message = "";
+ * try {
+ *   validateSessionOptions({ precision: "f64" });
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * if (message !== 'Unknown precision "f64"; use f32, f16') throw new Error(message);
+ * ```
+ *
+ * @param options The options as passed (`undefined` means defaults).
+ * @throws {UsageError} Naming the first bad option and what it accepts.
+ */
+export function validateSessionOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new UsageError(`Session options must be an object, got ${describe(options)}`);
+  }
+  for (const [key, check] of Object.entries(OPTION_CHECKS)) {
+    const v = (options as Record<string, unknown>)[key];
+    if (v !== undefined) check(v);
+  }
+}
+
+/**
+ * Checks that a model was given to `createSession`: an object with subgraphs.
+ *
+ * @example
+ * ```ts
+ * import { validateModelArgument } from "./options.ts";
+ * let message = "";
+ * try {
+ *   validateModelArgument(null);
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * if (!message.startsWith("createSession() needs a model")) throw new Error(message);
+ * ```
+ *
+ * @param model The argument.
+ * @throws {UsageError} When it is not a model.
+ */
+export function validateModelArgument(model: unknown): void {
+  const subgraphs = (model as { subgraphs?: unknown } | null)?.subgraphs;
+  if (typeof model !== "object" || model === null || !Array.isArray(subgraphs)) {
+    throw new UsageError(
+      `createSession() needs a model from loadModel(), got ${describe(model)}`,
+    );
+  }
+}
+
+/** Name and dtype of a model input, as {@linkcode normalizeInputs} needs them. */
+export interface InputSpec {
+  /** Input name. */
+  name: string;
+  /** Element type. */
+  dtype: string;
+}
+
+function checkValue(v: unknown, spec: InputSpec, i: number): HostTensor | TensorData {
+  const where = `Input ${i} ${JSON.stringify(spec.name)}`;
+  if (v === undefined || v === null) throw new UsageError(`${where} is missing`);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return v as TensorData;
+  if (Array.isArray(v)) {
+    throw new UsageError(
+      `${where} is a plain array; pass a typed array (dtype ${spec.dtype}) or a tensor`,
+    );
+  }
+  if (typeof v !== "object") {
+    throw new UsageError(`${where} must be a typed array or a tensor, got ${describe(v)}`);
+  }
+  const t = v as Partial<HostTensor>;
+  if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new UsageError(`${where} is a tensor without a valid shape (got ${describe(t.shape)})`);
+  }
+  if (!ArrayBuffer.isView(t.data) || t.data instanceof DataView) {
+    throw new UsageError(`${where} is a tensor without typed-array data (got ${describe(t.data)})`);
+  }
+  return v as HostTensor;
+}
+
+/**
+ * Checks the inputs given to `run` and returns them as a list in the model's input order: an
+ * array (one value per input) or an object keyed by input name, each value a typed array or a
+ * tensor with a shape and typed-array data. Dtype, shape and length against the model are the
+ * session's checks.
+ *
+ * @example
+ * ```ts
+ * import { normalizeInputs } from "./options.ts";
+ * const specs = [{ name: "x", dtype: "float32" }];
+ * const [x] = normalizeInputs({ x: new Float32Array(4) }, specs);
+ * if (!(x instanceof Float32Array)) throw new Error("wrong");
+ * let message = "";
+ * try {
+ *   normalizeInputs([[1, 2, 3, 4]], specs);
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * if (!message.startsWith('Input 0 "x" is a plain array')) throw new Error(message);
+ * ```
+ *
+ * @param inputs What the caller passed.
+ * @param specs The model's inputs, in order.
+ * @returns One value per input, in order.
+ * @throws {UsageError} Naming the first bad input.
+ */
+export function normalizeInputs(
+  inputs: unknown,
+  specs: readonly InputSpec[],
+): (HostTensor | TensorData)[] {
+  if (typeof inputs !== "object" || inputs === null || ArrayBuffer.isView(inputs)) {
+    throw new UsageError(
+      `Inputs must be an array with one value per model input or an object keyed by input name, got ${
+        describe(inputs)
+      }`,
+    );
+  }
+  let list: unknown[];
+  if (Array.isArray(inputs)) {
+    list = inputs;
+  } else {
+    const record = inputs as Record<string, unknown>;
+    const unknown = Object.keys(record).filter((k) => !specs.some((s) => s.name === k));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `Unknown input name ${JSON.stringify(unknown[0])}; the model's inputs are ${
+          specs.map((s) => JSON.stringify(s.name)).join(", ")
+        }`,
+      );
+    }
+    list = specs.map((s) => record[s.name]);
+  }
+  if (list.length !== specs.length) {
+    throw new UsageError(`The model takes ${specs.length} inputs, got ${list.length}`);
+  }
+  return list.map((v, i) => checkValue(v, specs[i], i));
+}

@@ -24,7 +24,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
 import type { Backend } from "../engine/session.ts";
 import { benchNetworks, type SizeSelection } from "./networks.ts";
@@ -32,6 +31,9 @@ import { type GpuSlot, measureNetwork, type NetworkResult, type PeerRunner } fro
 import type { LitertAccelerator } from "../peers/litert.ts";
 import { renderMarkdown } from "./render_md.ts";
 import { renderHtml } from "./render_html.ts";
+import { EXIT_CODES_HELP, exitCodeOf, oneLine, parseCommandArgs } from "../cli/_args.ts";
+import { VERSION } from "../cli/version.ts";
+import { UsageError } from "../core/errors.ts";
 
 export type { Backend, GpuProvider };
 
@@ -152,15 +154,6 @@ function cpuModel(): string {
   }
 }
 
-async function gpuliteVersion(): Promise<string> {
-  try {
-    const text = await Deno.readTextFile(new URL("../deno.json", import.meta.url));
-    return String(JSON.parse(text).version ?? "unknown");
-  } catch {
-    return "unknown";
-  }
-}
-
 function cpuBackendStatus(): string {
   try {
     Deno.statSync(new URL("../engine/backends/cpu/executor.ts", import.meta.url));
@@ -212,7 +205,7 @@ export async function runReport(options: ReportOptions = {}): Promise<Report> {
   const cpuBackend = cpuBackendStatus();
   const header: ReportHeader = {
     date: new Date().toISOString(),
-    gpulite: await gpuliteVersion(),
+    gpulite: VERSION,
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     os: `${Deno.build.os} ${Deno.build.arch}`,
@@ -341,9 +334,38 @@ function list(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
+const HELP = `Usage: deno task report [options]
+
+Measures every benchmark network on every backend and peer and writes report.json, report.md and
+report.html into --out. The files are rewritten after each network, so a killed run leaves the
+networks done so far. Progress goes to stderr, one line per step.
+
+Options:
+  --networks a,b              only these networks (ids or names)
+  --size tiny|full|all        which networks when --networks is not given (default tiny)
+  --provider deno|dawn|all    GPU providers (default all)
+  --backends gpu,cpu,reference   backends (default all three)
+  --peers webgpu,wasm|none    LiteRT.js peers (default webgpu,wasm)
+  --runs N                    timed runs (default 10)
+  --warmup N                  untimed runs after the first (default 1)
+  --profile-runs N            profiled runs (default min(runs, 10))
+  --budget-s S                time budget of one configuration's timed runs
+  --threads 1,16              cpu backend thread counts (default 1 and all cores)
+  --models DIR                folder of real model files
+  --reference-on-full         run the reference on full-size networks too
+  --deadline-s S              start no network after S seconds
+  --priority catalog|files    files: real model files first
+  --out DIR                   output folder (default out/bench)
+  --quiet                     no progress lines
+  -h, --help                  this help
+
+${EXIT_CODES_HELP}`;
+
 /** Parses the command line of `deno task report` into options and the output folder. */
-function parseCli(args: string[]): { options: ReportOptions; out: string; quiet: boolean } {
-  const { values } = parseArgs({
+function parseCli(
+  args: string[],
+): { options: ReportOptions; out: string; quiet: boolean; help: boolean } {
+  const { values } = parseCommandArgs("deno task report", {
     args,
     options: {
       networks: { type: "string" },
@@ -365,55 +387,66 @@ function parseCli(args: string[]): { options: ReportOptions; out: string; quiet:
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) {
-    console.log(
-      "deno task report [--networks a,b] [--provider deno|dawn|all] [--backends gpu,cpu,reference]\n" +
-        "  [--runs N] [--out DIR] [--size tiny|full|all] [--peers webgpu,wasm|none] [--threads 1,16]\n" +
-        "  [--budget-s S] [--warmup N] [--profile-runs N] [--models DIR] [--reference-on-full]\n" +
-        "  [--deadline-s S] [--priority catalog|files] [--quiet]\n" +
-        "The files are rewritten after each network, so a killed run leaves the networks done so far.",
-    );
-    Deno.exit(0);
-  }
   const num = (v: string | undefined, name: string): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0) {
-      throw new RangeError(`--${name} must be a number, got "${v}"`);
+      throw new UsageError(`--${name} must be a number, got "${v}"`);
     }
     return n;
   };
   const provider = values.provider;
   if (!["deno", "dawn", "all"].includes(provider)) {
-    throw new RangeError(`--provider must be deno, dawn or all, got "${provider}"`);
+    throw new UsageError(`--provider must be deno, dawn or all, got "${provider}"`);
   }
   const size = values.size;
   if (!["tiny", "full", "all"].includes(size)) {
-    throw new RangeError(`--size must be tiny, full or all, got "${size}"`);
+    throw new UsageError(`--size must be tiny, full or all, got "${size}"`);
   }
   const backends = list(values.backends) as Backend[] | undefined;
   for (const b of backends ?? []) {
     if (!["gpu", "cpu", "reference"].includes(b)) {
-      throw new RangeError(`--backends takes gpu, cpu and reference, got "${b}"`);
+      throw new UsageError(`--backends takes gpu, cpu and reference, got "${b}"`);
     }
   }
   const peers = values.peers === "none" ? [] : list(values.peers) as LitertAccelerator[];
   for (const p of peers) {
     if (p !== "webgpu" && p !== "wasm") {
-      throw new RangeError(`--peers takes webgpu, wasm or none, got "${p}"`);
+      throw new UsageError(`--peers takes webgpu, wasm or none, got "${p}"`);
     }
   }
   const budget = num(values["budget-s"], "budget-s");
   const deadline = num(values["deadline-s"], "deadline-s");
   if (values.priority !== "catalog" && values.priority !== "files") {
-    throw new RangeError(`--priority must be catalog or files, got "${values.priority}"`);
+    throw new UsageError(`--priority must be catalog or files, got "${values.priority}"`);
+  }
+  if (values.models !== undefined) {
+    let folder = false;
+    try {
+      folder = Deno.statSync(values.models).isDirectory;
+    } catch { /* reported below */ }
+    if (!folder) throw new UsageError(`--models ${values.models} is not a folder`);
+  }
+  let outInfo: Deno.FileInfo | undefined;
+  try {
+    outInfo = Deno.statSync(values.out);
+  } catch { /* created when the report is written */ }
+  if (outInfo && !outInfo.isDirectory) throw new UsageError(`--out ${values.out} is not a folder`);
+  const names = list(values.networks);
+  if (names?.length) {
+    try {
+      benchNetworks({ names, modelsDir: values.models });
+    } catch (e) {
+      throw new UsageError(`--networks: ${oneLine(e)}`);
+    }
   }
   return {
     out: values.out,
     quiet: values.quiet,
+    help: values.help,
     options: {
       size: size as SizeSelection,
-      names: list(values.networks),
+      names,
       backends,
       providers: provider === "all" ? ["deno", "dawn"] : [provider as GpuProvider],
       runs: num(values.runs, "runs"),
@@ -431,21 +464,24 @@ function parseCli(args: string[]): { options: ReportOptions; out: string; quiet:
 }
 
 if (import.meta.main) {
-  let parsed;
   try {
-    parsed = parseCli(Deno.args);
+    const parsed = parseCli(Deno.args);
+    if (parsed.help) {
+      console.log(HELP);
+      Deno.exit(0);
+    }
+    if (parsed.quiet) parsed.options.progress = () => {};
+    const out = parsed.out;
+    parsed.options.onNetwork = async (partial) => {
+      await writeReport(partial, out);
+    };
+    const report = await runReport(parsed.options);
+    const paths = await writeReport(report, parsed.out);
+    console.log(paths.join("\n"));
   } catch (e) {
-    console.error(`error: ${e instanceof Error ? e.message : e}`);
-    Deno.exit(2);
+    console.error(`report: ${oneLine(e)}`);
+    Deno.exit(exitCodeOf(e));
   }
-  if (parsed.quiet) parsed.options.progress = () => {};
-  const out = parsed.out;
-  parsed.options.onNetwork = async (partial) => {
-    await writeReport(partial, out);
-  };
-  const report = await runReport(parsed.options);
-  const paths = await writeReport(report, parsed.out);
-  console.log(paths.join("\n"));
   // Dawn's binding keeps the event loop alive; the report is written.
   Deno.exit(0);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseCommandArgs } from "./_args.ts";
+import { EXIT_USAGE, parseCommandArgs } from "./_args.ts";
 import { type Model, opName } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
 import type { Command, Io } from "./command.ts";
@@ -228,6 +228,10 @@ export const inspectCommand: Command = {
       return 2;
     }
     const path = positionals[0];
+    if (!(await Deno.stat(path).catch(() => undefined))?.isFile) {
+      io.err(`error: MODEL ${path}: no such file`);
+      return EXIT_USAGE;
+    }
     const warnings: string[] = [];
     const model = await readModelFile(path, {
       allowDangling: true,

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { exitCodeOf, oneLine, parseCommandArgs } from "./_args.ts";
+import { EXIT_USAGE, exitCodeOf, oneLine, parseCommandArgs } from "./_args.ts";
 import type { Graph, Model } from "../core/ir.ts";
 import { numElements } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
@@ -497,6 +497,10 @@ export const planCommand: Command = {
       return 2;
     }
     const path = positionals[0];
+    if (!(await Deno.stat(path).catch(() => undefined))?.isFile) {
+      io.err(`error: MODEL ${path}: no such file`);
+      return EXIT_USAGE;
+    }
     let model: Model;
     try {
       model = await readModelFile(path, { allowDangling: true });

@@ -49,12 +49,19 @@ export interface ReadOptions {
   allowDangling?: boolean;
   /** Receives a message for each problem accepted instead of refused (see `allowDangling`). */
   onWarning?: (message: string) => void;
+  /**
+   * Largest model file {@linkcode readModelFile} reads, in bytes. Default 2 GiB. A local file's size
+   * and identifier are checked before its contents are read.
+   */
+  maxFileBytes?: number;
 }
 
 /** Default of {@linkcode ReadOptions.maxTensorBytes}: 1 GiB. */
 export const DEFAULT_MAX_TENSOR_BYTES = 2 ** 30;
 /** Default of {@linkcode ReadOptions.maxTotalBytes}: 4 GiB. */
 export const DEFAULT_MAX_TOTAL_BYTES = 2 ** 32;
+/** Default of {@linkcode ReadOptions.maxFileBytes}: 2 GiB. */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 31;
 
 /** Bits per element of sub-byte types. */
 const SUB_BYTE_BITS: Partial<Record<DType, number>> = {
@@ -715,6 +722,8 @@ export async function readModelFile(
   path: string | URL,
   options: ReadOptions = {},
 ): Promise<Model> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  await checkFileHead(path, maxFileBytes);
   let bytes: Uint8Array;
   try {
     bytes = await readBytes(path);
@@ -725,5 +734,71 @@ export async function readModelFile(
       { cause: e },
     );
   }
+  if (bytes.byteLength > maxFileBytes) throw tooLarge(path, bytes.byteLength, maxFileBytes);
   return readModel(bytes, options);
+}
+
+/** The part of Deno's file API the header check uses (absent in a browser). */
+interface DenoFileHost {
+  stat(path: string | URL): Promise<{ size: number; isFile: boolean }>;
+  open(path: string | URL): Promise<{ read(p: Uint8Array): Promise<number | null>; close(): void }>;
+}
+
+function tooLarge(path: string | URL, size: number, limit: number): ModelFormatError {
+  return new ModelFormatError(
+    `Model file ${String(path)} holds ${formatBytes(size)}, more than the ${
+      formatBytes(limit)
+    } limit (maxFileBytes)`,
+  );
+}
+
+/**
+ * Under Deno, for a local file: refuses a file over the size limit, or whose first 8 bytes are not
+ * a TensorFlow Lite header, before its contents are read. Elsewhere (URLs, browsers) it does nothing.
+ */
+async function checkFileHead(path: string | URL, maxFileBytes: number): Promise<void> {
+  const deno = (globalThis as { Deno?: DenoFileHost }).Deno;
+  if (!deno || /^(https?|blob|data):/i.test(String(path))) return;
+  let head: Uint8Array;
+  try {
+    const info = await deno.stat(path);
+    if (!info.isFile) {
+      throw new ModelFormatError(`Cannot read model file ${String(path)}: not a file`);
+    }
+    if (info.size > maxFileBytes) throw tooLarge(path, info.size, maxFileBytes);
+    head = new Uint8Array(Math.min(8, info.size));
+    const file = await deno.open(path);
+    try {
+      let got = 0;
+      while (got < head.length) {
+        const n = await file.read(head.subarray(got));
+        if (n === null) break;
+        got += n;
+      }
+      head = head.subarray(0, got);
+    } finally {
+      file.close();
+    }
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw e;
+    const why = e instanceof Error && e.name === "NotFound"
+      ? "no such file"
+      : e instanceof Error
+      ? e.message
+      : String(e);
+    throw new ModelFormatError(`Cannot read model file ${String(path)}: ${why}`, { cause: e });
+  }
+  if (head.length < 8) {
+    throw new ModelFormatError(
+      `File too short to be a TensorFlow Lite model: ${head.length} bytes (${String(path)})`,
+    );
+  }
+  const id = String.fromCharCode(...head.subarray(4, 8));
+  if (id !== "TFL3") {
+    throw new ModelFormatError(
+      `Not a TensorFlow Lite model: file identifier is ${JSON.stringify(id)}, expected "TFL3" (${
+        String(path)
+      })`,
+    );
+  }
 }

@@ -89,12 +89,10 @@ Deno.test("inspect prints text with custom ops for hair_segmentation", async () 
   assert.match(text, /PRELU +100/);
 });
 
-Deno.test("inspect fails with one line for a missing path or an invalid file", async () => {
+Deno.test("inspect fails with one line for a missing path (usage, 2) or an invalid file (1)", async () => {
   const missing = capture();
-  assert.equal(await main(["inspect", "/nonexistent.tflite"], { io: missing.io }), 1);
-  assert.deepEqual(missing.err, [
-    "error: Cannot read model file /nonexistent.tflite: no such file",
-  ]);
+  assert.equal(await main(["inspect", "/nonexistent.tflite"], { io: missing.io }), 2);
+  assert.deepEqual(missing.err, ["error: MODEL /nonexistent.tflite: no such file"]);
   const path = await Deno.makeTempFile({ suffix: ".tflite" });
   await Deno.writeFile(path, new Uint8Array(64));
   const invalid = capture();
@@ -111,7 +109,7 @@ Deno.test("every command answers --help", async () => {
   assert.match(c.out.join("\n"), /Usage: gpulite inspect MODEL \[--json\]/);
   const bad = capture();
   assert.equal(await main(["frobnicate"], { io: bad.io }), 2);
-  assert.deepEqual(bad.err, ['error: unknown command "frobnicate" (try --help)']);
+  assert.deepEqual(bad.err, ['error: unknown command "frobnicate" (try gpulite --help)']);
 });
 
 Deno.test("inspectModel() uses the injected support lookup and says unknown otherwise", async () => {

@@ -113,7 +113,7 @@ Deno.test("plan falls back to the file's graph for a model with an op the engine
 
 Deno.test("plan fails with one line and a non-zero exit on a bad file", async () => {
   const missing = capture();
-  assert.equal(await main(["plan", "/no/such/model.tflite"], { io: missing.io }), 1);
+  assert.equal(await main(["plan", "/no/such/model.tflite"], { io: missing.io }), 2);
   assert.equal(missing.err.length, 1);
   assert.match(missing.err[0], /^error: .*no such file/);
   const path = await Deno.makeTempFile({ suffix: ".tflite" });

@@ -26,8 +26,8 @@ Deno.test("quantize rejects bad arguments and files in one line", async () => {
       [["m.tflite", "--threads", "x"], 2, /--threads must be a positive integer/],
       [["m.tflite", "--seed", "1.5"], 2, /--seed must be an integer/],
       [["m.tflite", "--out", "q.bin"], 2, /--out must end in .tflite/],
-      [["m.tflite", "--frobnicate"], 2, /Unknown option '--frobnicate'/],
-      [["/nonexistent/m.tflite"], 1, /^error: /],
+      [["m.tflite", "--frobnicate"], 2, /unknown option --frobnicate/],
+      [["/nonexistent/m.tflite"], 2, /^error: MODEL \/nonexistent\/m.tflite is neither a file/],
     ] as const
   ) {
     const r = await run([...args]);

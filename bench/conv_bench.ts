@@ -73,7 +73,7 @@ function benchLayer(args: {
     baseline: args.baseline,
     ...runs,
     async fn(b) {
-      exec ??= await GpuExecutor.create(gpu, graph, { precision: "f32" });
+      exec ??= await GpuExecutor.fromGraph(gpu, graph, { precision: "f32" });
       await exec.run([input]);
       b.start();
       await exec.run([input]);

@@ -199,7 +199,7 @@ async function benchNetwork(
     cpu: errorSummary(leaveOneOut(prof.training.cpu)),
   };
   // Whole network: GPU-only reference output, then the plans.
-  const gpuEx = await GpuExecutor.create(ctx, graph, { precision: "f32" });
+  const gpuEx = await GpuExecutor.fromGraph(ctx, graph, { precision: "f32" });
   const want = await gpuEx.run(x);
   gpuEx.dispose();
   const plans: PlanRow[] = [];
@@ -245,7 +245,7 @@ async function benchNetwork(
       shape: [...graph.tensors[t].shape],
       data: seeded(graph.tensors[t].shape.reduce((a, b) => a * b, 1), 100 + k + i),
     }));
-    const gex = await GpuExecutor.create(ctx, sub, { precision: "f32" });
+    const gex = await GpuExecutor.fromGraph(ctx, sub, { precision: "f32" });
     const gpuAloneMs = await timeIt(reps, () => gex.run(xin));
     gex.dispose();
     const cex = await CpuExecutor.create(sub, { threads });

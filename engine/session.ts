@@ -1,37 +1,42 @@
 /**
- * Sessions: a loaded model bound to a backend (`gpu`, `cpu` or `reference`), with inputs checked,
- * graph passes applied, memory planned, and every resource freed on `dispose`.
+ * Sessions: a loaded model bound to a backend. `createSession` binds the graph, runs the graph
+ * passes, builds the execution plan and hands it to a backend from `engine/backends`; the session
+ * checks inputs, serialises concurrent runs, names outputs and frees everything on `dispose`.
  *
  * @module
  */
 import type { Model } from "../core/ir.ts";
-import { readModel, readModelFile, type ReadOptions } from "../format/tflite/reader.ts";
-import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
-import {
-  GpuExecutor,
-  type GpuMemoryReport,
-  type NodePlacement,
-  type NodeTiming,
-} from "./backends/gpu/executor.ts";
-import { ReferenceExecutor } from "./backends/reference/executor.ts";
-import { acquireDevice, type GpuContext, type GpuProvider } from "./backends/gpu/device.ts";
-import { kernelFor } from "../kernels/registry.ts";
-import type { HostTensor, Precision, TensorData } from "../core/kernel.ts";
 import { numElements } from "../core/ir.ts";
+import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
+import type { DType } from "../core/ir.ts";
+import type { HostTensor, Precision, TensorData } from "../core/kernel.ts";
 import { GpuError, UsageError } from "../core/errors.ts";
-import { planMemory } from "./memory/mod.ts";
-import { applyPasses, type PassReport } from "./passes/mod.ts";
-import { normalizeInputs, validateModelArgument, validateSessionOptions } from "./options.ts";
 import { checkTensorSizes } from "../core/validate.ts";
+import { readModel, readModelFile, type ReadOptions } from "../format/tflite/reader.ts";
+import { kernelFor } from "../kernels/registry.ts";
+import { applyPasses, type PassReport } from "./passes/mod.ts";
+import type { ExecutionPlan, NodePlacement } from "./plan/plan.ts";
+import {
+  type Backend,
+  BACKENDS,
+  type Executor,
+  type MemoryReport,
+  type NodeTiming,
+} from "./backends/mod.ts";
+import { acquireDevice, type GpuContext, type GpuProvider } from "./backends/gpu/device.ts";
+import { normalizeInputs, validateModelArgument, validateSessionOptions } from "./options.ts";
 
-/** Which executor runs the model. */
-export type Backend = "gpu" | "cpu" | "reference";
+export type { Backend, MemoryReport, NodePlacement, NodeTiming };
 
 /** Options of {@linkcode createSession}. */
 export interface SessionOptions {
-  /** `gpu` (default): WebGPU with CPU fallback; `cpu`: the fast CPU backend; `reference`: the oracle. */
+  /**
+   * `gpu` (default): WebGPU with CPU fallback; `cpu`: the fast CPU backend; `reference`: the
+   * float64 oracle; `cooperative`: µLayer, layers split across CPU and GPU by a latency predictor
+   * profiled at creation.
+   */
   backend?: Backend;
-  /** WebGPU provider for `gpu` (default `deno`); ignored when `device` is given. */
+  /** WebGPU provider (default `deno`); ignored when `device` is given. */
   provider?: GpuProvider;
   /** A device of the caller's own (from `acquireDevice`), shared across sessions; not destroyed on dispose. */
   device?: GpuContext;
@@ -39,19 +44,19 @@ export interface SessionOptions {
   precision?: Precision;
   /** Weight precision in f16 runs (default `f32`; `f16` halves weight memory at some accuracy cost). */
   weightPrecision?: Precision;
-  /** Memory strategy for intermediate tensors (default `GREEDY_BEST`; see `engine/memory`). */
+  /** Memory strategy for intermediate tensors (default `GREEDY_BEST`; see `STRATEGIES`). */
   strategy?: string;
   /** Measure per-op GPU time with timestamp queries. */
   profile?: boolean;
-  /** Threads of the `cpu` backend (default: all cores). */
+  /** Threads of the `cpu` and `cooperative` backends (default: all cores). */
   threads?: number;
   /** Graph passes to run (default: all); `false` runs none. */
   passes?: boolean | string[];
   /** Reject inputs containing NaN (default `true`). */
   rejectNaN?: boolean;
-  /** Extra tensors the GPU executor reads back after each run (for `compare`). */
+  /** Extra tensors the GPU backend reads back after each run (for `compare`). */
   inspect?: number[];
-  /** Nodes forced onto the CPU. */
+  /** Nodes forced onto the CPU (GPU backend). */
   cpuNodes?: number[];
   /** Largest tensor, in bytes, after shape inference (default: a quarter of memory, at most 2 GiB). */
   maxTensorBytes?: number;
@@ -62,7 +67,7 @@ export interface TensorInfo {
   /** Tensor name. */
   name: string;
   /** Element type. */
-  dtype: string;
+  dtype: DType;
   /** Static shape. */
   shape: number[];
 }
@@ -70,12 +75,13 @@ export interface TensorInfo {
 /** Inputs a session accepts: host tensors, bare typed arrays in input order, or by input name. */
 export type SessionInputs = (HostTensor | TensorData)[] | Record<string, HostTensor | TensorData>;
 
-interface Executor {
-  run(inputs: HostTensor[]): Promise<HostTensor[]> | HostTensor[];
-  dispose(): void;
-}
+/** A session's outputs: in the model's order, and by name through `byName`. */
+export type SessionOutputs = HostTensor[] & {
+  /** The same tensors keyed by output name. */
+  readonly byName: Readonly<Record<string, HostTensor>>;
+};
 
-const DTYPE_ARRAYS: Record<string, new (n: number) => TensorData> = {
+const DTYPE_ARRAYS: Partial<Record<string, new (n: number) => TensorData>> = {
   float32: Float32Array,
   int32: Int32Array,
   uint8: Uint8Array,
@@ -86,12 +92,12 @@ const DTYPE_ARRAYS: Record<string, new (n: number) => TensorData> = {
 };
 
 /**
- * Reads a model from a path, URL or bytes, validating everything (see `engine/tflite`).
+ * Reads a model from a path, URL or bytes, validating everything (see `format/tflite`).
  *
  * @example
  * ```ts ignore
- * import { loadModel } from "./session.ts";
- * const model = await loadModel("../shared/models/networks/mobilenet_v1_0.25_224.tflite");
+ * import { loadModel } from "@gpulite/gpulite";
+ * const model = await loadModel("mobilenet_v1_0.25_224.tflite");
  * console.log(model.subgraphs[0].nodes.length);
  * ```
  *
@@ -103,7 +109,13 @@ export function loadModel(
   source: string | URL | Uint8Array,
   options?: ReadOptions,
 ): Promise<Model> {
-  if (source instanceof Uint8Array) return Promise.resolve(readModel(source, options));
+  if (source instanceof Uint8Array) {
+    try {
+      return Promise.resolve(readModel(source, options));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   return readModelFile(source, options);
 }
 
@@ -119,18 +131,23 @@ export class Session {
   readonly graph: ExecGraph;
   /** What the graph passes did. */
   readonly passes: PassReport[];
-  /** The GPU device, for the `gpu` backend. */
+  /** The execution plan the backend realises (`undefined` for `cooperative`, which plans itself). */
+  readonly plan: ExecutionPlan | undefined;
+  /** The GPU device, for backends that use it. */
   readonly gpu: GpuContext | undefined;
   #executor: Executor;
   #ownsDevice: boolean;
   #rejectNaN: boolean;
   #disposed = false;
+  #tail: Promise<unknown> = Promise.resolve();
+  #inFlight = 0;
 
   /** @internal */
   constructor(init: {
     graph: ExecGraph;
     backend: Backend;
     executor: Executor;
+    plan: ExecutionPlan | undefined;
     passes: PassReport[];
     gpu?: GpuContext;
     ownsDevice: boolean;
@@ -139,6 +156,7 @@ export class Session {
     this.graph = init.graph;
     this.backend = init.backend;
     this.#executor = init.executor;
+    this.plan = init.plan;
     this.passes = init.passes;
     this.gpu = init.gpu;
     this.#ownsDevice = init.ownsDevice;
@@ -152,46 +170,49 @@ export class Session {
     this.outputs = init.graph.outputs.map(info);
   }
 
-  /** Where each node runs, for the `gpu` backend (`undefined` otherwise). */
-  get placement(): NodePlacement[] | undefined {
-    return this.#executor instanceof GpuExecutor ? this.#executor.placement : undefined;
+  /** Where each node runs and why. */
+  get placement(): readonly NodePlacement[] {
+    return this.#executor.placement;
   }
 
-  /** Device memory created, for the `gpu` backend. */
-  get memory(): GpuMemoryReport | undefined {
-    return this.#executor instanceof GpuExecutor ? this.#executor.memory : undefined;
+  /** Memory the backend holds, by purpose (`undefined` for the reference). */
+  get memory(): MemoryReport | undefined {
+    return this.#executor.memory;
   }
 
   /** Per-op GPU times of the last run, when profiling. */
   get timings(): NodeTiming[] | undefined {
-    return this.#executor instanceof GpuExecutor ? this.#executor.lastTimings : undefined;
+    return this.#executor.timings;
   }
 
-  /** The underlying executor (advanced use: inspection, benchmarks). */
-  get executor(): unknown {
+  /** The backend's executor (advanced use: inspection, benchmarks). */
+  get executor(): Executor {
     return this.#executor;
   }
 
   /**
-   * Runs the model once.
+   * Runs the model once. Concurrent calls are queued and run one after another, each with its
+   * own result.
    *
    * @example
    * ```ts ignore
-   * const [probs] = await session.run([new Float32Array(224 * 224 * 3)]);
+   * const outputs = await session.run([new Float32Array(224 * 224 * 3)]);
+   * const probs = outputs.byName["MobilenetV1/Predictions/Reshape_1"];
    * ```
    *
    * @param inputs One value per model input: in order, or by input name.
-   * @returns One host tensor per model output, in order.
+   * @returns One host tensor per model output, in order and by name.
    */
-  async run(inputs: SessionInputs): Promise<HostTensor[]> {
-    if (this.#disposed) throw new UsageError("This session was disposed; create a new one");
-    const feed = this.#checkInputs(inputs);
-    return await this.#executor.run(feed);
+  run(inputs: SessionInputs): Promise<SessionOutputs> {
+    return this.#enqueue(() => {
+      const feed = this.#checkInputs(inputs);
+      return this.#executor.run(feed).then((outs) => this.#named(outs));
+    });
   }
 
   /**
    * Runs the model on many inputs for throughput: on the GPU backend, up to `depth` inferences are
-   * in flight at once (see `GpuExecutor.runPipelined`); other backends run them in turn.
+   * in flight at once; other backends run them in turn.
    *
    * @example
    * ```ts ignore
@@ -202,45 +223,47 @@ export class Session {
    * @param options `depth`: inferences in flight on the GPU (default 8).
    * @returns One output list per inference, in order.
    */
-  async runMany(
+  runMany(
     batches: SessionInputs[],
     options: { depth?: number } = {},
-  ): Promise<HostTensor[][]> {
-    if (this.#disposed) throw new UsageError("This session was disposed; create a new one");
-    const feeds = batches.map((b) => this.#checkInputs(b));
-    if (this.#executor instanceof GpuExecutor) {
-      return await this.#executor.runPipelined(feeds, options);
+  ): Promise<SessionOutputs[]> {
+    return this.#enqueue(() => {
+      const feeds = batches.map((b) => this.#checkInputs(b));
+      return this.#executor.runMany(feeds, options).then((r) => r.map((o) => this.#named(o)));
+    });
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#disposed) {
+      return Promise.reject(new UsageError("This session was disposed; create a new one"));
     }
-    const out: HostTensor[][] = [];
-    for (const f of feeds) out.push(await this.#executor.run(f));
-    return out;
+    this.#inFlight++;
+    const result = this.#tail.then(work);
+    const settled = result.then(() => {}, () => {}).finally(() => {
+      this.#inFlight--;
+      if (this.#disposed && this.#inFlight === 0) this.#release();
+    });
+    this.#tail = settled;
+    return result;
+  }
+
+  #named(outs: HostTensor[]): SessionOutputs {
+    const byName: Record<string, HostTensor> = {};
+    this.outputs.forEach((o, i) => byName[o.name] = outs[i]);
+    return Object.defineProperty(outs, "byName", {
+      value: byName,
+      enumerable: false,
+    }) as SessionOutputs;
   }
 
   #checkInputs(inputs: SessionInputs): HostTensor[] {
-    normalizeInputs(inputs, this.inputs);
+    const list = normalizeInputs(inputs, this.inputs);
     const g = this.graph;
-    const list: (HostTensor | TensorData | undefined)[] = Array.isArray(inputs)
-      ? inputs
-      : this.inputs.map((i) => inputs[i.name]);
-    if (!Array.isArray(inputs)) {
-      const unknown = Object.keys(inputs).filter((k) => !this.inputs.some((i) => i.name === k));
-      if (unknown.length) {
-        throw new UsageError(
-          `Unknown input name ${JSON.stringify(unknown[0])}; the model's inputs are ${
-            this.inputs.map((i) => JSON.stringify(i.name)).join(", ")
-          }`,
-        );
-      }
-    }
-    if (list.length !== this.inputs.length) {
-      throw new UsageError(`The model takes ${this.inputs.length} inputs, got ${list.length}`);
-    }
     return list.map((v, i) => {
       const spec = this.inputs[i];
       const where = `Input ${i} "${spec.name}"`;
-      if (v === undefined) throw new UsageError(`${where} is missing`);
       const t: HostTensor = ArrayBuffer.isView(v)
-        ? { dtype: spec.dtype as HostTensor["dtype"], shape: spec.shape, data: v as TensorData }
+        ? { dtype: spec.dtype, shape: spec.shape, data: v as TensorData }
         : v as HostTensor;
       const want = DTYPE_ARRAYS[spec.dtype];
       if (want && !(t.data instanceof want)) {
@@ -266,12 +289,30 @@ export class Session {
     });
   }
 
-  /** Frees every resource (GPU buffers, workers; the device when the session created it). */
+  #release(): void {
+    this.#executor.dispose();
+    if (this.#ownsDevice) this.gpu?.device.destroy();
+  }
+
+  /**
+   * Frees every resource (GPU buffers, workers; the device when the session created it). Runs
+   * already started finish first; later calls to `run` reject with a `UsageError`.
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#executor.dispose();
-    if (this.#ownsDevice) this.gpu?.device.destroy();
+    if (this.#inFlight === 0) this.#release();
+  }
+
+  /** Frees the session at the end of a `using` block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Waits for runs in flight, then frees the session (`await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    await this.#tail;
   }
 }
 
@@ -280,11 +321,10 @@ export class Session {
  *
  * @example
  * ```ts ignore
- * import { createSession, loadModel } from "./session.ts";
+ * import { createSession, loadModel } from "@gpulite/gpulite";
  * const model = await loadModel("model.tflite");
- * const session = await createSession(model, { backend: "gpu", precision: "f16" });
+ * using session = await createSession(model, { backend: "gpu", precision: "f16" });
  * const [out] = await session.run([input]);
- * session.dispose();
  * ```
  *
  * @param model A model from {@linkcode loadModel}.
@@ -294,10 +334,8 @@ export class Session {
 export async function createSession(model: Model, options: SessionOptions = {}): Promise<Session> {
   validateModelArgument(model);
   validateSessionOptions(options);
-  const backend = options.backend ?? "gpu";
-  if (!["gpu", "cpu", "reference"].includes(backend)) {
-    throw new UsageError(`Unknown backend "${backend}"; use gpu, cpu or reference`);
-  }
+  const backend: Backend = options.backend ?? "gpu";
+  const info = BACKENDS[backend];
   const graph0 = model.subgraphs[0];
   if (!graph0) throw new UsageError("The model has no subgraph to run");
   let graph = buildExecGraph(graph0, kernelFor);
@@ -311,52 +349,40 @@ export async function createSession(model: Model, options: SessionOptions = {}):
     graph = r.graph;
     passes = r.reports;
   }
-  const rejectNaN = options.rejectNaN ?? true;
-  if (backend === "reference") {
-    const ex = new ReferenceExecutor(graph);
-    return new Session({
-      graph,
-      backend,
-      executor: { run: (i) => ex.run(i), dispose: () => ex.dispose() },
-      passes,
-      ownsDevice: false,
-      rejectNaN,
-    });
-  }
-  if (backend === "cpu") {
-    const { CpuExecutor } = await import("./backends/cpu/executor.ts");
-    const ex = await CpuExecutor.create(graph, { threads: options.threads });
-    return new Session({ graph, backend, executor: ex, passes, ownsDevice: false, rejectNaN });
-  }
-  const gpu = options.device ?? await acquireDevice({ provider: options.provider });
-  const strategy = options.strategy ?? "GREEDY_BEST";
   const precision = options.precision ?? "f32";
-  if (precision === "f16" && !gpu.device.features.has("shader-f16")) {
-    if (!options.device) gpu.device.destroy();
-    throw new GpuError(`The adapter ${gpu.adapterName} lacks shader-f16; use precision f32`);
-  }
+  const gpu = info.gpu
+    ? options.device ?? await acquireDevice({ provider: options.provider })
+    : undefined;
+  const ownsDevice = gpu !== undefined && !options.device;
   try {
-    const cpuNodes = new Set(options.cpuNodes ?? []);
-    const executor = await GpuExecutor.create(gpu, graph, {
-      precision,
+    if (gpu && precision === "f16" && !gpu.device.features.has("shader-f16")) {
+      throw new GpuError(`The adapter ${gpu.adapterName} lacks shader-f16; use precision f32`);
+    }
+    const { plan, executor } = await info.create({
+      graph,
+      gpu,
+      plan: {
+        precision,
+        strategy: options.strategy,
+        cpuNodes: options.cpuNodes,
+        download: options.inspect,
+      },
       weightPrecision: options.weightPrecision,
       profile: options.profile,
-      strategyName: strategy.toUpperCase(),
-      planMemory: (records) => planMemory(records, { strategy, alignment: 16 }),
-      cpuNodes,
-      download: options.inspect ? new Set(options.inspect) : undefined,
+      threads: options.threads,
     });
     return new Session({
       graph,
       backend,
       executor,
+      plan,
       passes,
       gpu,
-      ownsDevice: !options.device,
-      rejectNaN,
+      ownsDevice,
+      rejectNaN: options.rejectNaN ?? true,
     });
   } catch (e) {
-    if (!options.device) gpu.device.destroy();
+    if (ownsDevice) gpu.device.destroy();
     throw e;
   }
 }

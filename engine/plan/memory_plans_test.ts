@@ -1,6 +1,7 @@
 // Real allocation check: every memory strategy runs real networks on the GPU (lavapipe on CI) and
 // must give bit-identical outputs (a planner that overlaps two live tensors shows up as wrong
-// numbers) and allocate exactly its plan's cost. Skipped, saying why, while an op of a network has
+// numbers), allocate exactly its plan's bytes, and the plan must be the same value when rebuilt
+// without a session. Skipped, saying why, while an op of a network has
 // no GPU kernel yet.
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert";
@@ -8,9 +9,10 @@ import { opName } from "../../core/ir.ts";
 import { supportOf } from "../../kernels/registry.ts";
 import { createSession, loadModel } from "../session.ts";
 import { acquireDevice } from "../backends/gpu/device.ts";
-import { planCost, planMemory, STRATEGIES, validatePlan } from "../memory/mod.ts";
+import { planCost, STRATEGIES, validatePlan } from "../memory/mod.ts";
 import type { HostTensor } from "../../core/kernel.ts";
-import { gpuUsageRecords } from "./lifetimes.ts";
+import { buildPlan } from "./plan.ts";
+import { limitsOf } from "../backends/gpu/pipelines.ts";
 import { GpuExecutor } from "../backends/gpu/executor.ts";
 
 const NETWORKS = ["mobilenet_v1_0.25_224", "facedetector_front"];
@@ -61,40 +63,48 @@ for (const name of NETWORKS) {
           try {
             const inputs = inputsFor(session.inputs);
             const outputs = (await session.run(inputs)).map(bytesOf);
-            const usage = gpuUsageRecords(session.graph, {
-              precision: "f32",
-              onGpu: (_, k) => session.placement![k].backend === "gpu",
-            });
-            ok(usage.records.length > 0, `${name} has no intermediate tensors on the GPU`);
-            const plan = planMemory(usage.records, {
-              strategy: strategy.name,
-              alignment: ALIGNMENT,
-            });
-            deepStrictEqual(validatePlan(usage.records, plan, { alignment: ALIGNMENT }), []);
-            const memory = session.memory!;
-            strictEqual(memory.form, plan.form, `${strategy.name}: plan form`);
-            strictEqual(
-              memory.intermediateBytes,
-              planCost(plan),
-              `${strategy.name}: allocated bytes differ from the plan's cost`,
+            const memory = session.plan!.memory!;
+            ok(memory.records.length > 0, `${name} has no intermediate tensors on the GPU`);
+            deepStrictEqual(
+              validatePlan(memory.records, memory.plan, { alignment: ALIGNMENT }),
+              [],
             );
-            strictEqual(memory.naiveBytes, usage.records.reduce((a, r) => a + r.size, 0));
+            strictEqual(session.memory!.form, memory.form, `${strategy.name}: plan form`);
+            strictEqual(
+              session.memory!.intermediateBytes,
+              memory.bytes,
+              `${strategy.name}: allocated bytes differ from the plan's bytes`,
+            );
+            ok(memory.bytes >= planCost(memory.plan), `${strategy.name}: arenas below the plan`);
+            // The plan is a pure function: rebuilt without the session, it is the same plan.
+            const again = buildPlan(session.graph, {
+              strategy: strategy.name,
+              limits: limitsOf(gpu.device),
+            });
+            deepStrictEqual(again.memory, memory);
+            deepStrictEqual(again.placement, session.placement);
             if (!reference) {
               reference = { strategy: strategy.name, outputs };
-              const onCpu = session.placement!.filter((p) => p.backend === "cpu");
+              const onCpu = session.placement.filter((p) => p.backend === "cpu");
               console.log(
-                `${name}: ${usage.records.length} intermediates, ${onCpu.length} of ${
-                  session.placement!.length
-                } nodes on the CPU${onCpu.length ? ` (${onCpu.map((p) => p.op).join(", ")})` : ""}`,
+                `${name}: ${memory.records.length} intermediates, ${onCpu.length} of ${session.placement.length} nodes on the CPU${
+                  onCpu.length ? ` (${onCpu.map((p) => p.op).join(", ")})` : ""
+                }`,
               );
               // The check has teeth: every tensor at offset 0 of one arena gives other numbers.
-              const overlapping = await GpuExecutor.create(gpu, session.graph, {
-                planMemory: (records) => ({
-                  form: "offsets",
-                  offsets: records.map(() => 0),
-                  totalSize: Math.max(...records.map((r) => r.size)),
-                }),
-              });
+              const bad = {
+                ...session.plan!,
+                memory: {
+                  ...memory,
+                  homes: memory.homes.map((h) => ({ ...h, buffer: 0, offset: 0 })),
+                  buffers: [{
+                    label: "float arena",
+                    bytes: Math.max(...memory.records.map((r) => r.size)),
+                  }],
+                  form: "offsets" as const,
+                },
+              };
+              const overlapping = await GpuExecutor.create(gpu, bad);
               try {
                 const bad = (await overlapping.run(inputs)).map(bytesOf);
                 ok(

@@ -5,35 +5,6 @@
  * @module
  */
 
-/** Ops whose cost is a pass over memory (cheap to run on the CPU reference). */
-export const CHEAP_OPS: ReadonlySet<string> = new Set([
-  "ADD",
-  "SUB",
-  "MUL",
-  "DIV",
-  "MAXIMUM",
-  "MINIMUM",
-  "RELU",
-  "RELU6",
-  "LOGISTIC",
-  "TANH",
-  "RESHAPE",
-  "SQUEEZE",
-  "EXPAND_DIMS",
-  "CONCATENATION",
-  "PAD",
-  "TRANSPOSE",
-  "SLICE",
-  "STRIDED_SLICE",
-  "GATHER",
-  "CAST",
-  "DEQUANTIZE",
-  "QUANTIZE",
-  "PACK",
-  "UNPACK",
-  "SPLIT",
-]);
-
 /** One node as the partitioner sees it. */
 export interface PartitionNode {
   /** Op name. */
@@ -42,6 +13,8 @@ export interface PartitionNode {
   backend: "gpu" | "cpu";
   /** Number of output elements (its cost on the CPU). */
   elements: number;
+  /** Whether the op is one pass over memory (its kernel's `traits.cheap`). */
+  cheap: boolean;
 }
 
 /**
@@ -53,9 +26,9 @@ export interface PartitionNode {
  * ```ts
  * import { refinePartition } from "./partition.ts";
  * const moved = refinePartition([
- *   { op: "CUSTOM_A", backend: "cpu", elements: 10 },
- *   { op: "RESHAPE", backend: "gpu", elements: 10 },
- *   { op: "CUSTOM_B", backend: "cpu", elements: 10 },
+ *   { op: "CUSTOM_A", backend: "cpu", elements: 10, cheap: false },
+ *   { op: "RESHAPE", backend: "gpu", elements: 10, cheap: true },
+ *   { op: "CUSTOM_B", backend: "cpu", elements: 10, cheap: false },
  * ]);
  * if (!moved.has(1)) throw new Error("wrong");
  * ```
@@ -85,7 +58,7 @@ export function refinePartition(
     const stranded = (before === "cpu" || after === "cpu") && before !== "gpu" && after !== "gpu";
     if (
       stranded && run.length <= maxRun &&
-      run.every((n) => CHEAP_OPS.has(n.op) && n.elements <= maxElements)
+      run.every((n) => n.cheap && n.elements <= maxElements)
     ) {
       for (let j = k; j < end; j++) moved.add(j);
     }

@@ -31,7 +31,7 @@ Deno.test("MaxPoolingWithArgmax2D indices truncate to exactly the reference's on
       const values = materializeInputs(c, 1);
       const graph = caseGraph(maxPoolingWithArgmax2d, c, values);
       const ref = new ReferenceExecutor(graph).run([values[0]!]);
-      const exec = await GpuExecutor.create(ctx, graph, { precision });
+      const exec = await GpuExecutor.fromGraph(ctx, graph, { precision });
       try {
         const got = await exec.run([values[0]!]);
         deepStrictEqual(ints(got[1]), ints(ref[1]), `${precision} ${c.name}`);
@@ -134,7 +134,7 @@ Deno.test("MaxUnpooling2D puts the maxima of MaxPoolingWithArgmax2D back where t
     }
   }
   for (const precision of await precisions()) {
-    const exec = await GpuExecutor.create(ctx, graph, { precision });
+    const exec = await GpuExecutor.fromGraph(ctx, graph, { precision });
     try {
       ok(exec.placement.every((pl) => pl.backend === "gpu"));
       const [got] = await exec.run([x]);

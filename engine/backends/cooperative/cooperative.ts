@@ -196,7 +196,7 @@ export class CooperativeExecutor {
         if (stage.gpu.length > 0) {
           const { sub, part } = made(stage.gpu);
           rt.gpuPart = part;
-          rt.gpu = await GpuExecutor.create(ctx, sub, {
+          rt.gpu = await GpuExecutor.fromGraph(ctx, sub, {
             precision: options.precision ?? "f32",
             refinePartition: false,
           });
@@ -405,17 +405,17 @@ export async function profileNetwork(
   const gpuT: number[][] = Array.from({ length: n }, () => []);
   const cpuT: number[][] = Array.from({ length: n }, () => []);
   const gpuRun: number[] = [], cpuRun: number[] = [];
-  const prof = await GpuExecutor.create(ctx, graph, {
+  const prof = await GpuExecutor.fromGraph(ctx, graph, {
     precision: options.precision ?? "f32",
     profile: true,
   });
-  const plain = await GpuExecutor.create(ctx, graph, { precision: options.precision ?? "f32" });
+  const plain = await GpuExecutor.fromGraph(ctx, graph, { precision: options.precision ?? "f32" });
   try {
     await prof.run(inputs);
     await plain.run(inputs);
     for (let r = 0; r < reps; r++) {
       await prof.run(inputs);
-      for (const t of prof.lastTimings ?? []) gpuT[t.node].push(t.ms);
+      for (const t of prof.timings ?? []) gpuT[t.node].push(t.ms);
       const t0 = performance.now();
       await plain.run(inputs);
       gpuRun.push(performance.now() - t0);

@@ -41,7 +41,7 @@ function relDiff(a: HostTensor[], b: HostTensor[]): number {
 }
 
 async function plainGpu(ctx: GpuContext, g: ExecGraph, x: HostTensor[]): Promise<HostTensor[]> {
-  const ex = await GpuExecutor.create(ctx, g, { precision: "f32" });
+  const ex = await GpuExecutor.fromGraph(ctx, g, { precision: "f32" });
   try {
     return await ex.run(x);
   } finally {

@@ -6,57 +6,10 @@
  */
 import type { HostTensor } from "../../../core/kernel.ts";
 import { UsageError } from "../../../core/errors.ts";
-import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
-import { broadcastIndex } from "../../../kernels/_shared/tensor.ts";
+import type { ExecGraph } from "../../../core/exec_graph.ts";
 
-/**
- * Runs one node (and its fused epilogue) on the reference kernel.
- *
- * @example
- * ```ts ignore
- * const outs = runNodeOnHost(graph, graph.nodes[0], (t) => values.get(t)!);
- * ```
- *
- * @param graph The exec graph.
- * @param node The node.
- * @param value Host value of a tensor.
- * @returns The node's outputs.
- */
-export function runNodeOnHost(
-  graph: ExecGraph,
-  node: ExecNode,
-  value: (t: number) => HostTensor,
-): HostTensor[] {
-  const inputs = node.inputs.map((t) => (t < 0 ? undefined : value(t)));
-  const outputs = node.outputs.map((t) => graph.tensors[t]);
-  const result = node.kernel.reference({
-    inputs,
-    options: node.options,
-    outputs,
-  });
-  if (node.epilogue.length > 0) {
-    const out = result[0];
-    const data = out.data as Float32Array;
-    const c = out.shape.at(-1) ?? 1;
-    for (const st of node.epilogue) {
-      const extras = st.extra.map((e) => ({
-        v: value(e.tensor),
-        mode: e.mode,
-      }));
-      for (let i = 0; i < data.length; i++) {
-        const ex = extras.map((e) =>
-          Number(
-            e.v.data[
-              e.mode === "same" ? i : broadcastIndex(i % c, [c], e.v.shape)
-            ],
-          )
-        );
-        data[i] = st.apply(data[i], ex);
-      }
-    }
-  }
-  return result;
-}
+export { runNodeOnHost } from "../host.ts";
+import { runNodeOnHost } from "../host.ts";
 
 /** Outputs of a reference run; `allValues` holds every tensor when asked for. */
 export type ReferenceRun = HostTensor[] & {

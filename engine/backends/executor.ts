@@ -1,0 +1,76 @@
+/**
+ * The one interface every backend's executor implements; the session knows nothing else of them.
+ *
+ * @module
+ */
+import type { HostTensor } from "../../core/kernel.ts";
+import type { NodePlacement } from "../plan/placement.ts";
+
+/** Memory a backend holds, by purpose. */
+export interface MemoryReport {
+  /** Bytes of intermediate tensors as the plan places them. */
+  intermediateBytes: number;
+  /** Bytes the same tensors need with one buffer each. */
+  naiveBytes: number;
+  /** Number of buffers (objects) or arenas backing intermediates. */
+  intermediateBuffers: number;
+  /** Bytes of graph inputs and outputs. */
+  ioBytes: number;
+  /** Bytes of weights and other constants. */
+  constantBytes: number;
+  /** Bytes of scratch buffers. */
+  scratchBytes: number;
+  /** Strategy name. */
+  strategy: string;
+  /** Form of the plan. */
+  form: "objects" | "offsets";
+}
+
+/** Time of one node in the last profiled run. */
+export interface NodeTiming {
+  /** Node position. */
+  node: number;
+  /** Op name. */
+  op: string;
+  /** Milliseconds. */
+  ms: number;
+}
+
+/** Runs a plan. */
+export interface Executor {
+  /** Where each node runs and why. */
+  readonly placement: readonly NodePlacement[];
+  /** Memory held, by purpose (`undefined` for the reference, which keeps host values). */
+  readonly memory: MemoryReport | undefined;
+  /** Per-node times of the last run, when profiling. */
+  readonly timings: NodeTiming[] | undefined;
+  /** Runs once: one host tensor per graph input, one per output back. */
+  run(inputs: HostTensor[]): Promise<HostTensor[]>;
+  /** Runs many inferences, overlapping them where the backend can. */
+  runMany(batches: HostTensor[][], options?: { depth?: number }): Promise<HostTensor[][]>;
+  /** Frees everything the executor holds. */
+  dispose(): void;
+}
+
+/**
+ * Runs batches one after another: `runMany` for backends that cannot overlap inferences.
+ *
+ * @example
+ * ```ts
+ * import { runInTurn } from "./executor.ts";
+ * const out = await runInTurn((x) => Promise.resolve(x), [[], []]);
+ * if (out.length !== 2) throw new Error("wrong");
+ * ```
+ *
+ * @param run The executor's `run`.
+ * @param batches Input lists.
+ * @returns Output lists, in order.
+ */
+export async function runInTurn(
+  run: (inputs: HostTensor[]) => Promise<HostTensor[]>,
+  batches: HostTensor[][],
+): Promise<HostTensor[][]> {
+  const out: HostTensor[][] = [];
+  for (const b of batches) out.push(await run(b));
+  return out;
+}

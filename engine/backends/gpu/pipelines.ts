@@ -1,0 +1,132 @@
+/**
+ * Compute pipelines, compiled once per distinct (bind group layout, WGSL source) and shared by every
+ * node that uses them; compile errors name the node and program.
+ *
+ * @module
+ */
+import { GpuError } from "../../../core/errors.ts";
+import type { GpuLimitsInfo } from "../../../core/kernel.ts";
+
+/**
+ * The limits kernels plan around, read from a device.
+ *
+ * @example
+ * ```ts ignore
+ * const limits = limitsOf(gpu.device);
+ * ```
+ *
+ * @param device The device.
+ * @returns Its limits.
+ */
+export function limitsOf(device: GPUDevice): GpuLimitsInfo {
+  const l = device.limits;
+  return {
+    maxInvocations: l.maxComputeInvocationsPerWorkgroup,
+    maxWorkgroupSize: [
+      l.maxComputeWorkgroupSizeX,
+      l.maxComputeWorkgroupSizeY,
+      l.maxComputeWorkgroupSizeZ,
+    ],
+    maxWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+    maxWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+  };
+}
+
+/** A cache of bind group layouts and pipelines on one device. */
+export class PipelineCache {
+  #device: GPUDevice;
+  #layouts = new Map<string, GPUBindGroupLayout>();
+  #pipelines = new Map<string, Promise<GPUComputePipeline>>();
+
+  /**
+   * Creates an empty cache.
+   *
+   * @param device The device.
+   */
+  constructor(device: GPUDevice) {
+    this.#device = device;
+  }
+
+  /** Number of distinct pipelines. */
+  get size(): number {
+    return this.#pipelines.size;
+  }
+
+  /**
+   * The layout of storage bindings, read-only or read-write in order.
+   *
+   * @example
+   * ```ts ignore
+   * const layout = cache.layout([true, false]);
+   * ```
+   *
+   * @param readOnly One flag per binding.
+   * @returns The layout.
+   */
+  layout(readOnly: boolean[]): GPUBindGroupLayout {
+    const key = readOnly.map((r) => (r ? "r" : "w")).join("");
+    let layout = this.#layouts.get(key);
+    if (!layout) {
+      layout = this.#device.createBindGroupLayout({
+        entries: readOnly.map((r, i) => ({
+          binding: i,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: r ? "read-only-storage" : "storage" },
+        })),
+      });
+      this.#layouts.set(key, layout);
+    }
+    return layout;
+  }
+
+  /**
+   * The pipeline of a WGSL source under a layout, compiled on first request.
+   *
+   * @example
+   * ```ts ignore
+   * const pipeline = await cache.pipeline({ code, readOnly, label: "node 3 (CONV_2D) gemm" });
+   * ```
+   *
+   * @param args WGSL source, binding flags and a label naming node and program.
+   * @returns The pipeline.
+   * @throws {GpuError} When the source does not compile.
+   */
+  pipeline(
+    args: { code: string; readOnly: boolean[]; label: string },
+  ): Promise<GPUComputePipeline> {
+    const key = `${args.readOnly.map((r) => (r ? "r" : "w")).join("")}\n${args.code}`;
+    let pipe = this.#pipelines.get(key);
+    if (!pipe) {
+      pipe = this.#compile(args, this.layout(args.readOnly));
+      this.#pipelines.set(key, pipe);
+    }
+    return pipe;
+  }
+
+  async #compile(
+    args: { code: string; label: string },
+    layout: GPUBindGroupLayout,
+  ): Promise<GPUComputePipeline> {
+    const device = this.#device;
+    device.pushErrorScope("validation");
+    const module = device.createShaderModule({ code: args.code, label: args.label });
+    const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+    let p: GPUComputePipeline;
+    try {
+      p = await device.createComputePipelineAsync({
+        layout: pipelineLayout,
+        compute: { module, entryPoint: "main" },
+        label: args.label,
+      });
+    } catch (e) {
+      await device.popErrorScope();
+      throw new GpuError(
+        `${args.label} failed to compile: ${(e as Error).message}\n${args.code}`,
+      );
+    }
+    const err = await device.popErrorScope();
+    if (err) throw new GpuError(`${args.label} failed to compile: ${err.message}\n${args.code}`);
+    return p;
+  }
+}

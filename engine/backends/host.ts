@@ -1,0 +1,77 @@
+/**
+ * Running one node on the host: the kernel's reference (float, or the 8-bit integer reference for
+ * nodes bound in 8-bit mode), then the node's fused epilogue. Shared by the reference backend and by
+ * the GPU and CPU backends' fallbacks, so an epilogue means the same everywhere.
+ *
+ * @module
+ */
+import type { EpilogueStep, ExecGraph, ExecNode } from "../../core/exec_graph.ts";
+import type { HostTensor } from "../../core/kernel.ts";
+import { numElements } from "../../core/ir.ts";
+import { broadcastIndex } from "../../kernels/_shared/tensor.ts";
+
+/**
+ * Applies fused epilogue steps in place to the values of a node's output 0.
+ *
+ * @example
+ * ```ts
+ * import { applyEpilogue } from "./host.ts";
+ * const data = new Float32Array([-1, 2]);
+ * const relu = { op: "RELU", wgsl: "max(v, vec4(0.0))", extra: [], apply: (v: number) => Math.max(v, 0) };
+ * applyEpilogue(data, [2], [relu], () => { throw new Error("no operands"); });
+ * if (data[0] !== 0 || data[1] !== 2) throw new Error("wrong");
+ * ```
+ *
+ * @param data The output's values (row-major), updated in place.
+ * @param shape The output's shape.
+ * @param steps The node's epilogue.
+ * @param value Values of the steps' extra operands.
+ */
+export function applyEpilogue(
+  data: Float32Array,
+  shape: readonly number[],
+  steps: readonly EpilogueStep[],
+  value: (t: number) => HostTensor,
+): void {
+  const n = Math.min(data.length, numElements(shape));
+  const c = shape.at(-1) ?? 1;
+  for (const st of steps) {
+    const extras = st.extra.map((e) => ({ v: value(e.tensor), mode: e.mode }));
+    const ex: number[] = new Array(extras.length);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < extras.length; k++) {
+        const e = extras[k];
+        ex[k] = Number(e.v.data[e.mode === "same" ? i : broadcastIndex(i % c, [c], e.v.shape)]);
+      }
+      data[i] = st.apply(data[i], ex);
+    }
+  }
+}
+
+/**
+ * Runs one node on its reference kernel and applies its epilogue.
+ *
+ * @example
+ * ```ts ignore
+ * const outs = runNodeOnHost(graph, graph.nodes[0], (t) => values.get(t)!);
+ * ```
+ *
+ * @param graph The exec graph.
+ * @param node The node.
+ * @param value Values of the node's inputs and epilogue operands.
+ * @returns The node's outputs.
+ */
+export function runNodeOnHost(
+  graph: ExecGraph,
+  node: ExecNode,
+  value: (t: number) => HostTensor,
+): HostTensor[] {
+  const inputs = node.inputs.map((t) => (t < 0 ? undefined : value(t)));
+  const outputs = node.outputs.map((t) => graph.tensors[t]);
+  const quant = (node as { quant?: boolean }).quant ? node.kernel.quant : undefined;
+  const result = (quant ?? node.kernel).reference({ inputs, options: node.options, outputs });
+  if (node.epilogue.length > 0) {
+    applyEpilogue(result[0].data as Float32Array, result[0].shape, node.epilogue, value);
+  }
+  return result;
+}

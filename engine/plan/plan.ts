@@ -1,0 +1,318 @@
+/**
+ * The execution plan as a value: a pure function from (graph, device limits, options) to everything
+ * a backend realises — where each node runs and why, the partitions (steps) with their transfers,
+ * each tensor's storage, the intermediate tensors' lifetimes and the memory layout under the chosen
+ * strategy. `cli plan`, the report's memory section and the executors all read this one value, so
+ * what is printed and what is allocated cannot drift.
+ *
+ * @module
+ */
+import type { ExecGraph } from "../../core/exec_graph.ts";
+import type { GpuLimitsInfo, GpuProgram, Precision } from "../../core/kernel.ts";
+import { UsageError } from "../../core/errors.ts";
+import { type StorageKind, storageOf } from "../../kernels/_gpu/phwc4.ts";
+import {
+  findStrategy,
+  type MemoryPlan,
+  objectsToOffsets,
+  type PlanForm,
+  planMemory,
+  type UsageRecord,
+} from "../memory/mod.ts";
+import { gpuUsageRecords } from "./lifetimes.ts";
+import { type NodePlacement, placeNodes } from "./placement.ts";
+import { cpuArenaRecords, gpuStorageKinds, phwc4TensorBytes } from "./storage.ts";
+
+export type { NodePlacement };
+
+/** Which executor realises a plan. */
+export type PlanBackend = "gpu" | "cpu" | "reference";
+
+/** One step of a plan: a GPU partition (one submission) or one node on the CPU. */
+export type PlanStep =
+  | {
+    /** A maximal run of consecutive GPU nodes. */
+    kind: "gpu";
+    /** Node positions, in order. */
+    nodes: number[];
+    /** Non-constant tensors written from the host at the step's start. */
+    uploads: number[];
+    /** Tensors read back to the host at the step's end. */
+    downloads: number[];
+  }
+  | {
+    /** One node on the host. */
+    kind: "cpu";
+    /** Node position. */
+    node: number;
+  };
+
+/** Where one intermediate tensor lives: a buffer of the layout and a byte offset in it. */
+export interface TensorHome {
+  /** Tensor index. */
+  tensor: number;
+  /** Index into {@linkcode MemoryLayout.buffers}. */
+  buffer: number;
+  /** Byte offset in the buffer. */
+  offset: number;
+  /** Bytes the tensor occupies. */
+  bytes: number;
+}
+
+/** The memory of intermediate tensors: what to allocate and where each tensor goes. */
+export interface MemoryLayout {
+  /** Strategy name (canonical). */
+  strategy: string;
+  /** Form of the strategy's plan. */
+  form: PlanForm;
+  /** One record per intermediate tensor (node positions, bytes). */
+  records: UsageRecord[];
+  /** `tensors[i]` is the tensor `records[i]` describes. */
+  tensors: number[];
+  /** The strategy's plan over `records`. */
+  plan: MemoryPlan;
+  /** Buffers to allocate for intermediates (objects, or one arena per storage family). */
+  buffers: { label: string; bytes: number }[];
+  /** Where each intermediate lives, index-aligned with `tensors`. */
+  homes: TensorHome[];
+  /** Bytes of all buffers: what the backend allocates for intermediates. */
+  bytes: number;
+  /** Bytes with one buffer per tensor. */
+  naiveBytes: number;
+}
+
+/** A plan: everything a backend needs to realise a graph. */
+export interface ExecutionPlan {
+  /** The backend it is for. */
+  backend: PlanBackend;
+  /** Storage precision of float tensors on the GPU. */
+  precision: Precision;
+  /** The exec graph (after passes). */
+  graph: ExecGraph;
+  /** Where each node runs and why. */
+  placement: NodePlacement[];
+  /** GPU programs of each GPU node (`undefined` elsewhere). */
+  programs: (GpuProgram[] | undefined)[];
+  /** Steps in execution order. */
+  steps: PlanStep[];
+  /** Graph inputs and outputs the backend holds in buffers of their own. */
+  io: number[];
+  /** Constants the backend uploads once. */
+  constants: number[];
+  /** Storage of each tensor on the GPU (`undefined` for tensors the GPU never holds). */
+  storage: (StorageKind | undefined)[];
+  /** Intermediate memory; `undefined` for the reference, which keeps host values. */
+  memory: MemoryLayout | undefined;
+}
+
+/** Options of {@linkcode buildPlan}. */
+export interface BuildPlanOptions {
+  /** The backend (default `gpu`). */
+  backend?: PlanBackend;
+  /** Storage precision of floats (default `f32`). */
+  precision?: Precision;
+  /** Memory strategy (default `GREEDY_BEST`; any name `findStrategy` accepts). */
+  strategy?: string;
+  /** Device limits (default WebGPU's defaults). */
+  limits?: GpuLimitsInfo;
+  /** Nodes forced onto the CPU (GPU backend). */
+  cpuNodes?: Iterable<number>;
+  /** Extra tensors read back after every run (GPU backend). */
+  download?: Iterable<number>;
+  /** Move short cheap GPU runs between CPU nodes to the CPU (default `true`). */
+  refinePartition?: boolean;
+}
+
+/** Byte alignment of intermediates in GPU buffers and the CPU arena. */
+export const ALIGNMENT: Readonly<Record<PlanBackend, number>> = { gpu: 16, cpu: 64, reference: 1 };
+
+function layoutOf(
+  records: UsageRecord[],
+  tensors: number[],
+  options: {
+    strategy: string;
+    alignment: number;
+    family?: (t: number) => string;
+    forceOffsets?: boolean;
+    /** Buffers are at least this many bytes and a multiple of it (WebGPU buffers: 16). */
+    minBuffer?: number;
+  },
+): MemoryLayout {
+  const info = findStrategy(options.strategy);
+  const wantOffsets = options.forceOffsets && info.form === "both";
+  let plan: MemoryPlan = records.length > 0
+    ? planMemory(records, {
+      strategy: info.name,
+      alignment: options.alignment,
+      form: wantOffsets ? "offsets" : undefined,
+    })
+    : info.form === "offsets"
+    ? { form: "offsets", offsets: [], totalSize: 0 }
+    : { form: "objects", assignment: [], objectSizes: [] };
+  const naiveBytes = records.reduce((a, r) => a + r.size, 0);
+  const form = plan.form;
+  if (options.forceOffsets && plan.form === "objects") {
+    plan = objectsToOffsets(plan, { alignment: options.alignment });
+  }
+  const buffers: MemoryLayout["buffers"] = [];
+  const homes: TensorHome[] = [];
+  if (plan.form === "objects") {
+    const p = plan;
+    p.objectSizes.forEach((bytes, o) => buffers.push({ label: `shared object ${o}`, bytes }));
+    tensors.forEach((tensor, i) =>
+      homes.push({ tensor, buffer: p.assignment[i], offset: 0, bytes: records[i].size })
+    );
+  } else {
+    const p = plan;
+    const family = options.family ?? (() => "arena");
+    const index = new Map<string, number>();
+    tensors.forEach((tensor, i) => {
+      const f = family(tensor);
+      if (!index.has(f)) {
+        index.set(f, buffers.length);
+        buffers.push({ label: f, bytes: 0 });
+      }
+      const b = index.get(f)!;
+      buffers[b].bytes = Math.max(buffers[b].bytes, p.offsets[i] + records[i].size);
+      homes.push({ tensor, buffer: b, offset: p.offsets[i], bytes: records[i].size });
+    });
+  }
+  if (options.minBuffer) {
+    const m = options.minBuffer;
+    for (const b of buffers) b.bytes = Math.ceil(Math.max(b.bytes, m) / m) * m;
+  }
+  return {
+    strategy: info.name,
+    form,
+    records,
+    tensors,
+    plan,
+    buffers,
+    homes,
+    bytes: buffers.reduce((a, b) => a + b.bytes, 0),
+    naiveBytes,
+  };
+}
+
+function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string): ExecutionPlan {
+  const precision = options.precision ?? "f32";
+  const { placement, programs } = placeNodes(graph, {
+    precision,
+    limits: options.limits,
+    cpuNodes: options.cpuNodes,
+    refinePartition: options.refinePartition,
+  });
+  const storage = gpuStorageKinds(graph, precision);
+  const usage = gpuUsageRecords(graph, {
+    precision,
+    tensorBytes: (t, i) => phwc4TensorBytes(t, storage[i]),
+    onGpu: (_, k) => programs[k] !== undefined,
+    gpuReads: (node, k) => [
+      ...(programs[k] ?? []).flatMap((p) =>
+        p.bindings.flatMap((b) => b.kind === "input" ? [node.inputs[b.index]] : [])
+      ),
+      ...node.epilogue.flatMap((st) => st.extra.map((e) => e.tensor)),
+    ],
+    download: options.download,
+  });
+  const steps: PlanStep[] = [];
+  let part = 0;
+  graph.nodes.forEach((_, k) => {
+    if (!programs[k]) steps.push({ kind: "cpu", node: k });
+    else if (steps.at(-1)?.kind !== "gpu") {
+      const p = usage.partitions[part++];
+      steps.push({ kind: "gpu", nodes: p.nodes, uploads: p.uploads, downloads: p.downloads });
+    }
+  });
+  const memory = layoutOf(usage.records, usage.tensors, {
+    strategy,
+    alignment: ALIGNMENT.gpu,
+    // One arena per storage family: float tensors share one, int32 tensors another.
+    family: (t) => storage[t] === "i32" ? "int arena" : "float arena",
+    minBuffer: 16,
+  });
+  return {
+    backend: "gpu",
+    precision,
+    graph,
+    placement,
+    programs,
+    steps,
+    io: usage.io,
+    constants: usage.constants,
+    storage,
+    memory,
+  };
+}
+
+function hostPlan(
+  graph: ExecGraph,
+  backend: "cpu" | "reference",
+  strategy: string,
+): ExecutionPlan {
+  const placement = graph.nodes.map((node, k): NodePlacement => ({
+    node: k,
+    op: node.op,
+    backend: "cpu",
+    dispatches: 0,
+  }));
+  let memory: MemoryLayout | undefined;
+  if (backend === "cpu") {
+    const { records, tensors } = cpuArenaRecords(graph);
+    memory = layoutOf(records, tensors, {
+      strategy,
+      alignment: ALIGNMENT.cpu,
+      forceOffsets: true,
+    });
+  }
+  return {
+    backend,
+    precision: "f32",
+    graph,
+    placement,
+    programs: graph.nodes.map(() => undefined),
+    steps: graph.nodes.map((_, k) => ({ kind: "cpu", node: k })),
+    io: [...new Set([...graph.inputs, ...graph.outputs])],
+    constants: graph.tensors.flatMap((t, i) => t.value ? [i] : []),
+    storage: graph.tensors.map(() => undefined),
+    memory,
+  };
+}
+
+/**
+ * Builds the execution plan of a graph for a backend. Pure: the same graph and options give the
+ * same plan, with no device needed (GPU plans use WebGPU's default limits unless given others).
+ *
+ * @example
+ * ```ts
+ * import { buildPlan } from "./plan.ts";
+ * import { buildExecGraph } from "../../core/exec_graph.ts";
+ * import { kernelFor } from "../../kernels/registry.ts";
+ * import { GraphBuilder } from "../../format/tflite/mod.ts";
+ * import { strictEqual } from "node:assert";
+ *
+ * const g = new GraphBuilder();
+ * const x = g.input("x", "float32", [1, 4, 4, 4]);
+ * const [y] = g.op("RELU", [x], [{ dtype: "float32", shape: [1, 4, 4, 4] }]);
+ * const [z] = g.op("ABS", [y], [{ dtype: "float32", shape: [1, 4, 4, 4] }]);
+ * g.output(z);
+ * const plan = buildPlan(buildExecGraph(g.build().subgraphs[0], kernelFor), { strategy: "NAIVE" });
+ * strictEqual(plan.steps.length, 1); // one GPU partition
+ * strictEqual(plan.memory?.bytes, 4 * 4 * 16); // y: 16 pixels x one vec4 of f32
+ * ```
+ *
+ * @param graph The exec graph (after passes).
+ * @param options Backend, precision, strategy, device limits, placement overrides.
+ * @returns The plan.
+ * @throws {UsageError} For an unknown strategy name.
+ */
+export function buildPlan(graph: ExecGraph, options: BuildPlanOptions = {}): ExecutionPlan {
+  const backend = options.backend ?? "gpu";
+  let strategy: string;
+  try {
+    strategy = findStrategy(options.strategy ?? "GREEDY_BEST").name;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return backend === "gpu" ? gpuPlan(graph, options, strategy) : hostPlan(graph, backend, strategy);
+}

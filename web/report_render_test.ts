@@ -1,0 +1,58 @@
+/**
+ * The HTML report rendered in headless Chromium: every legend entry of every chart is inside its
+ * chart and overlaps no other entry. Runs under `deno task test:browser` (which sets
+ * `GPULITE_BROWSER=1`); skipped elsewhere and when Chromium is absent.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { Chromium, findChromium } from "./_chromium.ts";
+import {
+  COMMITTED_REPORTS,
+  LEGEND_PROBLEMS_JS,
+  type LegendProblem,
+  renderReportFile,
+} from "./_report_pages.ts";
+
+// The committed reports' legends are one clipped row (issue 12: the speedup and memory charts lose
+// their last entries, op names overlap in the op chart). The test stays ignored, so CI is green,
+// until the chart drawing fix in bench/svg.ts lands; then set this to false.
+const AWAITS_CHART_FIX = true;
+
+const chromium = findChromium();
+const enabled = Deno.env.get("GPULITE_BROWSER") === "1";
+if (enabled && !chromium) {
+  console.warn(
+    "report_render_test: skipped, Chromium not found (apt-get install chromium, or set CHROMIUM)",
+  );
+}
+
+for (const { name, json } of COMMITTED_REPORTS) {
+  Deno.test({
+    name: `the ${name} report's charts show every legend entry unclipped and apart in Chromium`,
+    ignore: AWAITS_CHART_FIX || !enabled || !chromium,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const path = await renderReportFile(json);
+      const browser = await Chromium.launch(chromium!);
+      try {
+        const page = await browser.open(`file://${path}`);
+        await page.send("Emulation.setDeviceMetricsOverride", {
+          width: 1280,
+          height: 900,
+          deviceScaleFactor: 1,
+          mobile: false,
+        });
+        const charts = await page.evaluate<number>("document.querySelectorAll('svg').length");
+        assert.ok(charts > 0, `the ${name} report has no charts`);
+        const problems = await page.evaluate<LegendProblem[]>(LEGEND_PROBLEMS_JS);
+        const lines = problems.map((p) => `${p.kind}: ${p.text} (in "${p.chart}")`);
+        assert.deepEqual(lines, [], `unreadable legend entries:\n${lines.join("\n")}`);
+      } finally {
+        await browser.close();
+        await Deno.remove(path.replace(/\/report\.html$/, ""), { recursive: true });
+      }
+    },
+  });
+}

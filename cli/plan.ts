@@ -12,15 +12,13 @@
 
 import { EXIT_USAGE, exitCodeOf, oneLine, parseCommandArgs } from "./_args.ts";
 import type { Graph, Model } from "../core/ir.ts";
-import { numElements } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
-import { buildExecGraph, type ExecGraph, type KernelLookup } from "../core/exec_graph.ts";
+import { buildExecGraph, type KernelLookup } from "../core/exec_graph.ts";
 import { applyPasses } from "../engine/passes/mod.ts";
-import { refinePartition } from "../engine/plan/partition.ts";
+import { buildPlan } from "../engine/plan/plan.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import type { Precision } from "../core/kernel.ts";
 import { OpError, UnsupportedError } from "../core/errors.ts";
-import { storageOf } from "../kernels/_gpu/phwc4.ts";
 import {
   gpuTensorBytes,
   gpuUsageRecords,
@@ -87,38 +85,13 @@ export interface ModelRecordsOptions {
   lookup?: KernelLookup;
 }
 
-function runsOnGpu(graph: ExecGraph, k: number, precision: Precision): boolean {
-  const node = graph.nodes[k];
-  if (!node.kernel.gpu) return false;
-  const tensors = [
-    ...node.inputs,
-    ...node.outputs,
-    ...node.epilogue.flatMap((st) => st.extra.map((e) => e.tensor)),
-  ];
-  return tensors.every((t) => {
-    if (t < 0 || graph.tensors[t].value) return true;
-    const spec = graph.tensors[t];
-    return spec.shape.length <= 4 && storageOf(spec.dtype, precision) !== undefined;
-  });
-}
-
 function fromExecGraph(model: Model, precision: Precision, lookup: KernelLookup): ModelRecords {
   const graph = applyPasses(buildExecGraph(model.subgraphs[0], lookup), {}).graph;
-  const onGpu = graph.nodes.map((_, k) => runsOnGpu(graph, k, precision));
-  const moved = refinePartition(graph.nodes.map((node, k) => ({
-    op: node.op,
-    backend: onGpu[k] ? "gpu" : "cpu",
-    elements: numElements(graph.tensors[node.outputs[0]]?.shape ?? []),
-  })));
-  for (const k of moved) onGpu[k] = false;
-  const { records, tensors } = gpuUsageRecords(graph, {
-    precision,
-    onGpu: (_, k) => onGpu[k],
-  });
-  const gpuNodes = onGpu.filter(Boolean).length;
+  const plan = buildPlan(graph, { precision, strategy: "NAIVE" });
+  const gpuNodes = plan.placement.filter((p) => p.backend === "gpu").length;
   return {
-    records,
-    tensors,
+    records: plan.memory!.records,
+    tensors: plan.memory!.tensors,
     source: "exec-graph",
     gpuNodes,
     cpuNodes: graph.nodes.length - gpuNodes,

@@ -7,9 +7,9 @@
  */
 import type { Report } from "./report.ts";
 import type { NetworkResult } from "./measure.ts";
-import { barChart, type BarGroup, esc, PALETTE, stackedChart } from "./svg.ts";
+import { barChart, type BarGroup, esc, seriesColors, stackedChart } from "./svg.ts";
 import { renderMarkdown } from "./render_md.ts";
-import { formatBytes } from "./stats.ts";
+import { formatBytes } from "../core/stats.ts";
 
 function seriesOf(report: Report): { id: string; label: string; color: string }[] {
   const ids: string[] = [];
@@ -18,7 +18,7 @@ function seriesOf(report: Report): { id: string; label: string; color: string }[
       if (x.latency && !ids.includes(x.id)) ids.push(x.id);
     }
   }
-  return ids.map((id, i) => ({ id, label: id, color: PALETTE[i % PALETTE.length] }));
+  return seriesColors(ids);
 }
 
 function latencyChart(report: Report): string {
@@ -55,9 +55,10 @@ function speedupChart(report: Report): string {
   return barChart(groups, {
     title: "Speedup of the GPU over each CPU baseline and peer (ratio of medians; > 1: GPU faster)",
     unit: "×",
-    series: pairs.map((id, i) => ({ id, label: id, color: PALETTE[i % PALETTE.length] })),
+    series: seriesColors(pairs),
     log: true,
     lines: [{ at: 1, label: "1×" }],
+    directLabels: true,
   });
 }
 
@@ -94,7 +95,7 @@ function memoryChart(report: Report): string {
         return {
           series: id,
           value: s.bytes! / (lb || 1),
-          label: formatBytes(s.bytes!),
+          label: `${formatBytes(s.bytes!)} (${(s.bytes! / (lb || 1)).toFixed(2)}×)`,
           title: `${r.id} ${id}: ${formatBytes(s.bytes!)}; lower bound ${formatBytes(lb)}; naive ${
             formatBytes(m.naiveBytes)
           }`,
@@ -104,11 +105,11 @@ function memoryChart(report: Report): string {
   });
   return barChart(groups, {
     title:
-      "Peak intermediate memory per strategy, relative to the lower bound of its form (1 = optimal)",
+      "Peak intermediate memory per strategy, relative to the lower bound of its form (linear from 0; the dashed line at 1 is the lower bound)",
     unit: "× lower bound",
-    series: names.map((id, i) => ({ id, label: id, color: PALETTE[i % PALETTE.length] })),
-    log: true,
+    series: seriesColors(names),
     lines: [{ at: 1, label: "lower bound" }],
+    directLabels: true,
   });
 }
 

@@ -3,6 +3,10 @@
  * spread whiskers (linear or log scale, reference lines) and 100% stacked bars. Pure functions from
  * data to SVG text.
  *
+ * Every series is labelled: legends wrap onto as many rows as their entries need, and bar charts
+ * can also name each bar's series beside it (direct labels), so colour is never the only cue.
+ * Colours come from {@linkcode PALETTE} (colour-blind-safe) and never repeat within a chart.
+ *
  * @module
  */
 
@@ -44,23 +48,80 @@ export interface BarChartOptions {
   lines?: { at: number; label: string }[];
   /** Total width in pixels (default 960). */
   width?: number;
+  /** Write each bar's series label after its value (for charts with many series). */
+  directLabels?: boolean;
 }
 
-/** A colour palette for series and op types. */
-export const PALETTE = [
-  "#4e79a7",
-  "#f28e2b",
-  "#59a14f",
-  "#e15759",
-  "#76b7b2",
-  "#edc948",
-  "#b07aa1",
-  "#ff9da7",
-  "#9c755f",
-  "#bab0ac",
-  "#1f77b4",
-  "#8c564b",
+/**
+ * Colours for series and op types, distinct for readers with colour-vision deficiencies as far as
+ * that goes: Okabe and Ito's eight (without black, which the whiskers use) first, then Paul Tol's
+ * "muted" scheme. A chart never reuses a colour: {@linkcode seriesColors} refuses more series than
+ * this holds, and the stacked chart folds the smallest keys into "other".
+ */
+export const PALETTE: readonly string[] = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#CC79A7",
+  "#56B4E9",
+  "#D55E00",
+  "#F0E442",
+  "#332288",
+  "#117733",
+  "#882255",
+  "#999933",
+  "#AA4499",
+  "#44AA99",
+  "#DDCC77",
+  "#CC6677",
+  "#88CCEE",
+  "#BBBBBB",
 ];
+
+/**
+ * Gives each series id its own colour of {@linkcode PALETTE}, in order.
+ *
+ * @example
+ * ```ts
+ * import { seriesColors } from "./svg.ts";
+ * const s = seriesColors(["a", "b"]);
+ * if (s[0].color === s[1].color || s[1].label !== "b") throw new Error("wrong");
+ * ```
+ *
+ * @param ids Series ids (also their labels).
+ * @returns Series with distinct colours.
+ * @throws {RangeError} When there are more series than colours.
+ */
+export function seriesColors(
+  ids: readonly string[],
+): { id: string; label: string; color: string }[] {
+  if (ids.length > PALETTE.length) {
+    throw new RangeError(`A chart has ${ids.length} series; the palette has ${PALETTE.length}`);
+  }
+  return ids.map((id, i) => ({ id, label: id, color: PALETTE[i] }));
+}
+
+/**
+ * An upper estimate of a text's width in pixels in a sans-serif font (capitals and digits wide,
+ * lower case narrower), so that legends and labels are laid out without overlapping.
+ *
+ * @example
+ * ```ts
+ * import { textWidth } from "./svg.ts";
+ * if (!(textWidth("CONV_2D", 11) > textWidth("conv", 11))) throw new Error("wrong");
+ * ```
+ *
+ * @param text The text.
+ * @param size Font size in pixels.
+ * @returns Width in pixels.
+ */
+export function textWidth(text: string, size: number): number {
+  let em = 0;
+  for (const ch of text) {
+    em += /[A-Z0-9_×%@mwMW]/.test(ch) ? 0.72 : /[il.,:;|!' ()\/\-]/.test(ch) ? 0.34 : 0.58;
+  }
+  return em * size;
+}
 
 /**
  * Escapes text for XML.
@@ -97,15 +158,32 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
   return out;
 }
 
-function legend(series: { label: string; color: string }[], x: number, y: number): string {
-  let cx = x;
-  return series.map((s) => {
-    const w = 18 + s.label.length * 6.5 + 14;
-    const out = `<rect x="${n(cx)}" y="${y - 9}" width="12" height="12" fill="${s.color}"/>` +
-      `<text x="${n(cx + 16)}" y="${y + 1}" font-size="11">${esc(s.label)}</text>`;
+/** Width of the column of row labels: the widest label fits (labels are right-aligned to it). */
+function labelColumn(labels: readonly string[], size: number): number {
+  return Math.ceil(Math.max(120, ...labels.map((l) => textWidth(l, size) + 12)));
+}
+
+/** A legend laid out in rows that wrap within `[x, maxX]`; `height` is what it takes. */
+function legend(
+  series: readonly { label: string; color: string }[],
+  box: { x: number; y: number; maxX: number },
+): { svg: string; height: number } {
+  const size = 11;
+  const row = 16;
+  let cx = box.x;
+  let cy = box.y;
+  const parts = series.map((s) => {
+    const w = 16 + textWidth(s.label, size) + 14;
+    if (cx > box.x && cx + w > box.maxX) {
+      cx = box.x;
+      cy += row;
+    }
+    const out = `<rect x="${n(cx)}" y="${cy - 9}" width="12" height="12" fill="${s.color}"/>` +
+      `<text x="${n(cx + 16)}" y="${cy + 1}" font-size="${size}">${esc(s.label)}</text>`;
     cx += w;
     return out;
-  }).join("");
+  });
+  return { svg: parts.join(""), height: series.length ? cy - box.y + row : 0 };
 }
 
 function fmt(v: number): string {
@@ -133,10 +211,19 @@ function fmt(v: number): string {
  */
 export function barChart(groups: readonly BarGroup[], options: BarChartOptions): string {
   const width = options.width ?? 960;
-  const left = 230;
-  const right = 80;
-  const top = 46;
+  const left = labelColumn(groups.map((g) => g.label), 11);
   const barH = 12;
+  const seriesLabel = new Map(options.series.map((s) => [s.id, s.label]));
+  const afterText = (b: Bar) =>
+    `${b.label ?? fmt(b.value)}${
+      options.directLabels ? ` ${seriesLabel.get(b.series) ?? b.series}` : ""
+    }`;
+  const right = Math.max(
+    80,
+    ...groups.flatMap((g) => g.bars.map((b) => textWidth(afterText(b), 10) + 14)),
+  );
+  const key = legend(options.series, { x: 10, y: 36, maxX: width - 10 });
+  const top = 30 + key.height + 16;
   const gap = 10;
   const log = options.log ?? false;
   const shown = groups.filter((g) => g.bars.length);
@@ -169,7 +256,7 @@ export function barChart(groups: readonly BarGroup[], options: BarChartOptions):
   const colorOf = new Map(options.series.map((s) => [s.id, s.color]));
   const parts: string[] = [];
   parts.push(`<text x="10" y="18" font-size="14" font-weight="bold">${esc(options.title)}</text>`);
-  parts.push(legend(options.series, left, 36));
+  parts.push(key.svg);
   const bottom = height - 26;
   for (const t of ticks(lo, hi, log)) {
     parts.push(
@@ -216,9 +303,7 @@ export function barChart(groups: readonly BarGroup[], options: BarChartOptions):
       }
       const end = Math.max(x1, b.hi !== undefined ? x(b.hi) : x1);
       parts.push(
-        `<text x="${n(end + 4)}" y="${y + barH - 2}" font-size="10">${
-          esc(b.label ?? fmt(b.value))
-        }</text>`,
+        `<text x="${n(end + 4)}" y="${y + barH - 2}" font-size="10">${esc(afterText(b))}</text>`,
       );
       y += barH + 2;
     }
@@ -264,32 +349,40 @@ export interface StackRow {
  * @param title Chart title.
  * @returns SVG text.
  */
-export function stackedChart(rows: readonly StackRow[], title: string): string {
+export function stackedChart(input: readonly StackRow[], title: string): string {
+  let rows = input;
   const width = 960;
-  const left = 230;
+  const left = labelColumn(rows.map((r) => r.label), 11);
   const right = 110;
   const barH = 16;
   const totals = new Map<string, number>();
   for (const r of rows) {
     for (const p of r.parts) totals.set(p.key, (totals.get(p.key) ?? 0) + p.value);
   }
-  const keys = [...totals].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-  const color = new Map(keys.map((k, i) => [k, PALETTE[i % PALETTE.length]]));
-  const legendRows = Math.ceil(keys.length / 6);
-  const top = 30 + legendRows * 16;
+  let keys = [...totals].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+  if (keys.length > PALETTE.length) {
+    // The smallest keys share one "other" colour rather than reuse colours.
+    const kept = new Set(keys.slice(0, PALETTE.length - 1));
+    rows = rows.map((r) => {
+      const other = r.parts.filter((p) => !kept.has(p.key)).reduce((a, p) => a + p.value, 0);
+      const parts = r.parts.filter((p) => kept.has(p.key));
+      return { ...r, parts: other > 0 ? [...parts, { key: "other", value: other }] : parts };
+    });
+    keys = [...kept, "other"];
+  }
+  const color = new Map(keys.map((k, i) => [k, PALETTE[i]]));
+  const key = legend(keys.map((k) => ({ label: k, color: color.get(k)! })), {
+    x: 10,
+    y: 34,
+    maxX: width - 10,
+  });
+  const top = 30 + key.height + 8;
   const height = top + rows.length * (barH + 6) + 10;
   const plotW = width - left - right;
   const parts: string[] = [
     `<text x="10" y="18" font-size="14" font-weight="bold">${esc(title)}</text>`,
   ];
-  keys.forEach((k, i) => {
-    const lx = left + (i % 6) * 120;
-    const ly = 34 + Math.floor(i / 6) * 16;
-    parts.push(
-      `<rect x="${lx}" y="${ly - 9}" width="12" height="12" fill="${color.get(k)}"/>` +
-        `<text x="${lx + 16}" y="${ly + 1}" font-size="10">${esc(k)}</text>`,
-    );
-  });
+  parts.push(key.svg);
   rows.forEach((r, i) => {
     const y = top + i * (barH + 6);
     const total = r.parts.reduce((a, p) => a + p.value, 0) || 1;

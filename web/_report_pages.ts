@@ -43,6 +43,18 @@ export async function renderReportFile(json: URL): Promise<string> {
 }
 
 /**
+ * Page-side JavaScript that returns, per SVG chart of the page, how many legend entries it has
+ * (see {@linkcode LEGEND_PROBLEMS_JS} for what counts as one).
+ */
+export const LEGEND_COUNTS_JS = `[...document.querySelectorAll("svg")].map((svg) =>
+  [...svg.querySelectorAll("text")].filter((t) => {
+    const e = t.previousElementSibling;
+    return (e && e.tagName === "rect" && e.getBBox().width <= 16 && e.getBBox().height <= 16) ||
+      t.closest("[class*=legend]");
+  }).length
+)`;
+
+/**
  * Page-side JavaScript that returns every {@linkcode LegendProblem} of the page's SVG charts as
  * JSON. A legend entry is a text element that follows a colour swatch (a rect of at most 16 by 16
  * pixels) or lies inside an element whose class names a legend. An entry is clipped when its box

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { Chromium, findChromium } from "./_chromium.ts";
 import {
   COMMITTED_REPORTS,
+  LEGEND_COUNTS_JS,
   LEGEND_PROBLEMS_JS,
   type LegendProblem,
   renderReportFile,
@@ -44,8 +45,9 @@ for (const { name, json } of COMMITTED_REPORTS) {
           deviceScaleFactor: 1,
           mobile: false,
         });
-        const charts = await page.evaluate<number>("document.querySelectorAll('svg').length");
-        assert.ok(charts > 0, `the ${name} report has no charts`);
+        const counts = await page.evaluate<number[]>(LEGEND_COUNTS_JS);
+        assert.ok(counts.length > 0, `the ${name} report has no charts`);
+        assert.ok(counts.every((n) => n > 0), `a chart without legend entries: ${counts}`);
         const problems = await page.evaluate<LegendProblem[]>(LEGEND_PROBLEMS_JS);
         const lines = problems.map((p) => `${p.kind}: ${p.text} (in "${p.chart}")`);
         assert.deepEqual(lines, [], `unreadable legend entries:\n${lines.join("\n")}`);

@@ -11,7 +11,7 @@
 import { type Backend, createSession, type Session } from "../engine/session.ts";
 import type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
 import type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
-import { cpuUsageRecords, gpuUsageRecords } from "../engine/plan/lifetimes.ts";
+import { buildPlan } from "../engine/plan/plan.ts";
 import {
   objectsLowerBound,
   offsetsLowerBound,
@@ -22,7 +22,7 @@ import {
 import type { HostTensor } from "../core/kernel.ts";
 import { opName } from "../core/ir.ts";
 import { compareTensors } from "../conformance/compare.ts";
-import { type Stats, summarize } from "./stats.ts";
+import { type Stats, summarize } from "../core/stats.ts";
 import { type BenchNetwork, makeInput } from "./networks.ts";
 import type { LitertAccelerator, LitertResult } from "../peers/litert.ts";
 
@@ -541,12 +541,9 @@ export async function measureNetwork(
       if (ran.session) {
         try {
           const s = ran.session;
-          const usage = gpuUsageRecords(s.graph, {
-            onGpu: (_n, k) => s.placement?.[k]?.backend === "gpu",
-          });
           result.memory = memoryByStrategy(
-            usage.records,
-            `GPU executor lifetimes (PHWC4, f32), ${id} placement`,
+            s.plan!.memory!.records,
+            `the GPU session's execution plan (PHWC4, f32), ${id} placement`,
           );
         } catch (e) {
           log(`memory: ${message(e)}`);
@@ -604,10 +601,10 @@ export async function measureNetwork(
       if (ran.outputs) outputsOf.set("reference", ran.outputs);
       if (ran.session) {
         try {
-          const { records } = cpuUsageRecords(ran.session.graph);
+          const plan = buildPlan(ran.session.graph, { backend: "cpu" });
           result.memory = memoryByStrategy(
-            records,
-            "host lifetimes (row-major bytes): no GPU session ran",
+            plan.memory!.records,
+            "the CPU backend's execution plan (row-major bytes): no GPU session ran",
           );
         } catch (e) {
           log(`memory: ${message(e)}`);

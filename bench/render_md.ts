@@ -6,7 +6,7 @@
  */
 import type { Report } from "./report.ts";
 import type { BackendResult, NetworkResult, OutputDiff, PeerResult } from "./measure.ts";
-import { formatBytes, formatMs, formatStats, type Stats } from "./stats.ts";
+import { formatBytes, formatMs, formatStats, type Stats } from "../core/stats.ts";
 
 /** Header of the summary table; the smoke test looks for it. */
 export const SUMMARY_HEADER = "| network | size |";

@@ -43,6 +43,7 @@ import {
   type SyncCost,
 } from "../engine/backends/cooperative/predictor.ts";
 import { type Plan, planFromChoices, planNetwork } from "../engine/backends/cooperative/plan.ts";
+import { median } from "../core/stats.ts";
 
 const SWEEP = [0.25, 0.5, 0.75];
 
@@ -106,12 +107,6 @@ function inputsOf(g: ExecGraph): HostTensor[] {
     shape: [...g.tensors[t].shape],
     data: seeded(g.tensors[t].shape.reduce((a, b) => a * b, 1), 3 + i),
   }));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 async function timeIt(reps: number, f: () => Promise<unknown> | unknown): Promise<number> {

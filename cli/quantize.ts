@@ -23,6 +23,7 @@ import {
   type QuantScheme,
   randomInputSets,
 } from "../engine/quantize/calibrate.ts";
+import { median } from "../core/stats.ts";
 
 const HELP = `Usage: gpulite quantize MODEL [options]
 
@@ -76,11 +77,6 @@ async function loadNetwork(arg: string): Promise<Model> {
   const built = CATALOG.find((e) => e.name === arg && e.kind === "built");
   if (!isFile && built) return buildNetwork(arg);
   return await readModelFile(arg);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function timeOn(

@@ -16,6 +16,7 @@ import {
   parseCommandArgs,
   progressReporter,
 } from "./_args.ts";
+import { median } from "../core/stats.ts";
 
 const HELP = `Usage: gpulite run MODEL [options]
 
@@ -74,11 +75,6 @@ export interface RunSummary {
   intermediateBytes?: number;
   /** Per-op GPU time summed by op type (with --profile). */
   profile?: Record<string, number>;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function writeOutputs(path: string, session: Session, outs: HostTensor[]): Promise<void> {

@@ -11,6 +11,7 @@
 import type { HostTensor, Precision } from "../../../core/kernel.ts";
 import type { GpuContext } from "../gpu/device.ts";
 import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
+import { nodeReads } from "../../../core/topology.ts";
 import { GpuExecutor } from "../gpu/executor.ts";
 import { CpuExecutor } from "../cpu/executor.ts";
 import { runNodeOnHost } from "../reference/executor.ts";
@@ -18,6 +19,7 @@ import { UsageError } from "../../../core/errors.ts";
 import { numElements } from "../../../core/ir.ts";
 import type { Stage } from "./plan.ts";
 import { layerFeatures, type SyncCost, type TrainingData } from "./predictor.ts";
+import { median } from "../../../core/stats.ts";
 
 /** Options of {@linkcode CooperativeExecutor.create}. */
 export interface CooperativeOptions {
@@ -39,12 +41,6 @@ interface StageRuntime {
   cpu?: CpuExecutor;
   gpuPart?: Part;
   cpuPart?: Part;
-}
-
-function readsOf(node: ExecNode): number[] {
-  return [...node.inputs, ...node.epilogue.flatMap((s) => s.extra.map((e) => e.tensor))].filter((
-    t,
-  ) => t >= 0);
 }
 
 /**
@@ -69,7 +65,7 @@ export function subGraph(
   const produced = new Set<number>();
   const inputs: number[] = [];
   for (const k of nodes) {
-    for (const t of readsOf(graph.nodes[k])) {
+    for (const t of nodeReads(graph.nodes[k])) {
       if (!produced.has(t) && !graph.tensors[t].value && !inputs.includes(t)) inputs.push(t);
     }
     graph.nodes[k].outputs.forEach((t) => produced.add(t));
@@ -156,7 +152,7 @@ export class CooperativeExecutor {
     const { graph, stages } = plan;
     // Every tensor a stage (or the caller) reads, to know which part outputs to keep.
     const readAt = stages.map((s) =>
-      new Set([...s.gpu, ...s.cpu, ...s.host].flatMap((k) => readsOf(graph.nodes[k])))
+      new Set([...s.gpu, ...s.cpu, ...s.host].flatMap((k) => nodeReads(graph.nodes[k])))
     );
     const seen = new Set<number>();
     for (const s of stages) {
@@ -173,7 +169,7 @@ export class CooperativeExecutor {
       for (const [i, stage] of stages.entries()) {
         const needed = new Set<number>(graph.outputs);
         for (let j = i + 1; j < stages.length; j++) readAt[j].forEach((t) => needed.add(t));
-        stage.host.forEach((k) => readsOf(graph.nodes[k]).forEach((t) => needed.add(t)));
+        stage.host.forEach((k) => nodeReads(graph.nodes[k]).forEach((t) => needed.add(t)));
         const rt: StageRuntime = { stage };
         runtimes.push(rt);
         const made = (nodes: number[]) => {
@@ -182,11 +178,13 @@ export class CooperativeExecutor {
         };
         if (stage.gpu.length > 0 && stage.cpu.length > 0) {
           const gpuOut = new Set(stage.gpu.flatMap((k) => graph.nodes[k].outputs));
-          const cross = stage.cpu.flatMap((k) => readsOf(graph.nodes[k])).find((t) =>
+          const cross = stage.cpu.flatMap((k) => nodeReads(graph.nodes[k])).find((t) =>
             gpuOut.has(t)
           );
           const cpuOut = new Set(stage.cpu.flatMap((k) => graph.nodes[k].outputs));
-          const back = stage.gpu.flatMap((k) => readsOf(graph.nodes[k])).find((t) => cpuOut.has(t));
+          const back = stage.gpu.flatMap((k) => nodeReads(graph.nodes[k])).find((t) =>
+            cpuOut.has(t)
+          );
           if (cross !== undefined || back !== undefined) {
             throw new UsageError(
               `Stage ${i}: tensor ${cross ?? back} crosses between the GPU and CPU parts`,
@@ -290,13 +288,6 @@ export class CooperativeExecutor {
       r.cpu?.dispose();
     }
   }
-}
-
-function median(xs: number[]): number {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**

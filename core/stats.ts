@@ -46,6 +46,23 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
+ * The median of the finite samples (`NaN` when there are none): the one median of the project.
+ *
+ * @example
+ * ```ts
+ * import { median } from "./stats.ts";
+ * if (median([3, 1, 2, 10]) !== 2.5 || !Number.isNaN(median([]))) throw new Error("wrong");
+ * ```
+ *
+ * @param samples Numbers; non-finite ones are ignored.
+ * @returns The median.
+ */
+export function median(samples: readonly number[]): number {
+  const s = samples.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length === 0 ? NaN : quantile(s, 0.5);
+}
+
+/**
  * Summarises samples: median, p10, p90, min, max, mean.
  *
  * @example

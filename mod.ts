@@ -28,6 +28,7 @@ export {
   type SessionOptions,
   type TensorInfo,
 } from "./engine/session.ts";
+export { type ImageLike, imageToTensor, type ImageToTensorOptions } from "./engine/image.ts";
 export {
   acquireDevice,
   type AcquireOptions,

@@ -17,7 +17,6 @@ import { kernelFor } from "../kernels/registry.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import { readModelFile } from "../format/tflite/mod.ts";
 import { mobilenetV2 } from "../models/mod.ts";
-import { buildCpuGraph } from "../engine/backends/cpu/graph.ts";
 
 /** One benchmarked graph. */
 interface Case {
@@ -108,7 +107,7 @@ try {
   const q = await readModelFile(
     new URL("../../shared/models/quantized/mobilenet_v2_1.0_224_quant.tflite", import.meta.url),
   );
-  const graph = buildCpuGraph(q.subgraphs[0], kernelFor);
+  const graph = buildExecGraph(q.subgraphs[0], kernelFor);
   cases.push({ name: "mobilenet_v2_1.0_224_quant.tflite (uint8)", graph, flops: 2 * macs(graph) });
 } catch (e) {
   console.warn(`Skipping mobilenet_v2_1.0_224_quant.tflite: ${(e as Error).message}`);

@@ -6,7 +6,7 @@
  */
 import type { AnyKernelDef, CaseInput, HostTensor, OpCase, Precision } from "../core/kernel.ts";
 import { allocTensor } from "../kernels/_shared/tensor.ts";
-import type { ExecGraph, ExecTensor } from "../core/exec_graph.ts";
+import { bindNode, type ExecGraph, type ExecTensor } from "../core/exec_graph.ts";
 import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
 import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
 import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
@@ -115,32 +115,23 @@ export function caseGraph(
     nodeInputs.push(tensors.length);
     tensors.push(t);
   });
-  const opInputs = nodeInputs.map((
-    t,
-  ) => (t < 0 ? undefined : { ...tensors[t] }));
-  const options = kernel.parse({
+  const { node, outputs: specs } = bindNode(tensors, {
+    index: 0,
+    op: kernel.name,
+    kernel,
+    inputs: nodeInputs,
+    declared: c.outputs,
     options: c.options ?? {},
     customOptions: c.customOptions,
-    inputs: opInputs,
   });
-  const specs = kernel.infer({ inputs: opInputs, options, outputs: c.outputs });
   const outputs = specs.map((s, k) => {
     tensors.push({ name: `out${k}`, ...s });
     return tensors.length - 1;
   });
+  node.outputs = outputs;
   return {
     tensors,
-    nodes: [{
-      index: 0,
-      op: kernel.name,
-      kernel,
-      options,
-      inputs: nodeInputs,
-      outputs,
-      epilogue: [],
-      fused: [0],
-      raw: { options: c.options ?? {}, customOptions: c.customOptions },
-    }],
+    nodes: [node],
     inputs,
     outputs,
   };
@@ -194,7 +185,7 @@ export async function runCase(
       got = await cpu.run(feed);
     } else {
       if (!ctx) throw new Error("runCase() needs a GPU device for the gpu backend");
-      const gpu = await GpuExecutor.create(ctx, graph, { precision, poisonOutputs: true });
+      const gpu = await GpuExecutor.fromGraph(ctx, graph, { precision, poisonOutputs: true });
       exec = gpu;
       onGpu = gpu.placement.every((p) => p.backend === "gpu");
       fallbackReason = gpu.placement.find((p) => p.backend === "cpu")?.reason;

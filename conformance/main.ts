@@ -10,7 +10,6 @@ import type { AnyKernelDef, Precision } from "../core/kernel.ts";
 import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
 import { type CaseResult, runCase } from "./harness.ts";
 import { loaderGraph } from "./loader_graph.ts";
-import { FAST_OPS } from "../kernels/_cpu/ops.ts";
 import {
   checkWritableFolder,
   EXIT_CODES_HELP,
@@ -261,7 +260,7 @@ async function conformMain(args: string[]): Promise<number> {
       const unsupported = onCpu
         ? (p === "f16"
           ? "f16 does not apply to the CPU backend"
-          : !(k.name in FAST_OPS)
+          : !k.cpu?.float
           ? "no fast CPU kernel (the cpu backend runs the reference)"
           : undefined)
         : !k.gpu

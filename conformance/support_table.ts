@@ -5,7 +5,6 @@
  * @module
  */
 import { KERNELS } from "../kernels/registry.ts";
-import { FAST_OPS } from "../kernels/_cpu/ops.ts";
 
 /** Marker lines around the generated section of the README. */
 export const MARKERS = ["<!-- support-table:start -->", "<!-- support-table:end -->"] as const;
@@ -26,7 +25,7 @@ export function supportTable(): string {
   const rows = [...KERNELS].sort((a, b) => a.name.localeCompare(b.name)).map((k) => {
     const gpu = k.gpu ? "yes" : "CPU fallback";
     const f16 = k.gpu && (k.f16 ?? true) ? "yes" : "-";
-    const cpu = k.name in FAST_OPS ? "SIMD" : "reference";
+    const cpu = k.cpu?.float ? "SIMD" : "reference";
     return `| ${k.name}${
       k.custom ? " (custom)" : ""
     } | ${gpu} | ${f16} | ${cpu} | ${k.cases().length} |`;

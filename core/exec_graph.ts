@@ -43,6 +43,11 @@ export interface ExecNode {
   fused: number[];
   /** The node's options as decoded from the file, for passes that rewrite them. */
   raw: { options: NodeOptions; customOptions?: Uint8Array };
+  /**
+   * `true` when the node runs in 8-bit integer arithmetic (int8/uint8 activations and a kernel with
+   * `quant` or `cpu.quant`): backends use the kernel's 8-bit halves for it.
+   */
+  quant?: boolean;
 }
 
 /** A tensor of an executable graph. */
@@ -178,67 +183,24 @@ export function buildExecGraph(graph: Graph, lookup: KernelLookup): ExecGraph {
     }
   }
   const nodes: ExecNode[] = graph.nodes.map((node, index) => {
-    const op = opName(node);
-    const kernel = lookup(op);
-    const where = `Node ${index} (${op})`;
-    if (!kernel) {
-      throw new UnsupportedError(`${where}: op ${op} is not implemented`);
-    }
-    const inputs: (OpInput | undefined)[] = node.inputs.map((ti) => {
-      if (ti < 0) return undefined;
-      const t = tensors[ti];
-      return {
-        dtype: t.dtype,
-        shape: t.shape,
-        quantization: t.quantization,
-        value: t.value,
-      };
+    const { node: bound, outputs } = bindNode(tensors, {
+      index,
+      op: opName(node),
+      kernel: lookup(opName(node)),
+      inputs: node.inputs,
+      outputs: node.outputs,
+      options: node.options,
+      customOptions: node.customOptions,
     });
-    let options: unknown;
-    let specs: TensorSpec[];
-    try {
-      options = kernel.parse({
-        options: node.options,
-        customOptions: node.customOptions,
-        inputs,
-      });
-      const declared = node.outputs.map((ti) => ({
-        dtype: tensors[ti].dtype,
-        shape: tensors[ti].shape,
-        quantization: tensors[ti].quantization,
-      }));
-      specs = kernel.infer({ inputs, options, outputs: declared });
-    } catch (e) {
-      if (e instanceof OpError || e instanceof UnsupportedError) {
-        const C = e.constructor as new (m: string, o?: ErrorOptions) => Error;
-        throw new C(`${where}: ${e.message}`, { cause: e });
-      }
-      throw e;
-    }
-    if (specs.length !== node.outputs.length) {
-      throw new ModelFormatError(
-        `${where}: has ${node.outputs.length} outputs, the op produces ${specs.length}`,
-      );
-    }
     node.outputs.forEach((ti, k) => {
       const t = tensors[ti];
-      const s = specs[k];
+      const s = outputs[k];
       // Inference is authoritative: files often record [] or -1 for shapes they leave dynamic.
       t.shape = [...s.shape];
       t.dtype = s.dtype;
       if (s.quantization) t.quantization = s.quantization;
     });
-    return {
-      index,
-      op,
-      kernel,
-      options,
-      inputs: [...node.inputs],
-      outputs: [...node.outputs],
-      epilogue: [],
-      fused: [index],
-      raw: { options: node.options, customOptions: node.customOptions },
-    };
+    return bound;
   });
   return {
     tensors,
@@ -246,4 +208,149 @@ export function buildExecGraph(graph: Graph, lookup: KernelLookup): ExecGraph {
     inputs: [...graph.inputs],
     outputs: [...graph.outputs],
   };
+}
+
+/** What {@linkcode bindNode} binds: one node, by op, tensor indices and raw options. */
+export interface BindArgs {
+  /** Position of the node (recorded as `index`, named in errors). */
+  index: number;
+  /** Op name. */
+  op: string;
+  /** The op's kernel (`undefined`: the op is not implemented). */
+  kernel: AnyKernelDef | undefined;
+  /** Input tensor indices (`-1` for omitted optional inputs). */
+  inputs: readonly number[];
+  /** Output tensor indices, when the tensors exist (their specs are the declared outputs). */
+  outputs?: readonly number[];
+  /** Declared output specs when there are no output tensors yet (conformance cases). */
+  declared?: TensorSpec[];
+  /** Raw options as the file decodes them. */
+  options: NodeOptions;
+  /** Raw custom options. */
+  customOptions?: Uint8Array;
+}
+
+/** A bound node and the specs of its outputs. */
+export interface BoundNode {
+  /** The exec node (`outputs` as given, or empty). */
+  node: ExecNode;
+  /** Output specs, one per output of the op. */
+  outputs: TensorSpec[];
+}
+
+function is8bitActivation(t: OpInput | undefined): boolean {
+  return Boolean(t && !t.value && (t.dtype === "int8" || t.dtype === "uint8"));
+}
+
+/** The inputs as float inference sees them: quantized tensors as float32 of the same shape. */
+function asFloat(inputs: (OpInput | undefined)[]): (OpInput | undefined)[] {
+  return inputs.map((t) => {
+    if (!t || (!t.quantization && t.dtype !== "int8" && t.dtype !== "uint8")) return t;
+    return { dtype: "float32", shape: t.shape, value: t.value };
+  });
+}
+
+/** Output specs of a node bound in 8-bit mode. */
+function quantSpecs(
+  kernel: AnyKernelDef,
+  args: { inputs: (OpInput | undefined)[]; options: unknown; declared?: TensorSpec[] },
+): TensorSpec[] {
+  const { inputs, options, declared } = args;
+  if (kernel.quant?.infer) return kernel.quant.infer({ inputs, options, outputs: declared });
+  let shapes: number[][];
+  try {
+    shapes = kernel.infer({ inputs: asFloat(inputs), options, outputs: declared })
+      .map((s) => s.shape);
+  } catch (e) {
+    if (!declared || declared.some((d) => d.shape.some((x) => x < 0))) throw e;
+    shapes = declared.map((d) => d.shape);
+  }
+  const first = inputs.find(is8bitActivation)!;
+  return shapes.map((shape, k) => {
+    const d = declared?.[k] ?? first;
+    const spec: TensorSpec = { dtype: d.dtype, shape: [...shape] };
+    if (d.quantization) spec.quantization = d.quantization;
+    return spec;
+  });
+}
+
+/**
+ * Binds one node to its kernel: parses its options with the kernel's `parse`, infers its outputs
+ * and records whether it runs in 8-bit mode. A node whose activation (non-constant) inputs are
+ * int8/uint8 binds in 8-bit mode when its kernel has `quant` or `cpu.quant`: its outputs come from
+ * `quant.infer` when present, else from the declared outputs' dtype and quantization with the shape
+ * float inference gives. Every place that makes exec nodes (the exec graph, the conformance
+ * harness, graph rewrites) binds through here.
+ *
+ * @example
+ * ```ts
+ * import { bindNode } from "./exec_graph.ts";
+ * import type { AnyKernelDef } from "./kernel.ts";
+ * const copy: AnyKernelDef = {
+ *   name: "COPY", parse: () => ({}), reference: () => [], cases: () => [],
+ *   infer: ({ inputs }) => [{ dtype: inputs[0]!.dtype, shape: inputs[0]!.shape }],
+ * };
+ * const tensors = [{ name: "x", dtype: "float32" as const, shape: [1, 4] }];
+ * const { node, outputs } = bindNode(tensors, { index: 0, op: "COPY", kernel: copy, inputs: [0], options: {} });
+ * if (node.quant || outputs[0].shape.join() !== "1,4") throw new Error("wrong");
+ * ```
+ *
+ * @param tensors The graph's tensors (specs, and values of constants).
+ * @param args The node.
+ * @returns The exec node and its output specs.
+ */
+export function bindNode(tensors: readonly ExecTensor[], args: BindArgs): BoundNode {
+  const { op, kernel, index } = args;
+  const where = `Node ${index} (${op})`;
+  if (!kernel) throw new UnsupportedError(`${where}: op ${op} is not implemented`);
+  const inputs: (OpInput | undefined)[] = args.inputs.map((ti) => {
+    if (ti < 0) return undefined;
+    const t = tensors[ti];
+    return { dtype: t.dtype, shape: t.shape, quantization: t.quantization, value: t.value };
+  });
+  const declared = args.declared ?? args.outputs?.map((ti) => ({
+    dtype: tensors[ti].dtype,
+    shape: tensors[ti].shape,
+    quantization: tensors[ti].quantization,
+  }));
+  const eightBit = inputs.find(is8bitActivation);
+  const quant = Boolean(eightBit && (kernel.quant || kernel.cpu?.quant));
+  let options: unknown;
+  let specs: TensorSpec[];
+  try {
+    options = kernel.parse({ options: args.options, customOptions: args.customOptions, inputs });
+    specs = quant
+      ? quantSpecs(kernel, { inputs, options, declared })
+      : kernel.infer({ inputs, options, outputs: declared });
+  } catch (e) {
+    if (eightBit && !quant && e instanceof OpError) {
+      throw new UnsupportedError(
+        `${where}: ${eightBit.dtype} inputs are not supported (no 8-bit kernel): ${e.message}`,
+        { cause: e },
+      );
+    }
+    if (e instanceof OpError || e instanceof UnsupportedError) {
+      const C = e.constructor as new (m: string, o?: ErrorOptions) => Error;
+      throw new C(`${where}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+  if (args.outputs && specs.length !== args.outputs.length) {
+    throw new ModelFormatError(
+      `${where}: has ${args.outputs.length} outputs, the op produces ${specs.length}`,
+    );
+  }
+  const node: ExecNode = {
+    index,
+    op,
+    kernel,
+    options,
+    inputs: [...args.inputs],
+    outputs: [...(args.outputs ?? [])],
+    epilogue: [],
+    fused: [index],
+    raw: { options: args.options, customOptions: args.customOptions },
+  };
+  if (quant) node.quant = true;
+  return { node, outputs: specs };
 }

@@ -1,55 +1,11 @@
 /**
- * Helpers shared by the graph passes: use counts, cloning, re-parsing a rewritten node.
+ * Helpers shared by the graph passes: cloning, re-binding a rewritten node (graph queries live in
+ * `core/topology.ts`).
  *
  * @module
  */
-import type { ExecGraph, ExecNode } from "../../core/exec_graph.ts";
+import { bindNode, type ExecGraph, type ExecNode } from "../../core/exec_graph.ts";
 import type { NodeOptions } from "../../core/ir.ts";
-import type { OpInput } from "../../core/kernel.ts";
-
-/**
- * How many times each tensor is read (node inputs, epilogue operands, graph outputs).
- *
- * @example
- * ```ts
- * import { useCounts } from "./_util.ts";
- * const g = { tensors: [], nodes: [], inputs: [], outputs: [0] };
- * if (useCounts(g)[0] !== 1) throw new Error("wrong");
- * ```
- *
- * @param g The graph.
- * @returns Map from tensor index to use count.
- */
-export function useCounts(g: ExecGraph): Record<number, number> {
-  const uses: Record<number, number> = {};
-  const use = (t: number) => {
-    if (t >= 0) uses[t] = (uses[t] ?? 0) + 1;
-  };
-  for (const n of g.nodes) {
-    n.inputs.forEach(use);
-    for (const st of n.epilogue) for (const e of st.extra) use(e.tensor);
-  }
-  g.outputs.forEach(use);
-  return uses;
-}
-
-/**
- * Index of the node producing each tensor.
- *
- * @example
- * ```ts
- * import { producerIndex } from "./_util.ts";
- * if (producerIndex({ tensors: [], nodes: [], inputs: [], outputs: [] }).size !== 0) throw new Error("wrong");
- * ```
- *
- * @param g The graph.
- * @returns Map from tensor index to node position.
- */
-export function producerIndex(g: ExecGraph): Map<number, number> {
-  const m = new Map<number, number>();
-  g.nodes.forEach((n, k) => n.outputs.forEach((t) => m.set(t, k)));
-  return m;
-}
 
 /**
  * A copy of a graph whose arrays can be changed without touching the original.
@@ -74,7 +30,8 @@ export function cloneGraph(g: ExecGraph): ExecGraph {
 }
 
 /**
- * Re-parses a node after its raw options or inputs changed (the kernel validates again).
+ * Re-binds a node after its raw options or inputs changed (`bindNode`: the kernel parses and infers
+ * again).
  *
  * @example
  * ```ts ignore
@@ -86,14 +43,15 @@ export function cloneGraph(g: ExecGraph): ExecGraph {
  * @param options New raw options.
  */
 export function reparse(g: ExecGraph, node: ExecNode, options: NodeOptions): void {
-  const inputs: (OpInput | undefined)[] = node.inputs.map((t) =>
-    t < 0 ? undefined : {
-      dtype: g.tensors[t].dtype,
-      shape: g.tensors[t].shape,
-      quantization: g.tensors[t].quantization,
-      value: g.tensors[t].value,
-    }
-  );
-  node.raw = { ...node.raw, options };
-  node.options = node.kernel.parse({ options, customOptions: node.raw.customOptions, inputs });
+  const { node: bound } = bindNode(g.tensors, {
+    index: node.index,
+    op: node.op,
+    kernel: node.kernel,
+    inputs: node.inputs,
+    outputs: node.outputs,
+    options,
+    customOptions: node.raw.customOptions,
+  });
+  node.raw = bound.raw;
+  node.options = bound.options;
 }

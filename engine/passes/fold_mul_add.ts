@@ -7,7 +7,8 @@
  */
 import type { ExecGraph, ExecNode, ExecTensor } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
-import { cloneGraph, producerIndex, reparse, useCounts } from "./_util.ts";
+import { cloneGraph, reparse } from "./_util.ts";
+import { producerIndex, useCounts } from "../../core/topology.ts";
 import { numElements } from "../../core/ir.ts";
 
 /** Output-channel axis of each foldable producer's weights. */

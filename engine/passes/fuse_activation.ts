@@ -6,7 +6,8 @@
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
-import { cloneGraph, producerIndex, reparse, useCounts } from "./_util.ts";
+import { cloneGraph, reparse } from "./_util.ts";
+import { producerIndex, useCounts } from "../../core/topology.ts";
 
 const FUSABLE: Readonly<Record<string, string>> = {
   RELU: "RELU",
@@ -40,6 +41,7 @@ export function fuseActivations(graph: ExecGraph): PassResult {
     if (p === undefined || removed.has(p) || uses[src] !== 1 || g.outputs.includes(src)) return;
     const producer = g.nodes[p];
     if (producer.raw.options.fusedActivationFunction !== "NONE" || producer.epilogue.length) return;
+    if (producer.quant) return;
     if (producer.outputs.length !== 1) return;
     try {
       const np = { ...producer, inputs: [...producer.inputs] };

@@ -8,7 +8,8 @@
  */
 import type { EpilogueStep, ExecGraph, ExecNode } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
-import { cloneGraph, producerIndex, useCounts } from "./_util.ts";
+import { cloneGraph } from "./_util.ts";
+import { producerIndex, useCounts } from "../../core/topology.ts";
 import { activationWgsl, type FusedActivation } from "../../kernels/_gpu/wgsl.ts";
 import { applyActivation } from "../../kernels/_shared/options.ts";
 

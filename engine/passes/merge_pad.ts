@@ -9,7 +9,8 @@
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { PassResult } from "./types.ts";
-import { cloneGraph, producerIndex, reparse, useCounts } from "./_util.ts";
+import { cloneGraph, reparse } from "./_util.ts";
+import { producerIndex, useCounts } from "../../core/topology.ts";
 
 const CONSUMERS = new Set(["CONV_2D", "DEPTHWISE_CONV_2D"]);
 

@@ -168,15 +168,18 @@ Deno.test("applyPasses() keeps every output of the graph", () => {
 });
 
 Deno.test("refinePartition() moves stranded cheap GPU runs to the CPU and keeps expensive ones", () => {
-  const cpu = { op: "CUSTOM_X", backend: "cpu" as const, elements: 10 };
+  const cpu = { op: "CUSTOM_X", backend: "cpu" as const, elements: 10, cheap: false };
   const moved = refinePartition([
     cpu,
-    { op: "RESHAPE", backend: "gpu", elements: 10 },
+    { op: "RESHAPE", backend: "gpu", elements: 10, cheap: true },
     cpu,
-    { op: "CONV_2D", backend: "gpu", elements: 10 },
+    { op: "CONV_2D", backend: "gpu", elements: 10, cheap: false },
     cpu,
-    { op: "ADD", backend: "gpu", elements: 1e7 },
+    { op: "ADD", backend: "gpu", elements: 1e7, cheap: true },
   ]);
   deepStrictEqual([...moved], [1]);
-  deepStrictEqual([...refinePartition([{ op: "ADD", backend: "gpu", elements: 4 }])], []);
+  deepStrictEqual(
+    [...refinePartition([{ op: "ADD", backend: "gpu", elements: 4, cheap: true }])],
+    [],
+  );
 });

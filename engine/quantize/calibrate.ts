@@ -1,7 +1,7 @@
 /**
  * Post-training quantization of float networks for the CPU backend's 8-bit kernels: calibrates
  * activation ranges on the reference executor, quantizes weights and biases, and rewrites the main
- * graph into the form {@linkcode buildCpuGraph} and `ops_quant.ts` run in integer arithmetic (a
+ * graph into the form whose nodes bind in 8-bit mode and run on the ops' 8-bit CPU kernels (a
  * QUANTIZE after each float input, 8-bit tensors between ops, a DEQUANTIZE before each float
  * output; ops without an 8-bit kernel stay float between a DEQUANTIZE and a QUANTIZE). Then it
  * measures the error of the quantized run against the float reference on held-out inputs.
@@ -21,15 +21,14 @@
  */
 import type { DType, Graph, Model, Node, Quantization, Tensor } from "../../core/ir.ts";
 import { numElements, opName } from "../../core/ir.ts";
-import { buildExecGraph, type ExecGraph, type KernelLookup } from "../../core/exec_graph.ts";
+import { buildExecGraph, type ExecGraph } from "../../core/exec_graph.ts";
 import { ReferenceExecutor } from "../backends/reference/executor.ts";
 import { CpuExecutor, type CpuPlacement } from "../backends/cpu/executor.ts";
 import { UsageError } from "../../core/errors.ts";
 import { seededRandom } from "../../core/random.ts";
 import { kernelFor } from "../../kernels/registry.ts";
-import type { AnyKernelDef, HostTensor } from "../../core/kernel.ts";
-import { buildCpuGraph } from "../backends/cpu/graph.ts";
-import { dtypeRange } from "../../kernels/_cpu/quant.ts";
+import type { HostTensor } from "../../core/kernel.ts";
+import { dtypeRange } from "../../kernels/_shared/quant_math.ts";
 
 /** `int8`: int8 activations, per-channel int8 weights; `uint8`: per-tensor uint8 everywhere. */
 export type QuantScheme = "int8" | "uint8";
@@ -123,8 +122,10 @@ const ACTIVATION_RANGES: Readonly<Record<Activation, [number, number]>> = {
   RELU_N1_TO_1: [-1, 1],
 };
 
-/** Ops whose 8-bit output takes the input's quantization (TFLite requires it). */
-const PASS_THROUGH = new Set(["AVERAGE_POOL_2D", "RESHAPE", "SQUEEZE"]);
+/** Whether an op's 8-bit output takes the input's quantization (its `quantPassThrough` trait). */
+function passThrough(op: string): boolean {
+  return kernelFor(op)?.traits?.quantPassThrough === true;
+}
 
 /** Op versions of int8 nodes (TFLite's operator versioning); uint8 keeps the float versions. */
 const INT8_VERSIONS: Readonly<Record<string, number>> = {
@@ -167,43 +168,6 @@ export function chooseQuantization(min: number, max: number, dtype: QuantScheme)
     quantizedDimension: 0,
     min: [Math.fround(lo)],
     max: [Math.fround(hi)],
-  };
-}
-
-/**
- * A kernel lookup for {@linkcode buildCpuGraph} over a graph with QUANTIZE nodes. `buildCpuGraph`
- * infers the float nodes of an 8-bit graph without their declared outputs, and QUANTIZE takes its
- * output dtype from the declaration; this lookup hands QUANTIZE the declared dtype of each node in
- * turn (the quantization itself stays the file's). Not needed for graphs without QUANTIZE.
- *
- * @example
- * ```ts ignore
- * import { buildCpuGraph } from "../backends/cpu/graph.ts";
- * import { quantizedLookup } from "./calibrate.ts";
- * const exec = buildCpuGraph(model.subgraphs[0], quantizedLookup(model.subgraphs[0]));
- * ```
- *
- * @param graph The graph `buildCpuGraph` is about to bind.
- * @param lookup The underlying lookup (default `kernelFor`).
- * @returns The lookup.
- */
-export function quantizedLookup(graph: Graph, lookup: KernelLookup = kernelFor): KernelLookup {
-  const declared = graph.nodes.filter((n) => opName(n) === "QUANTIZE").map((n) =>
-    graph.tensors[n.outputs[0]]
-  );
-  let next = 0;
-  return (name) => {
-    const k = lookup(name);
-    if (name !== "QUANTIZE" || !k) return k;
-    const wrapped: AnyKernelDef = {
-      ...k,
-      infer(args) {
-        if (args.outputs) return k.infer(args);
-        const t = declared[next++ % Math.max(1, declared.length)];
-        return k.infer({ ...args, outputs: t ? [t] : undefined });
-      },
-    };
-    return wrapped;
   };
 }
 
@@ -310,9 +274,7 @@ function floatReason(exec: ExecGraph, node: Node, quantized: Set<number>): strin
   const T = exec.tensors;
   const x = T[node.inputs[0]];
   const isConst = (t: number) => t >= 0 && T[t].value !== undefined;
-  if (!["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", ...PASS_THROUGH].includes(op)) {
-    return "no 8-bit kernel";
-  }
+  if (!kernelFor(op)?.cpu?.quant) return "no 8-bit kernel";
   if (!x || x.dtype !== "float32" || isConst(node.inputs[0])) {
     return "input is not a float activation";
   }
@@ -321,7 +283,7 @@ function floatReason(exec: ExecGraph, node: Node, quantized: Set<number>): strin
   }
   const act = (node.options.fusedActivationFunction ?? "NONE") as string;
   if (!(act in ACTIVATION_RANGES)) return `fused ${act} has no 8-bit clamp`;
-  if (PASS_THROUGH.has(op)) {
+  if (passThrough(op)) {
     return quantized.has(node.inputs[0]) ? undefined : "input is float (nothing to save)";
   }
   if (op === "ADD") {
@@ -439,7 +401,7 @@ export function quantizeGraphs(model: Model, options: CalibrationOptions): Quant
     const inputs = node.inputs.map((t) => (isActivation(t) ? quantized(t) : t));
     const [y] = node.outputs;
     const xq = tensors[inputs[0]].quantization!;
-    const yq = PASS_THROUGH.has(op) ? xq : actQuant(y, act);
+    const yq = passThrough(op) ? xq : actQuant(y, act);
     tensors[y] = { ...tensors[y], dtype: scheme, quantization: yq };
     quantOf.set(y, y);
     if (op === "CONV_2D" || op === "DEPTHWISE_CONV_2D" || op === "FULLY_CONNECTED") {
@@ -527,8 +489,8 @@ function compact(g: Graph): { graph: Graph; remap: Map<number, number> } {
 }
 
 /**
- * The exec graph of a quantized model for {@linkcode CpuExecutor}: {@linkcode buildCpuGraph} with
- * {@linkcode quantizedLookup}.
+ * The exec graph of a quantized model for {@linkcode CpuExecutor}: every node bound by `bindNode`,
+ * the 8-bit ones in 8-bit mode.
  *
  * @example
  * ```ts ignore
@@ -540,8 +502,7 @@ function compact(g: Graph): { graph: Graph; remap: Map<number, number> } {
  * @returns Its exec graph.
  */
 export function quantizedCpuGraph(model: Model): ExecGraph {
-  const g = model.subgraphs[0];
-  return buildCpuGraph(g, quantizedLookup(g));
+  return buildExecGraph(model.subgraphs[0], kernelFor);
 }
 
 /**

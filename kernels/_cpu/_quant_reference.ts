@@ -179,7 +179,7 @@ function avgPool(g: ExecGraph, node: ExecNode, v: Vals): HostTensor {
  * const [y] = runQuantReference(graph, [x]);
  * ```
  *
- * @param g The exec graph (from `buildCpuGraph`).
+ * @param g The exec graph (8-bit nodes bound in 8-bit mode).
  * @param inputs Graph inputs.
  * @returns Graph outputs.
  */

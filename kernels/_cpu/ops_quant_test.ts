@@ -7,7 +7,6 @@ import { CpuExecutor } from "../../engine/backends/cpu/executor.ts";
 import { ReferenceExecutor } from "../../engine/backends/reference/executor.ts";
 import { buildExecGraph, type ExecGraph } from "../../core/exec_graph.ts";
 import { seededRandom } from "../../core/random.ts";
-import { buildCpuGraph } from "../../engine/backends/cpu/graph.ts";
 import { runQuantReference } from "./_quant_reference.ts";
 import { quantizeMultiplier } from "./quant.ts";
 
@@ -67,7 +66,7 @@ async function check(
     inputs: graphInputs,
     outputs: [ins.length],
   };
-  const graph = buildCpuGraph(g, kernelFor);
+  const graph = buildExecGraph(g, kernelFor);
   const [want] = runQuantReference(graph, inputs);
   for (const threads of [1, 2]) {
     const cpu = await CpuExecutor.create(graph, { threads });
@@ -167,9 +166,7 @@ async function checkConvert(
     inputs: [0],
     outputs: [1],
   };
-  const graph: ExecGraph = op === "QUANTIZE"
-    ? buildExecGraph(g, kernelFor)
-    : buildCpuGraph(g, kernelFor);
+  const graph: ExecGraph = buildExecGraph(g, kernelFor);
   const input = { ...x, quantization: xq && q(xq) };
   const [want] = new ReferenceExecutor(graph).run([input]);
   const cpu = await CpuExecutor.create(graph, { threads: 2 });

@@ -170,4 +170,5 @@ export const cast: KernelDef<CastOptions> = {
       },
     ];
   },
+  traits: { cheap: true },
 };

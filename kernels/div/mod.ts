@@ -26,28 +26,31 @@ import { OpError } from "../../core/errors.ts";
  * if (y.data[1] !== Infinity) throw new Error("wrong");
  * ```
  */
-export const div: KernelDef<BinaryOptions> = binaryKernel({
-  name: "DIV",
-  optionsType: "DivOptions",
-  hasActivation: true,
-  fn: (a, b) => a / b,
-  wgsl: (a, b) => `(${a} / ${b})`,
-  intFn: (a, b) => {
-    if (b === 0) throw new OpError("DIV: integer division by zero");
-    return Math.trunc(a / b) | 0;
-  },
-  wgslInt: (a, b) => `(${a} / ${b})`,
-  stepB: 1 / 16,
-  intRangeB: [1, 9],
-  extraCases: [{
-    name: "constant scalar zero divisor",
-    inputs: [
-      { dtype: "float32", shape: [1, 3, 3, 2], data: [1, -1, 0, 2, -3, 0.5] },
-      { dtype: "float32", shape: [], data: [0], constant: true },
+export const div: KernelDef<BinaryOptions> = {
+  ...binaryKernel({
+    name: "DIV",
+    optionsType: "DivOptions",
+    hasActivation: true,
+    fn: (a, b) => a / b,
+    wgsl: (a, b) => `(${a} / ${b})`,
+    intFn: (a, b) => {
+      if (b === 0) throw new OpError("DIV: integer division by zero");
+      return Math.trunc(a / b) | 0;
+    },
+    wgslInt: (a, b) => `(${a} / ${b})`,
+    stepB: 1 / 16,
+    intRangeB: [1, 9],
+    extraCases: [{
+      name: "constant scalar zero divisor",
+      inputs: [
+        { dtype: "float32", shape: [1, 3, 3, 2], data: [1, -1, 0, 2, -3, 0.5] },
+        { dtype: "float32", shape: [], data: [0], constant: true },
+      ],
+    }],
+    edges: [
+      { a: [1, -1, 0, 1, 5, 1e-30, 3, -7], b: [0, 0, 0, -0, 1e-30, 3, 1e-35, 2] },
+      { a: [1, 2, -3, 0.5, 1000, -1000], b: [3, -7, 0.1, 1e-3, 1e-4, -3e-4] },
     ],
-  }],
-  edges: [
-    { a: [1, -1, 0, 1, 5, 1e-30, 3, -7], b: [0, 0, 0, -0, 1e-30, 3, 1e-35, 2] },
-    { a: [1, 2, -3, 0.5, 1000, -1000], b: [3, -7, 0.1, 1e-3, 1e-4, -3e-4] },
-  ],
-});
+  }),
+  traits: { cheap: true },
+};

@@ -26,17 +26,20 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[1] !== 3) throw new Error("wrong");
  * ```
  */
-export const maximum: KernelDef<BinaryOptions> = binaryKernel({
-  name: "MAXIMUM",
-  optionsType: "MaximumMinimumOptions",
-  hasActivation: false,
-  fn: (a, b) => (a > b ? a : b),
-  wgsl: (a, b) => `ew_max(${a}, ${b})`,
-  helpers: ["maxmin"],
-  intFn: (a, b) => (a > b ? a : b),
-  wgslInt: (a, b) => `max(${a}, ${b})`,
-  edges: [{
-    a: [NaN, 1, Infinity, -Infinity, 0, -0, 1e-30, -5],
-    b: [1, NaN, 3, -Infinity, -0, 0, -1e-30, -4],
-  }],
-});
+export const maximum: KernelDef<BinaryOptions> = {
+  ...binaryKernel({
+    name: "MAXIMUM",
+    optionsType: "MaximumMinimumOptions",
+    hasActivation: false,
+    fn: (a, b) => (a > b ? a : b),
+    wgsl: (a, b) => `ew_max(${a}, ${b})`,
+    helpers: ["maxmin"],
+    intFn: (a, b) => (a > b ? a : b),
+    wgslInt: (a, b) => `max(${a}, ${b})`,
+    edges: [{
+      a: [NaN, 1, Infinity, -Infinity, 0, -0, 1e-30, -5],
+      b: [1, NaN, 3, -Infinity, -0, 0, -1e-30, -4],
+    }],
+  }),
+  traits: { cheap: true },
+};

@@ -6,10 +6,14 @@
 import type { KernelDef } from "../../core/kernel.ts";
 import type { ReduceOptions } from "../_shared/pool_reduce.ts";
 import { reduceKernel } from "../_shared/pool_reduce.ts";
+import { meanFloat } from "./cpu.ts";
 
 /** The MEAN kernel. */
-export const mean: KernelDef<ReduceOptions> = reduceKernel({
-  name: "MEAN",
-  kind: "sum",
-  mean: true,
-});
+export const mean: KernelDef<ReduceOptions> = {
+  ...reduceKernel({
+    name: "MEAN",
+    kind: "sum",
+    mean: true,
+  }),
+  cpu: { float: meanFloat },
+};

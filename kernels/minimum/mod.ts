@@ -26,17 +26,20 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[0] !== 2) throw new Error("wrong");
  * ```
  */
-export const minimum: KernelDef<BinaryOptions> = binaryKernel({
-  name: "MINIMUM",
-  optionsType: "MaximumMinimumOptions",
-  hasActivation: false,
-  fn: (a, b) => (a < b ? a : b),
-  wgsl: (a, b) => `ew_min(${a}, ${b})`,
-  helpers: ["maxmin"],
-  intFn: (a, b) => (a < b ? a : b),
-  wgslInt: (a, b) => `min(${a}, ${b})`,
-  edges: [{
-    a: [NaN, 1, Infinity, -Infinity, 0, -0, 1e-30, -5],
-    b: [1, NaN, 3, Infinity, -0, 0, -1e-30, -4],
-  }],
-});
+export const minimum: KernelDef<BinaryOptions> = {
+  ...binaryKernel({
+    name: "MINIMUM",
+    optionsType: "MaximumMinimumOptions",
+    hasActivation: false,
+    fn: (a, b) => (a < b ? a : b),
+    wgsl: (a, b) => `ew_min(${a}, ${b})`,
+    helpers: ["maxmin"],
+    intFn: (a, b) => (a < b ? a : b),
+    wgslInt: (a, b) => `min(${a}, ${b})`,
+    edges: [{
+      a: [NaN, 1, Infinity, -Infinity, 0, -0, 1e-30, -5],
+      b: [1, NaN, 3, Infinity, -0, 0, -1e-30, -4],
+    }],
+  }),
+  traits: { cheap: true },
+};

@@ -6,6 +6,7 @@
  */
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { type PadOptions, padSource, padWgsl, parsePaddings } from "../_shared/shape_pad.ts";
+import { padFloat } from "./cpu.ts";
 
 const CASES: [number[], number[], "float32" | "int32"][] = [
   [[1, 5, 5, 3], [0, 0, 1, 1, 2, 2, 0, 0], "float32"],
@@ -18,17 +19,21 @@ const CASES: [number[], number[], "float32" | "int32"][] = [
 ];
 
 /** The PAD kernel. */
-export const pad = moveKernel<PadOptions>({
-  name: "PAD",
-  optionsType: "PadOptions",
-  inputCount: [2, 2],
-  parse: ({ inputs }) => parsePaddings("PAD", inputs),
-  source: padSource,
-  pad: (_, __, out) => out.quantization?.zeroPoint[0] ?? 0,
-  wgsl: (args) => padWgsl(args, 0),
-  cases: () =>
-    CASES.map(([shape, p, dtype]) => ({
-      name: `[${shape}] paddings [${p}] ${dtype}`,
-      inputs: [dataCase(shape, dtype), intCase(p, [shape.length, 2])],
-    })),
-});
+export const pad = {
+  ...moveKernel<PadOptions>({
+    name: "PAD",
+    optionsType: "PadOptions",
+    inputCount: [2, 2],
+    parse: ({ inputs }) => parsePaddings("PAD", inputs),
+    source: padSource,
+    pad: (_, __, out) => out.quantization?.zeroPoint[0] ?? 0,
+    wgsl: (args) => padWgsl(args, 0),
+    cases: () =>
+      CASES.map(([shape, p, dtype]) => ({
+        name: `[${shape}] paddings [${p}] ${dtype}`,
+        inputs: [dataCase(shape, dtype), intCase(p, [shape.length, 2])],
+      })),
+  }),
+  traits: { cheap: true },
+  cpu: { float: padFloat },
+};

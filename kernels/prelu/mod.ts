@@ -8,6 +8,7 @@
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { binaryBuilder } from "../_cpu/elementwise.ts";
 
 /**
  * The PRELU kernel.
@@ -24,23 +25,26 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[0] !== -0.5) throw new Error("wrong");
  * ```
  */
-export const prelu: KernelDef<BinaryOptions> = binaryKernel({
-  name: "PRELU",
-  hasActivation: false,
-  fn: (x, alpha) => (x >= 0 ? x : x * alpha),
-  wgsl: (x, alpha) => `select(${x} * ${alpha}, ${x}, ${x} >= vec4<f32>(0.0))`,
-  range: [-3, 3],
-  rangeB: [0, 0.5],
-  shapes: [
-    [[1, 8, 8, 3], [1, 1, 3]],
-    [[1, 5, 7, 5], [5]],
-    [[1, 6, 6, 7], [6, 6, 7]],
-    [[2, 4, 4, 8], [1, 1, 8]],
-    [[1, 64, 64, 16], [1, 1, 16]],
-    [[3, 9], [9]],
-    [[1, 4, 4, 4], [1]],
-    [[1, 9, 9, 13], [1, 1, 13]],
-  ],
-  constantB: (i) => i !== 3 && i !== 5,
-  edges: [{ a: [NaN, Infinity, -Infinity, -0, 0, -2, -2], b: [0.5, 0.5, 0.5, 0.5, 0.5, -1, 0] }],
-});
+export const prelu: KernelDef<BinaryOptions> = {
+  ...binaryKernel({
+    name: "PRELU",
+    hasActivation: false,
+    fn: (x, alpha) => (x >= 0 ? x : x * alpha),
+    wgsl: (x, alpha) => `select(${x} * ${alpha}, ${x}, ${x} >= vec4<f32>(0.0))`,
+    range: [-3, 3],
+    rangeB: [0, 0.5],
+    shapes: [
+      [[1, 8, 8, 3], [1, 1, 3]],
+      [[1, 5, 7, 5], [5]],
+      [[1, 6, 6, 7], [6, 6, 7]],
+      [[2, 4, 4, 8], [1, 1, 8]],
+      [[1, 64, 64, 16], [1, 1, 16]],
+      [[3, 9], [9]],
+      [[1, 4, 4, 4], [1]],
+      [[1, 9, 9, 13], [1, 1, 13]],
+    ],
+    constantB: (i) => i !== 3 && i !== 5,
+    edges: [{ a: [NaN, Infinity, -Infinity, -0, 0, -2, -2], b: [0.5, 0.5, 0.5, 0.5, 0.5, -1, 0] }],
+  }),
+  cpu: { float: binaryBuilder("prelu") },
+};

@@ -8,6 +8,7 @@
  */
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { unaryBuilder } from "../_cpu/elementwise.ts";
 
 /**
  * The RELU_N1_TO_1 kernel.
@@ -20,12 +21,15 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[1] !== 1) throw new Error("wrong");
  * ```
  */
-export const reluN1To1: KernelDef<Record<string, never>> = unaryKernel({
-  name: "RELU_N1_TO_1",
-  fn: (x) => (x > 1 ? 1 : x < -1 ? -1 : x),
-  wgsl: (x) => `ew_keepnan(clamp(${x}, vec4<f32>(-1.0), vec4<f32>(1.0)), ${x})`,
-  helpers: ["keepnan"],
-  range: [-1.0 - 3, 1.0 + 3],
-  edges: [0, -0, -1, 1, -1 - 1e-6, 1 + 1e-6, 1e-7, 100, -100],
-  specials: [NaN, Infinity, -Infinity],
-});
+export const reluN1To1: KernelDef<Record<string, never>> = {
+  ...unaryKernel({
+    name: "RELU_N1_TO_1",
+    fn: (x) => (x > 1 ? 1 : x < -1 ? -1 : x),
+    wgsl: (x) => `ew_keepnan(clamp(${x}, vec4<f32>(-1.0), vec4<f32>(1.0)), ${x})`,
+    helpers: ["keepnan"],
+    range: [-1.0 - 3, 1.0 + 3],
+    edges: [0, -0, -1, 1, -1 - 1e-6, 1 + 1e-6, 1e-7, 100, -100],
+    specials: [NaN, Infinity, -Infinity],
+  }),
+  cpu: { float: unaryBuilder("un_clamp", [-1, 1]) },
+};

@@ -7,10 +7,14 @@
 import type { KernelDef } from "../../core/kernel.ts";
 import type { ResizeOptions } from "../_shared/pool_resize.ts";
 import { resizeKernel } from "../_shared/pool_resize.ts";
+import { resizeBilinearFloat } from "./cpu.ts";
 
 /** The RESIZE_BILINEAR kernel. */
-export const resizeBilinear: KernelDef<ResizeOptions> = resizeKernel({
-  name: "RESIZE_BILINEAR",
-  optionsType: "ResizeBilinearOptions",
-  mode: "bilinear",
-});
+export const resizeBilinear: KernelDef<ResizeOptions> = {
+  ...resizeKernel({
+    name: "RESIZE_BILINEAR",
+    optionsType: "ResizeBilinearOptions",
+    mode: "bilinear",
+  }),
+  cpu: { float: resizeBilinearFloat },
+};

@@ -27,39 +27,42 @@ const CASES: [number[], number[], number[], "float32" | "int32"][] = [
 ];
 
 /** The SLICE kernel. */
-export const slice = moveKernel<SliceOptions>({
-  name: "SLICE",
-  optionsType: "SliceOptions",
-  inputCount: [3, 3],
-  parse({ inputs }) {
-    const x = inputs[0]!;
-    const r = x.shape.length;
-    const begin = intOperand("SLICE", inputs, 1, "begin", r);
-    const size = intOperand("SLICE", inputs, 2, "size", r);
-    const shape = x.shape.map((d, i) => {
-      const b = begin[i];
-      if (b < 0 || b > d) {
-        throw new OpError(`SLICE: begin ${b} of axis ${i} is outside [0, ${d}]`);
-      }
-      if (size[i] === -1) return d - b;
-      if (size[i] < 0 || b + size[i] > d) {
-        throw new OpError(`SLICE: size ${size[i]} from ${b} does not fit axis ${i} of size ${d}`);
-      }
-      return size[i];
-    });
-    return { shape, begin };
-  },
-  source(o, { begin }) {
-    return [0, o.map((v, i) => v + begin[i])];
-  },
-  wgsl({ inputs, options: { begin } }) {
-    const s = inputs[0]!.shape;
-    const coords = logicalCoords(s.length).map((c, i) => `${c} + ${begin[i]}`);
-    return { body: readInput({ name: "x0", shape: s, coords }) };
-  },
-  cases: () =>
-    CASES.map(([shape, begin, size, dtype]) => ({
-      name: `[${shape}] begin [${begin}] size [${size}] ${dtype}`,
-      inputs: [dataCase(shape, dtype), intCase(begin), intCase(size)],
-    })),
-});
+export const slice = {
+  ...moveKernel<SliceOptions>({
+    name: "SLICE",
+    optionsType: "SliceOptions",
+    inputCount: [3, 3],
+    parse({ inputs }) {
+      const x = inputs[0]!;
+      const r = x.shape.length;
+      const begin = intOperand("SLICE", inputs, 1, "begin", r);
+      const size = intOperand("SLICE", inputs, 2, "size", r);
+      const shape = x.shape.map((d, i) => {
+        const b = begin[i];
+        if (b < 0 || b > d) {
+          throw new OpError(`SLICE: begin ${b} of axis ${i} is outside [0, ${d}]`);
+        }
+        if (size[i] === -1) return d - b;
+        if (size[i] < 0 || b + size[i] > d) {
+          throw new OpError(`SLICE: size ${size[i]} from ${b} does not fit axis ${i} of size ${d}`);
+        }
+        return size[i];
+      });
+      return { shape, begin };
+    },
+    source(o, { begin }) {
+      return [0, o.map((v, i) => v + begin[i])];
+    },
+    wgsl({ inputs, options: { begin } }) {
+      const s = inputs[0]!.shape;
+      const coords = logicalCoords(s.length).map((c, i) => `${c} + ${begin[i]}`);
+      return { body: readInput({ name: "x0", shape: s, coords }) };
+    },
+    cases: () =>
+      CASES.map(([shape, begin, size, dtype]) => ({
+        name: `[${shape}] begin [${begin}] size [${size}] ${dtype}`,
+        inputs: [dataCase(shape, dtype), intCase(begin), intCase(size)],
+      })),
+  }),
+  traits: { dataMovement: true, cheap: true },
+};

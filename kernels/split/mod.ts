@@ -21,36 +21,39 @@ const CASES: [number[], number, number, "float32" | "int32"][] = [
 ];
 
 /** The SPLIT kernel. */
-export const split = splitKernel({
-  name: "SPLIT",
-  optionsType: "SplitOptions",
-  inputCount: [2, 2],
-  data: 1,
-  parse({ inputs, options }) {
-    const x = inputs[1]!;
-    const [raw] = intOperand("SPLIT", inputs, 0, "axis", 1);
-    const axis = normalizeAxis("SPLIT", raw, x.shape.length);
-    const n = intOption("SPLIT", options, "numSplits", 0, 1);
-    if (x.shape[axis] % n !== 0) {
-      throw new OpError(
-        `SPLIT: dimension ${axis} (${x.shape[axis]}) is not divisible by numSplits ${n}`,
-      );
-    }
-    const size = x.shape[axis] / n;
-    const shape = [...x.shape];
-    shape[axis] = size;
-    return {
-      data: 1,
-      axis,
-      offsets: Array.from({ length: n }, (_, k) => k * size),
-      shapes: Array.from({ length: n }, () => [...shape]),
-      drop: false,
-    };
-  },
-  cases: () =>
-    CASES.map(([shape, axis, n, dtype]) => ({
-      name: `[${shape}] axis ${axis} numSplits ${n} ${dtype}`,
-      inputs: [intCase([axis], []), dataCase(shape, dtype)],
-      options: { numSplits: n },
-    })),
-});
+export const split = {
+  ...splitKernel({
+    name: "SPLIT",
+    optionsType: "SplitOptions",
+    inputCount: [2, 2],
+    data: 1,
+    parse({ inputs, options }) {
+      const x = inputs[1]!;
+      const [raw] = intOperand("SPLIT", inputs, 0, "axis", 1);
+      const axis = normalizeAxis("SPLIT", raw, x.shape.length);
+      const n = intOption("SPLIT", options, "numSplits", 0, 1);
+      if (x.shape[axis] % n !== 0) {
+        throw new OpError(
+          `SPLIT: dimension ${axis} (${x.shape[axis]}) is not divisible by numSplits ${n}`,
+        );
+      }
+      const size = x.shape[axis] / n;
+      const shape = [...x.shape];
+      shape[axis] = size;
+      return {
+        data: 1,
+        axis,
+        offsets: Array.from({ length: n }, (_, k) => k * size),
+        shapes: Array.from({ length: n }, () => [...shape]),
+        drop: false,
+      };
+    },
+    cases: () =>
+      CASES.map(([shape, axis, n, dtype]) => ({
+        name: `[${shape}] axis ${axis} numSplits ${n} ${dtype}`,
+        inputs: [intCase([axis], []), dataCase(shape, dtype)],
+        options: { numSplits: n },
+      })),
+  }),
+  traits: { dataMovement: true, cheap: true },
+};

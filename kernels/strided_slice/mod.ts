@@ -183,45 +183,48 @@ const CASES: [string, number[], number[], number[], number[], Partial<StridedSli
 ];
 
 /** The STRIDED_SLICE kernel. */
-export const stridedSlice = moveKernel<StridedSliceOptions>({
-  name: "STRIDED_SLICE",
-  optionsType: "StridedSliceOptions",
-  inputCount: [4, 4],
-  parse({ inputs, options }) {
-    const op = "STRIDED_SLICE";
-    const begin = intOperand(op, inputs, 1, "begin");
-    const n = begin.length;
-    const mask = (f: string) => intOption(op, options, f, 0, 0);
-    return resolveStridedSlice(inputs[0]!.shape, {
-      begin,
-      end: intOperand(op, inputs, 2, "end", n),
-      strides: intOperand(op, inputs, 3, "strides", n),
-      beginMask: mask("beginMask"),
-      endMask: mask("endMask"),
-      ellipsisMask: mask("ellipsisMask"),
-      newAxisMask: mask("newAxisMask"),
-      shrinkAxisMask: mask("shrinkAxisMask"),
-      offset: boolOption(op, options, "offset", false),
-    });
-  },
-  source(o, { shape, start, stride, count }) {
-    const k = unravel(ravel(o, shape), count);
-    return [0, k.map((v, i) => start[i] + v * stride[i])];
-  },
-  wgsl({ inputs, options: { shape, start, stride, count } }) {
-    const f = flatIndex(logicalCoords(shape.length), shape);
-    const coords = unflatten("f", count).map((k, i) => `${start[i]} + (${k}) * ${stride[i]}`);
-    return {
-      body: `  let f = ${f};\n` + readInput({ name: "x0", shape: inputs[0]!.shape, coords }),
-    };
-  },
-  cases: () =>
-    CASES.flatMap(([what, shape, b, e, s, masks], i): OpCase[] => {
-      const dtype = i % 4 === 3 ? "int32" : "float32";
-      return [{
-        name: `[${shape}] ${what} [${b}]:[${e}]:[${s}] ${JSON.stringify(masks)} ${dtype}`,
-        inputs: [dataCase(shape, dtype), intCase(b), intCase(e), intCase(s)],
-        options: masks,
-      }];
-    }),
-});
+export const stridedSlice = {
+  ...moveKernel<StridedSliceOptions>({
+    name: "STRIDED_SLICE",
+    optionsType: "StridedSliceOptions",
+    inputCount: [4, 4],
+    parse({ inputs, options }) {
+      const op = "STRIDED_SLICE";
+      const begin = intOperand(op, inputs, 1, "begin");
+      const n = begin.length;
+      const mask = (f: string) => intOption(op, options, f, 0, 0);
+      return resolveStridedSlice(inputs[0]!.shape, {
+        begin,
+        end: intOperand(op, inputs, 2, "end", n),
+        strides: intOperand(op, inputs, 3, "strides", n),
+        beginMask: mask("beginMask"),
+        endMask: mask("endMask"),
+        ellipsisMask: mask("ellipsisMask"),
+        newAxisMask: mask("newAxisMask"),
+        shrinkAxisMask: mask("shrinkAxisMask"),
+        offset: boolOption(op, options, "offset", false),
+      });
+    },
+    source(o, { shape, start, stride, count }) {
+      const k = unravel(ravel(o, shape), count);
+      return [0, k.map((v, i) => start[i] + v * stride[i])];
+    },
+    wgsl({ inputs, options: { shape, start, stride, count } }) {
+      const f = flatIndex(logicalCoords(shape.length), shape);
+      const coords = unflatten("f", count).map((k, i) => `${start[i]} + (${k}) * ${stride[i]}`);
+      return {
+        body: `  let f = ${f};\n` + readInput({ name: "x0", shape: inputs[0]!.shape, coords }),
+      };
+    },
+    cases: () =>
+      CASES.flatMap(([what, shape, b, e, s, masks], i): OpCase[] => {
+        const dtype = i % 4 === 3 ? "int32" : "float32";
+        return [{
+          name: `[${shape}] ${what} [${b}]:[${e}]:[${s}] ${JSON.stringify(masks)} ${dtype}`,
+          inputs: [dataCase(shape, dtype), intCase(b), intCase(e), intCase(s)],
+          options: masks,
+        }];
+      }),
+  }),
+  traits: { dataMovement: true, cheap: true },
+};

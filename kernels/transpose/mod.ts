@@ -29,34 +29,37 @@ const SHAPES: [number[], number[], "float32" | "int32"][] = [
 ];
 
 /** The TRANSPOSE kernel. */
-export const transpose = moveKernel<TransposeOptions>({
-  name: "TRANSPOSE",
-  optionsType: "TransposeOptions",
-  inputCount: [2, 2],
-  parse({ inputs }) {
-    const x = inputs[0]!;
-    const r = x.shape.length;
-    const perm = intOperand("TRANSPOSE", inputs, 1, "perm", r);
-    const seen = new Set(perm);
-    if (seen.size !== r || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= r)) {
-      throw new OpError(`TRANSPOSE: perm [${perm}] is not a permutation of the ${r} axes`);
-    }
-    return { perm, shape: perm.map((p) => x.shape[p]) };
-  },
-  source(o, { perm }) {
-    const src = new Array<number>(o.length);
-    perm.forEach((p, i) => (src[p] = o[i]));
-    return [0, src];
-  },
-  wgsl({ options: { perm }, inputs }) {
-    const o = logicalCoords(perm.length);
-    const src = new Array<string>(perm.length);
-    perm.forEach((p, i) => (src[p] = o[i]));
-    return { body: readInput({ name: "x0", shape: inputs[0]!.shape, coords: src }) };
-  },
-  cases: () =>
-    SHAPES.map(([shape, perm, dtype]) => ({
-      name: `[${shape}] perm [${perm}] ${dtype}`,
-      inputs: [dataCase(shape, dtype), intCase(perm)],
-    })),
-});
+export const transpose = {
+  ...moveKernel<TransposeOptions>({
+    name: "TRANSPOSE",
+    optionsType: "TransposeOptions",
+    inputCount: [2, 2],
+    parse({ inputs }) {
+      const x = inputs[0]!;
+      const r = x.shape.length;
+      const perm = intOperand("TRANSPOSE", inputs, 1, "perm", r);
+      const seen = new Set(perm);
+      if (seen.size !== r || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= r)) {
+        throw new OpError(`TRANSPOSE: perm [${perm}] is not a permutation of the ${r} axes`);
+      }
+      return { perm, shape: perm.map((p) => x.shape[p]) };
+    },
+    source(o, { perm }) {
+      const src = new Array<number>(o.length);
+      perm.forEach((p, i) => (src[p] = o[i]));
+      return [0, src];
+    },
+    wgsl({ options: { perm }, inputs }) {
+      const o = logicalCoords(perm.length);
+      const src = new Array<string>(perm.length);
+      perm.forEach((p, i) => (src[p] = o[i]));
+      return { body: readInput({ name: "x0", shape: inputs[0]!.shape, coords: src }) };
+    },
+    cases: () =>
+      SHAPES.map(([shape, perm, dtype]) => ({
+        name: `[${shape}] perm [${perm}] ${dtype}`,
+        inputs: [dataCase(shape, dtype), intCase(perm)],
+      })),
+  }),
+  traits: { dataMovement: true, cheap: true },
+};

@@ -19,32 +19,35 @@ const CASES: [number[], number, "float32" | "int32"][] = [
 ];
 
 /** The UNPACK kernel. */
-export const unpack = splitKernel({
-  name: "UNPACK",
-  optionsType: "UnpackOptions",
-  inputCount: [1, 1],
-  data: 0,
-  parse({ inputs, options }) {
-    const x = inputs[0]!;
-    const axis = normalizeAxis("UNPACK", intOption("UNPACK", options, "axis", 0), x.shape.length);
-    const dim = x.shape[axis];
-    const num = intOption("UNPACK", options, "num", dim, 0) || dim;
-    if (num !== dim) {
-      throw new OpError(`UNPACK: num ${num} differs from dimension ${axis} (${dim})`);
-    }
-    const shape = x.shape.filter((_, i) => i !== axis);
-    return {
-      data: 0,
-      axis,
-      offsets: Array.from({ length: num }, (_, k) => k),
-      shapes: Array.from({ length: num }, () => [...shape]),
-      drop: true,
-    };
-  },
-  cases: () =>
-    CASES.map(([shape, axis, dtype]) => ({
-      name: `[${shape}] axis ${axis} ${dtype}`,
-      inputs: [dataCase(shape, dtype)],
-      options: { num: shape.at(axis)!, axis },
-    })),
-});
+export const unpack = {
+  ...splitKernel({
+    name: "UNPACK",
+    optionsType: "UnpackOptions",
+    inputCount: [1, 1],
+    data: 0,
+    parse({ inputs, options }) {
+      const x = inputs[0]!;
+      const axis = normalizeAxis("UNPACK", intOption("UNPACK", options, "axis", 0), x.shape.length);
+      const dim = x.shape[axis];
+      const num = intOption("UNPACK", options, "num", dim, 0) || dim;
+      if (num !== dim) {
+        throw new OpError(`UNPACK: num ${num} differs from dimension ${axis} (${dim})`);
+      }
+      const shape = x.shape.filter((_, i) => i !== axis);
+      return {
+        data: 0,
+        axis,
+        offsets: Array.from({ length: num }, (_, k) => k),
+        shapes: Array.from({ length: num }, () => [...shape]),
+        drop: true,
+      };
+    },
+    cases: () =>
+      CASES.map(([shape, axis, dtype]) => ({
+        name: `[${shape}] axis ${axis} ${dtype}`,
+        inputs: [dataCase(shape, dtype)],
+        options: { num: shape.at(axis)!, axis },
+      })),
+  }),
+  traits: { dataMovement: true, cheap: true },
+};

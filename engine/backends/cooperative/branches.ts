@@ -6,7 +6,7 @@
  * @module
  */
 import type { ExecGraph } from "../../../core/exec_graph.ts";
-import { producerIndex, useCounts } from "../../passes/_util.ts";
+import { producerIndex, useCounts } from "../../../core/topology.ts";
 import type { SyncCost } from "./predictor.ts";
 
 /** A fork, its branches and the node that joins them. */

@@ -8,20 +8,25 @@
  *
  * @module
  */
-import type { ExecGraph } from "../../../core/exec_graph.ts";
+import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
 import { numElements } from "../../../core/ir.ts";
-import { splitPoint, SPLITTABLE_OPS } from "./split.ts";
+import { splitPoint } from "./split.ts";
 
 /** Op classes with a model of their own (others share `other`). */
 export type OpClass = "conv" | "depthwise" | "fc" | "pool" | "other";
 
-const CLASS_OF: Readonly<Record<string, OpClass>> = {
-  CONV_2D: "conv",
-  DEPTHWISE_CONV_2D: "depthwise",
-  FULLY_CONNECTED: "fc",
-  MAX_POOL_2D: "pool",
-  AVERAGE_POOL_2D: "pool",
-};
+/**
+ * The op class of a node, from its kernel's `traits.split`: weight-split ops are convolutions (4-D
+ * weights) or fully connected layers, input-split ops depthwise convolutions (constant weights) or
+ * pools.
+ */
+function classOf(graph: ExecGraph, node: ExecNode): OpClass {
+  const w = node.inputs[1] >= 0 ? graph.tensors[node.inputs[1]] : undefined;
+  const how = node.kernel.traits?.split;
+  if (how === "weights") return w?.shape.length === 4 ? "conv" : "fc";
+  if (how === "input") return w?.value ? "depthwise" : "pool";
+  return "other";
+}
 
 /** What the predictor knows of one layer. */
 export interface LayerFeatures {
@@ -120,7 +125,7 @@ export function layerFeatures(graph: ExecGraph, k: number): LayerFeatures {
   const y = graph.tensors[node.outputs[0]];
   const outElems = numElements(y.shape);
   const outputBytes = node.outputs.reduce((a, t) => a + bytesOf(t), 0);
-  const cls = CLASS_OF[node.op] ?? "other";
+  const cls = classOf(graph, node);
   let flops = outElems;
   if (cls === "conv" || cls === "depthwise") {
     const w = graph.tensors[node.inputs[1]].shape;
@@ -142,7 +147,7 @@ export function layerFeatures(graph: ExecGraph, k: number): LayerFeatures {
     outputBytes,
     channels: y.shape.at(-1) ?? 1,
   };
-  const how = SPLITTABLE_OPS[node.op];
+  const how = node.kernel.traits?.split;
   if (how && y.dtype === "float32") f.split = how;
   return f;
 }

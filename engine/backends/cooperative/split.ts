@@ -11,22 +11,18 @@
  *
  * @module
  */
-import type { ExecGraph, ExecNode, ExecTensor } from "../../../core/exec_graph.ts";
+import {
+  bindNode,
+  type ExecGraph,
+  type ExecNode,
+  type ExecTensor,
+} from "../../../core/exec_graph.ts";
 import type { NodeOptions } from "../../../core/ir.ts";
-import type { HostTensor, OpInput } from "../../../core/kernel.ts";
+import type { HostTensor } from "../../../core/kernel.ts";
 import { kernelFor } from "../../../kernels/registry.ts";
 import { cloneGraph } from "../../passes/_util.ts";
 import type { PassReport } from "../../passes/types.ts";
 import { UsageError } from "../../../core/errors.ts";
-
-/** Ops the pass can split, and how: by filters (`weights`) or by input channels (`input`). */
-export const SPLITTABLE_OPS: Readonly<Record<string, "weights" | "input">> = {
-  CONV_2D: "weights",
-  FULLY_CONNECTED: "weights",
-  DEPTHWISE_CONV_2D: "input",
-  MAX_POOL_2D: "input",
-  AVERAGE_POOL_2D: "input",
-};
 
 /** Where one split node went in the rewritten graph (node positions). */
 export interface SplitInfo {
@@ -104,46 +100,26 @@ function constant(g: ExecGraph, name: string, value: HostTensor): number {
   return addTensor(g, { name, dtype: value.dtype, shape: [...value.shape], value });
 }
 
-function opInputs(g: ExecGraph, inputs: number[]): (OpInput | undefined)[] {
-  return inputs.map((t) =>
-    t < 0 ? undefined : {
-      dtype: g.tensors[t].dtype,
-      shape: g.tensors[t].shape,
-      quantization: g.tensors[t].quantization,
-      value: g.tensors[t].value,
-    }
-  );
-}
-
 /** Makes a node of `op` with fresh output tensors named after `name`; shapes by the kernel. */
 function makeNode(
   g: ExecGraph,
   args: { op: string; inputs: number[]; options: NodeOptions; name: string; index: number },
   outputs?: number[],
 ): ExecNode {
-  const kernel = kernelFor(args.op);
-  if (!kernel) throw new UsageError(`Op ${args.op} is not in the kernel registry`);
-  const ins = opInputs(g, args.inputs);
-  const options = kernel.parse({ options: args.options, inputs: ins });
-  const specs = kernel.infer({ inputs: ins, options, outputs: [] });
-  const outs = outputs ?? specs.map((s, i) =>
-    addTensor(g, {
-      name: `${args.name}${i ? `_${i}` : ""}`,
-      dtype: s.dtype,
-      shape: [...s.shape],
-    })
-  );
-  return {
+  const { node, outputs: specs } = bindNode(g.tensors, {
     index: args.index,
     op: args.op,
-    kernel,
-    options,
-    inputs: [...args.inputs],
-    outputs: outs,
-    epilogue: [],
-    fused: [args.index],
-    raw: { options: args.options },
-  };
+    kernel: kernelFor(args.op),
+    inputs: args.inputs,
+    outputs,
+    options: args.options,
+  });
+  if (!outputs) {
+    node.outputs = specs.map((s, i) =>
+      addTensor(g, { name: `${args.name}${i ? `_${i}` : ""}`, dtype: s.dtype, shape: [...s.shape] })
+    );
+  }
+  return node;
 }
 
 /** Slices `[lo, hi)` of axis `axis` of a float32 constant. */
@@ -164,7 +140,7 @@ function sliceConst(v: HostTensor, axis: number, lo: number, hi: number): HostTe
 function decline(g: ExecGraph, k: number): string | undefined {
   const node = g.nodes[k];
   if (!node) return `no node at position ${k}`;
-  const how = SPLITTABLE_OPS[node.op];
+  const how = node.kernel.traits?.split;
   if (!how) return `${node.op} is not splittable`;
   const y = g.tensors[node.outputs[0]];
   if (y.dtype !== "float32") return `output is ${y.dtype}, not float32`;
@@ -188,7 +164,7 @@ function splitNode(
   const reason = decline(g, k);
   if (reason) return reason;
   const node = g.nodes[k];
-  const how = SPLITTABLE_OPS[node.op];
+  const how = node.kernel.traits?.split;
   const x = node.inputs[0];
   const y = node.outputs[0];
   const yShape = g.tensors[y].shape;

@@ -7,16 +7,12 @@
  *
  * @module
  */
-import type { HostTensor } from "../../../core/kernel.ts";
+import type { CpuBuildContext, CpuRuntime, CpuStep, HostTensor } from "../../../core/kernel.ts";
 import { numElements } from "../../../core/ir.ts";
-import { UsageError } from "../../../core/errors.ts";
-import { planMemory } from "../../memory/mod.ts";
-import type { UsageRecord } from "../../memory/mod.ts";
-import { broadcastIndex } from "../../../kernels/_shared/tensor.ts";
+import { UnsupportedError, UsageError } from "../../../core/errors.ts";
+import { buildPlan, type MemoryLayout } from "../../plan/plan.ts";
 import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
-import { runNodeOnHost } from "../reference/executor.ts";
-import { type BuildContext, FAST_OPS, type Runtime, type Step } from "../../../kernels/_cpu/ops.ts";
-import { is8bit, QUANT_OPS } from "../../../kernels/_cpu/ops_quant.ts";
+import { applyEpilogue, runNodeOnHost } from "../host.ts";
 import { kernelIndex, kernelModuleBytes, MAX_PAGES } from "../../../kernels/_cpu/kernels.ts";
 import { WorkerPool } from "./pool.ts";
 
@@ -34,10 +30,11 @@ export interface CpuPlacement {
 export interface CpuExecutorOptions {
   /** Threads, the calling thread included (default `navigator.hardwareConcurrency`). */
   threads?: number;
+  /** The arena layout from the session's plan (default: planned here with `GREEDY_BEST`). */
+  memory?: MemoryLayout;
 }
 
 const ALIGN = 64;
-const ARENA_BYTES: Readonly<Record<string, number>> = { float32: 4, uint8: 1, int8: 1 };
 const CTL_BYTES = 64;
 
 function align(n: number): number {
@@ -54,9 +51,9 @@ export class CpuExecutor {
   readonly threads: number;
   /** Bytes of the activation arena. */
   readonly arenaBytes: number;
-  #rt: Runtime;
+  #rt: CpuRuntime & { pool: WorkerPool };
   #arena: Map<number, number>;
-  #steps: Step[][];
+  #steps: CpuStep[][];
   #host = new Map<number, HostTensor>();
   #memory: WebAssembly.Memory;
   #disposed = false;
@@ -64,9 +61,9 @@ export class CpuExecutor {
   private constructor(
     graph: ExecGraph,
     init: {
-      rt: Runtime;
+      rt: CpuRuntime & { pool: WorkerPool };
       arena: Map<number, number>;
-      steps: Step[][];
+      steps: CpuStep[][];
       placement: CpuPlacement[];
       memory: WebAssembly.Memory;
       arenaBytes: number;
@@ -99,49 +96,20 @@ export class CpuExecutor {
   static async create(graph: ExecGraph, options: CpuExecutorOptions = {}): Promise<CpuExecutor> {
     const threads = Math.max(1, Math.floor(options.threads ?? navigator.hardwareConcurrency ?? 1));
     const { nodes, tensors } = graph;
-    // Float32 activations live in the arena.
-    const first = new Map<number, number>(), last = new Map<number, number>();
-    for (const t of graph.inputs) if (ARENA_BYTES[tensors[t].dtype]) first.set(t, 0);
-    nodes.forEach((n, i) => {
-      for (const t of n.outputs) {
-        if (ARENA_BYTES[tensors[t].dtype] && !tensors[t].value) first.set(t, i);
-      }
-    });
-    const use = (t: number, i: number) => {
-      if (first.has(t)) last.set(t, Math.max(last.get(t) ?? 0, i));
-    };
-    nodes.forEach((n, i) => {
-      n.inputs.forEach((t) => use(t, i));
-      n.epilogue.forEach((s) => s.extra.forEach((e) => use(e.tensor, i)));
-    });
-    graph.outputs.forEach((t) => use(t, nodes.length));
-    const ids = [...first.keys()];
-    const records: UsageRecord[] = ids.map((t) => ({
-      size: Math.max(4, numElements(tensors[t].shape) * ARENA_BYTES[tensors[t].dtype]),
-      firstOp: first.get(t)!,
-      lastOp: Math.max(first.get(t)!, last.get(t) ?? first.get(t)!),
-    }));
-    const plan = records.length > 0
-      ? planMemory(records, { strategy: "GREEDY_BY_SIZE_OFFSETS", alignment: ALIGN })
-      : { form: "offsets" as const, offsets: [], totalSize: 0 };
-    if (plan.form !== "offsets") throw new Error("Expected an offsets plan");
+    // Activations (float32 and 8-bit) live in one arena, placed by the plan's memory layout.
+    const layout = options.memory ?? buildPlan(graph, { backend: "cpu" }).memory!;
+    const ids = layout.tensors;
+    const plan = { offsets: layout.homes.map((h) => h.offset), totalSize: layout.bytes };
     const arena = new Map<number, number>();
     ids.forEach((t, i) => arena.set(t, CTL_BYTES + plan.offsets[i]));
-    // One scratch region, reused by every node (8-bit GEMMs widen their input into it).
-    let scratchBytes = 0;
-    for (const n of nodes) {
-      const w = n.inputs[1] >= 0 ? tensors[n.inputs[1]] : undefined;
-      if (n.op !== "CONV_2D" && n.op !== "FULLY_CONNECTED" || !w) continue;
-      const K = w.shape.at(-1) ?? 1;
-      const rows = numElements(tensors[n.inputs[0]].shape) / K;
-      scratchBytes = Math.max(scratchBytes, rows * (((K + 7) & ~7) * 2));
-    }
-    const scratch = align(CTL_BYTES + plan.totalSize + 64);
-    let top = align(scratch + scratchBytes + 64);
-    const writes: [number, Float32Array | Int32Array][] = [];
+    let top = align(CTL_BYTES + plan.totalSize + 64);
+    // One scratch region shared by every node (8-bit GEMMs widen their input into it); it moves to
+    // a larger allocation when a node asks for more than it holds.
+    let scratch = -1, scratchBytes = 0;
+    const writes: [number, Float32Array | Int32Array | Uint8Array][] = [];
     const consts = new Map<number, number>();
     kernelModuleBytes();
-    const ctx: BuildContext = {
+    const ctx: CpuBuildContext = {
       graph,
       threads,
       addr(t) {
@@ -164,7 +132,10 @@ export class CpuExecutor {
         return a;
       },
       scratch(bytes) {
-        if (bytes > scratchBytes) throw new Error("Scratch region too small");
+        if (bytes > scratchBytes) {
+          scratch = ctx.alloc(bytes + 64);
+          scratchBytes = bytes;
+        }
         return scratch;
       },
       put(addr, data) {
@@ -172,13 +143,19 @@ export class CpuExecutor {
       },
       kernel: kernelIndex,
     };
-    const steps: Step[][] = [];
+    const steps: CpuStep[][] = [];
     const placement: CpuPlacement[] = [];
     nodes.forEach((node, i) => {
-      const table = is8bit(ctx, node.inputs[0]) ? QUANT_OPS : FAST_OPS;
-      let fast = table[node.op]?.(ctx, node);
+      const build = node.quant ? node.kernel.cpu?.quant : node.kernel.cpu?.float;
+      let fast = build?.(ctx, node);
       if (node.epilogue.length > 0 && tensors[node.outputs[0]].dtype !== "float32") {
         fast = undefined;
+      }
+      if (!fast && node.quant && !node.kernel.quant) {
+        const dtype = tensors[node.inputs.find((t) => t >= 0) ?? node.outputs[0]].dtype;
+        throw new UnsupportedError(
+          `Node ${node.index} (${node.op}): the CPU backend cannot run this ${dtype} node (no 8-bit kernel fits it)`,
+        );
       }
       placement.push({ node: i, op: node.op, backend: fast ? "cpu-fast" : "reference" });
       steps.push(fast ?? []);
@@ -202,7 +179,7 @@ export class CpuExecutor {
       ctl: 0,
       threads,
     });
-    const rt: Runtime = {
+    const rt: CpuRuntime & { pool: WorkerPool } = {
       f32: new Float32Array(memory.buffer),
       i32: new Int32Array(memory.buffer),
       u8: new Uint8Array(memory.buffer),
@@ -260,20 +237,9 @@ export class CpuExecutor {
     const t = node.outputs[0];
     const a = this.#arena.get(t);
     if (a === undefined) return;
-    const f = this.#rt.f32, base = a >> 2;
     const shape = this.graph.tensors[t].shape;
-    const n = numElements(shape), c = shape.at(-1) ?? 1;
-    for (const st of node.epilogue) {
-      const extras = st.extra.map((e) => ({ v: this.#value(e.tensor), mode: e.mode }));
-      const ex: number[] = new Array(extras.length);
-      for (let i = 0; i < n; i++) {
-        for (let k = 0; k < extras.length; k++) {
-          const e = extras[k];
-          ex[k] = Number(e.v.data[e.mode === "same" ? i : broadcastIndex(i % c, [c], e.v.shape)]);
-        }
-        f[base + i] = st.apply(f[base + i], ex);
-      }
-    }
+    const view = this.#rt.f32.subarray(a >> 2, (a >> 2) + numElements(shape));
+    applyEpilogue(view, shape, node.epilogue, (e) => this.#value(e));
   }
 
   /**

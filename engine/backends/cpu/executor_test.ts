@@ -371,11 +371,10 @@ async function checkQuant(
   options: NodeOptions,
   outShape: number[],
 ): Promise<void> {
-  const { buildCpuGraph } = await import("./graph.ts");
   const { runQuantReference } = await import("../../../kernels/_cpu/_quant_reference.ts");
   const { g, inputs } = oneQuantOp(op, ins, out, options);
   g.tensors[ins.length].shape = outShape;
-  const graph = buildCpuGraph(g, kernelFor);
+  const graph = buildExecGraph(g, kernelFor);
   const [want] = runQuantReference(graph, inputs);
   for (const threads of [1, 2]) {
     const cpu = await CpuExecutor.create(graph, { threads });
@@ -537,13 +536,12 @@ Deno.test("8-bit ADD and AVERAGE_POOL_2D match the integer reference exactly", a
 
 Deno.test("CpuExecutor runs the 8-bit MobileNet v2 bit for bit like the integer reference", async () => {
   const { readModelFile } = await import("../../../format/tflite/mod.ts");
-  const { buildCpuGraph } = await import("./graph.ts");
   const { runQuantReference } = await import("../../../kernels/_cpu/_quant_reference.ts");
   const path = new URL(
-    "../../../shared/models/quantized/mobilenet_v2_1.0_224_quant.tflite",
+    "../../../../shared/models/quantized/mobilenet_v2_1.0_224_quant.tflite",
     import.meta.url,
   ).pathname;
-  const graph = buildCpuGraph((await readModelFile(path)).subgraphs[0], kernelFor);
+  const graph = buildExecGraph((await readModelFile(path)).subgraphs[0], kernelFor);
   const t = graph.tensors[graph.inputs[0]];
   const r = rng(11);
   const x: HostTensor = {

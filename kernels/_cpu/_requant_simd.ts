@@ -1,0 +1,117 @@
+/**
+ * SIMD forms of TFLite's fixed-point requantization (`MultiplyByQuantizedMultiplier`), shared by
+ * the 8-bit kernels.
+ *
+ * @module
+ */
+import type { FuncBuilder, Local } from "./emit.ts";
+
+/** Splatted constants of one SIMD requantization with uniform shifts. */
+export interface VecRequant {
+  left: Local;
+  right: Local;
+  nudge: Local;
+  mask: Local;
+  thr: Local;
+  zero: Local;
+  zy: Local;
+  qmin: Local;
+  qmax: Local;
+  m: Local;
+  lo: Local;
+  hi: Local;
+}
+
+/** Sets up {@linkcode VecRequant} from scalar i32 values pushed by the callbacks. */
+export function vecRequantSetup(
+  f: FuncBuilder,
+  g: { left: () => void; right: () => void; zy: () => void; qmin: () => void; qmax: () => void },
+): VecRequant {
+  const v = (): Local => f.local("v128");
+  const q: VecRequant = {
+    left: f.local("i32"),
+    right: f.local("i32"),
+    nudge: v(),
+    mask: v(),
+    thr: v(),
+    zero: v(),
+    zy: v(),
+    qmin: v(),
+    qmax: v(),
+    m: v(),
+    lo: v(),
+    hi: v(),
+  };
+  g.left();
+  f.set(q.left);
+  g.right();
+  f.set(q.right);
+  f.i64(2 ** 30).op("i64x2.splat").set(q.nudge);
+  f.i32(1).get(q.right).op("i32.shl").i32(1).op("i32.sub").op("i32x4.splat").set(q.mask);
+  f.i32(1).get(q.right).op("i32.shl").i32(1).op("i32.sub").i32(1).op("i32.shr_s");
+  f.op("i32x4.splat").set(q.thr);
+  f.i32(0).op("i32x4.splat").set(q.zero);
+  g.zy();
+  f.op("i32x4.splat").set(q.zy);
+  g.qmin();
+  f.op("i32x4.splat").set(q.qmin);
+  g.qmax();
+  f.op("i32x4.splat").set(q.qmax);
+  return q;
+}
+
+/**
+ * SIMD TFLite requantization of the i32x4 in `v` (in place), with lane multipliers pushed by
+ * `mult` and shifts shared by the lanes. The doubling high multiply is `(a * b + 2^30) >> 31` on
+ * 64-bit lanes (equal to gemmlowp's nudge-and-truncate form for all non-saturating inputs).
+ */
+export function requantVec(f: FuncBuilder, v: Local, mult: () => void, q: VecRequant): void {
+  f.get(v).get(q.left).op("i32x4.shl").set(v);
+  mult();
+  f.set(q.m);
+  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(q.nudge).op("i64x2.add");
+  f.i32(31).op("i64x2.shr_s").set(q.lo);
+  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(q.nudge).op("i64x2.add");
+  f.i32(31).op("i64x2.shr_s").set(q.hi);
+  f.get(q.lo).get(q.hi).shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]);
+  f.set(v);
+  f.get(v).get(q.right).op("i32x4.shr_s");
+  f.get(v).get(q.mask).op("v128.and");
+  f.get(q.thr).get(v).get(q.zero).op("i32x4.lt_s", "i32x4.sub", "i32x4.gt_s", "i32x4.sub");
+  f.get(q.zy).op("i32x4.add").get(q.qmin).op("i32x4.max_s").get(q.qmax).op("i32x4.min_s").set(v);
+}
+
+/**
+ * SIMD TFLite requantization of the i32x4 in `v` (in place) with per-lane multipliers and shifts,
+ * bit for bit `MultiplyByQuantizedMultiplier`. Per group of 8 channels, `a.left` holds `2^left`
+ * (a wrapping `i32x4.mul` is the scalar `i32.shl`), `a.mult` the Q31 multipliers and `a.right` 256
+ * bytes of i32 lanes: `mask = 2^r - 1`, `mask >> 1`, then five lane selectors (-1 where bit b of r
+ * is set). gemmlowp's `RoundingDivideByPOT` is then `(v >> r) + ((v & mask) > (mask >> 1) + (v <
+ * 0))`, the per-lane `v >> r` as five conditional shifts by 1, 2, 4, 8 and 16. `off` is 0 for
+ * lanes 0-3, 16 for lanes 4-7.
+ */
+export function requantPerChannel(
+  f: FuncBuilder,
+  v: Local,
+  a: { mult: Local; left: Local; right: Local },
+  off: number,
+  q: VecRequant,
+): void {
+  f.get(v).get(a.left).mem("v128.load", off).op("i32x4.mul").set(v);
+  f.get(a.mult).mem("v128.load", off).set(q.m);
+  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(q.nudge).op("i64x2.add");
+  f.i32(31).op("i64x2.shr_s").set(q.lo);
+  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(q.nudge).op("i64x2.add");
+  f.i32(31).op("i64x2.shr_s").set(q.hi);
+  f.get(q.lo).get(q.hi).shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]);
+  f.set(v);
+  f.get(v).get(a.right).mem("v128.load", off).op("v128.and");
+  f.get(a.right).mem("v128.load", 32 + off).get(v).i32(31).op("i32x4.shr_s", "i32x4.sub");
+  f.op("i32x4.gt_s").set(q.m);
+  for (let b = 0; b < 5; b++) {
+    f.get(v).i32(1 << b).op("i32x4.shr_s").get(v);
+    f.get(a.right).mem("v128.load", 64 + 32 * b + off).op("v128.bitselect").set(v);
+  }
+  f.get(v).get(q.m).op("i32x4.sub");
+  f.get(q.zy).op("i32x4.add").get(q.qmin).op("i32x4.max_s").get(q.qmax).op("i32x4.min_s").set(v);
+}

@@ -1,0 +1,144 @@
+/**
+ * The float32 convolution machinery shared by CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED:
+ * indirection buffers over a 2-D window and the packed indirect GEMM (`conv_gemm`).
+ *
+ * @module
+ */
+import type { CpuBuildContext, CpuStep } from "../../core/kernel.ts";
+import { convAxis, type ConvOptions } from "../_shared/conv_common.ts";
+import { CONV_GEMM } from "./blocks.ts";
+import { variant, wasmStep, writeBlock } from "./build.ts";
+
+/**
+ * The GEMM-like convolution shared by CONV_2D and FULLY_CONNECTED: `rows` output pixels, each the
+ * dot of `taps` input rows of `K` floats (addresses from `pointers`) with packed weights.
+ */
+export function gemm(
+  ctx: CpuBuildContext,
+  g: {
+    pointers: Int32Array;
+    taps: number;
+    K: number;
+    N: number;
+    weight: (oc: number, tap: number, k: number) => number;
+    bias?: Float32Array;
+    out: number;
+    act: [number, number];
+  },
+): CpuStep {
+  const { taps: T, K, N } = g;
+  const M = g.pointers.length / T;
+  const NP = Math.ceil(N / 8);
+  const packed = new Float32Array(NP * T * K * 8);
+  let i = 0;
+  for (let j = 0; j < NP; j++) {
+    for (let t = 0; t < T; t++) {
+      for (let k = 0; k < K; k++) {
+        for (let l = 0; l < 8; l++) {
+          const oc = j * 8 + l;
+          packed[i++] = oc < N ? g.weight(oc, t, k) : 0;
+        }
+      }
+    }
+  }
+  const bias = new Float32Array(NP * 8);
+  if (g.bias) bias.set(g.bias.subarray(0, N));
+  const wAddr = ctx.alloc(packed.byteLength);
+  ctx.put(wAddr, packed);
+  const bAddr = ctx.alloc(bias.byteLength);
+  ctx.put(bAddr, bias);
+  const ind = ctx.alloc(g.pointers.byteLength);
+  ctx.put(ind, g.pointers);
+  // Blocking: weights of a task's panels within ~256 KiB, its input rows within ~64 KiB.
+  const panelBytes = T * K * 32;
+  let NCP = Math.max(1, Math.min(NP, Math.floor((256 << 10) / panelBytes)));
+  let MC = Math.max(4, Math.floor(16384 / (T * K)) & ~3);
+  MC = Math.min(MC, (M + 3) & ~3);
+  const tasks = () => Math.ceil(M / MC) * Math.ceil(NP / NCP);
+  const want = ctx.threads * 4;
+  while (tasks() < want && MC > 16) MC = Math.max(16, ((MC >> 1) + 3) & ~3);
+  while (tasks() < ctx.threads * 2 && NCP > 1) NCP = Math.ceil(NCP / 2);
+  const TM = Math.ceil(M / MC);
+  const p = writeBlock(ctx, CONV_GEMM, {
+    indirection: ind,
+    pixels: M,
+    taps: T,
+    depth: K,
+    weights: wAddr,
+    bias: bAddr,
+    out: g.out,
+    channels: N,
+    outStride: N * 4,
+    min: g.act[0],
+    max: g.act[1],
+    pixelsPerTask: MC,
+    panelsPerTask: NCP,
+    tasksM: TM,
+    panels: NP,
+  });
+  return wasmStep(ctx, variant(ctx, "conv_gemm"), p, tasks());
+}
+
+/** Allocates a zeroed row of `floats` floats (the padding taps of a window point at it). */
+export function zeros(ctx: CpuBuildContext, floats: number): number {
+  return ctx.alloc(floats * 4 + 64);
+}
+
+/** Indirection buffer of a 2-D window: per output pixel, per tap, the input pixel's address. */
+export function indirection(
+  g: {
+    x: number;
+    shape: number[];
+    kernel: [number, number];
+    stride: [number, number];
+    dilation: [number, number];
+    pad: [number, number];
+    out: [number, number];
+    zero: number;
+    pixelBytes: number;
+  },
+): Int32Array {
+  const [N, H, W] = g.shape;
+  const [KH, KW] = g.kernel;
+  const [OH, OW] = g.out;
+  const ptr = new Int32Array(N * OH * OW * KH * KW);
+  let i = 0;
+  for (let n = 0; n < N; n++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        for (let ky = 0; ky < KH; ky++) {
+          const iy = oy * g.stride[0] - g.pad[0] + ky * g.dilation[0];
+          for (let kx = 0; kx < KW; kx++) {
+            const ix = ox * g.stride[1] - g.pad[1] + kx * g.dilation[1];
+            ptr[i++] = iy < 0 || iy >= H || ix < 0 || ix >= W
+              ? g.zero
+              : g.x + ((n * H + iy) * W + ix) * g.pixelBytes;
+          }
+        }
+      }
+    }
+  }
+  return ptr;
+}
+
+/** Output size and leading padding of a convolution window over an NHWC input. */
+export function convWindow(x: number[], kh: number, kw: number, o: ConvOptions) {
+  const ay = convAxis({
+    padding: o.padding,
+    size: x[1],
+    kernel: kh,
+    stride: o.strideH,
+    dilation: o.dilationH,
+  });
+  const ax = convAxis({
+    padding: o.padding,
+    size: x[2],
+    kernel: kw,
+    stride: o.strideW,
+    dilation: o.dilationW,
+  });
+  return {
+    out: [ay.out, ax.out] as [number, number],
+    pad: [ay.before, ax.before] as [number, number],
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The 8-bit convolution machinery shared by CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED:
+ * per-channel requantization arrays, 2-D window indirection, and the quantized indirect GEMM
+ * (`q_widen_*` then `q_conv_gemm_*`) with TFLite's fixed-point requantization.
+ *
+ * @module
+ */
+import type { CpuBuildContext, CpuNode, CpuStep, HostTensor } from "../../core/kernel.ts";
+import type { Quantization } from "../../core/ir.ts";
+import { convAxis, type ConvOptions } from "../_shared/conv_common.ts";
+import type { FusedActivation } from "../_gpu/wgsl.ts";
+import { Q_CONV_GEMM, Q_WIDEN } from "./blocks.ts";
+import { wasmStep, writeBlock } from "./build.ts";
+import { quantizedActivationRange, quantizeMultiplier } from "../_shared/quant_math.ts";
+
+/** Integers of a host tensor (first `n`), zero-padded to `pad`. */
+export function ints(t: HostTensor | undefined, n: number, pad: number): Int32Array {
+  const out = new Int32Array(pad);
+  if (t) { for (let i = 0; i < n; i++) out[i] = Number(t.data[i]); }
+  return out;
+}
+
+/**
+ * Per-channel requantization arrays, padded to `pad` (a multiple of 8): multipliers, then either
+ * (shifts shared by every channel) left and right shifts, or (`uniform` false) the per-channel SIMD
+ * form of `kernels.ts`: `2^left` per channel, and per group of 8 channels 256 bytes of right
+ * shift masks, rounding thresholds and shift-bit lane selectors.
+ */
+export function requantArrays(
+  ctx: Pick<CpuBuildContext, "alloc" | "put">,
+  g: { sx: number; w: Quantization; sy: number; n: number; pad: number },
+): [number, number, number, boolean] {
+  const mult = new Int32Array(g.pad), left = new Int32Array(g.pad), right = new Int32Array(g.pad);
+  for (let c = 0; c < g.n; c++) {
+    const sw = g.w.scale.length > 1 ? g.w.scale[c] : g.w.scale[0];
+    const q = quantizeMultiplier((g.sx * sw) / g.sy);
+    mult[c] = q.multiplier;
+    left[c] = Math.max(q.shift, 0);
+    right[c] = Math.max(-q.shift, 0);
+  }
+  const uniform = left.subarray(0, g.n).every((v) => v === left[0]) &&
+    right.subarray(0, g.n).every((v) => v === right[0]);
+  let arrays = [mult, left, right];
+  if (!uniform) {
+    const pow = new Int32Array(g.pad), groups = new Int32Array(g.pad * 8);
+    for (let c = 0; c < g.pad; c++) {
+      const r = right[c], base = (c >> 3) * 64, l = c & 7;
+      pow[c] = 2 ** left[c] | 0;
+      groups[base + l] = 2 ** r - 1 | 0;
+      groups[base + 8 + l] = (2 ** r - 1 | 0) >> 1;
+      for (let bit = 0; bit < 5; bit++) groups[base + 16 + 8 * bit + l] = (r >> bit) & 1 ? -1 : 0;
+    }
+    arrays = [mult, pow, groups];
+  }
+  const [a, b, c] = arrays.map((arr) => {
+    const at = ctx.alloc(arr.byteLength);
+    ctx.put(at, arr);
+    return at;
+  });
+  return [a, b, c, uniform];
+}
+
+/** Zero point of channel `c` (per-tensor or per-channel quantization). */
+export function zeroPointOf(q: Quantization, c: number): number {
+  return q.zeroPoint.length > 1 ? q.zeroPoint[c] : (q.zeroPoint[0] ?? 0);
+}
+
+/** The quantized indirect GEMM shared by CONV_2D and FULLY_CONNECTED. */
+export function gemmQ(
+  ctx: CpuBuildContext,
+  node: CpuNode<unknown>,
+  g: {
+    rows: number;
+    K: number;
+    N: number;
+    taps: number;
+    pointers: (rowAddr: (r: number) => number, zero: number) => Int32Array;
+    weight: (oc: number, tap: number, k: number) => number;
+    act: FusedActivation;
+  },
+): CpuStep[] | undefined {
+  const [xi, wi, bi] = node.inputs;
+  const T = ctx.graph.tensors;
+  const x = T[xi], w = T[wi], y = T[node.outputs[0]];
+  const wv = w.value, bv = bi >= 0 ? T[bi].value : undefined;
+  const xa = ctx.addr(xi), ya = ctx.addr(node.outputs[0]);
+  const range = quantizedActivationRange(g.act, y.dtype, y.quantization!);
+  if (!wv || !w.quantization || (bi >= 0 && !bv) || xa === undefined || ya === undefined) {
+    return undefined;
+  }
+  if (!range || (w.dtype !== "uint8" && w.dtype !== "int8")) return undefined;
+  const { K, N, taps } = g;
+  const K2 = (K + 7) & ~7;
+  const scratch = ctx.scratch(g.rows * K2 * 2);
+  const zero = ctx.alloc(K2 * 2 + 64);
+  const zx = x.quantization!.zeroPoint[0];
+  const RT = Math.max(1, Math.ceil(g.rows / (ctx.threads * 4)));
+  const widen = writeBlock(ctx, Q_WIDEN, {
+    src: xa,
+    dst: scratch,
+    rows: g.rows,
+    depth: K,
+    depthPadded: K2,
+    zeroPoint: zx,
+    rowsPerTask: RT,
+  });
+  const pointers = g.pointers((r) => scratch + r * K2 * 2, zero);
+  const M = pointers.length / taps;
+  const NP = Math.ceil(N / 8);
+  const packed = new Int16Array(NP * taps * K2 * 8);
+  let i = 0;
+  for (let j = 0; j < NP; j++) {
+    for (let t = 0; t < taps; t++) {
+      for (let kp = 0; kp < K2 / 2; kp++) {
+        for (let l = 0; l < 8; l++) {
+          const oc = j * 8 + l;
+          for (let e = 0; e < 2; e++) {
+            const k = 2 * kp + e;
+            packed[i++] = oc < N && k < K
+              ? g.weight(oc, t, k) - zeroPointOf(w.quantization, oc)
+              : 0;
+          }
+        }
+      }
+    }
+  }
+  const wA = ctx.alloc(packed.byteLength);
+  ctx.put(wA, new Int32Array(packed.buffer));
+  const bA = ctx.alloc(NP * 32);
+  ctx.put(bA, ints(bv, N, NP * 8));
+  const ind = ctx.alloc(pointers.byteLength);
+  ctx.put(ind, pointers);
+  const [mA, lA, rA, uniform] = requantArrays(ctx, {
+    sx: x.quantization!.scale[0],
+    w: w.quantization,
+    sy: y.quantization!.scale[0],
+    n: N,
+    pad: NP * 8,
+  });
+  const panelBytes = taps * K2 * 16;
+  let NCP = Math.max(1, Math.min(NP, Math.floor((256 << 10) / panelBytes)));
+  let MC = Math.max(4, Math.floor(32768 / (taps * K2)) & ~3);
+  MC = Math.min(MC, (M + 3) & ~3);
+  const tasks = () => Math.ceil(M / MC) * Math.ceil(NP / NCP);
+  while (tasks() < ctx.threads * 4 && MC > 16) MC = Math.max(16, ((MC >> 1) + 3) & ~3);
+  while (tasks() < ctx.threads * 2 && NCP > 1) NCP = Math.ceil(NCP / 2);
+  const p = writeBlock(ctx, Q_CONV_GEMM, {
+    indirection: ind,
+    pixels: M,
+    taps,
+    depthPadded: K2,
+    weights: wA,
+    bias: bA,
+    out: ya,
+    channels: N,
+    outStride: N,
+    mult: mA,
+    left: lA,
+    right: rA,
+    outZeroPoint: y.quantization!.zeroPoint[0],
+    qmin: range[0],
+    qmax: range[1],
+    pixelsPerTask: MC,
+    panelsPerTask: NCP,
+    tasksM: Math.ceil(M / MC),
+    panels: NP,
+  });
+  const wname = x.dtype === "int8" ? "q_widen_s" : "q_widen_u";
+  const gname = `q_conv_gemm_${uniform ? "v" : "pc"}_${y.dtype === "int8" ? "s" : "u"}`;
+  return [wasmStep(ctx, wname, widen, Math.ceil(g.rows / RT)), wasmStep(ctx, gname, p, tasks())];
+}
+
+/** Output size and leading padding of a convolution window. */
+export function window(x: number[], kh: number, kw: number, o: ConvOptions) {
+  const ay = convAxis({
+    padding: o.padding,
+    size: x[1],
+    kernel: kh,
+    stride: o.strideH,
+    dilation: o.dilationH,
+  });
+  const ax = convAxis({
+    padding: o.padding,
+    size: x[2],
+    kernel: kw,
+    stride: o.strideW,
+    dilation: o.dilationW,
+  });
+  return { oh: ay.out, ow: ax.out, py: ay.before, px: ax.before };
+}
+
+/** Indirection buffer of a 2-D window: per output pixel and tap, the address `pixel` gives. */
+export function pointersOf(
+  x: number[],
+  k: [number, number],
+  o: ConvOptions,
+  pixel: (n: number, iy: number, ix: number) => number,
+  zero: number,
+): Int32Array {
+  const [N, H, W] = x;
+  const win = window(x, k[0], k[1], o);
+  const ptr = new Int32Array(N * win.oh * win.ow * k[0] * k[1]);
+  let i = 0;
+  for (let n = 0; n < N; n++) {
+    for (let oy = 0; oy < win.oh; oy++) {
+      for (let ox = 0; ox < win.ow; ox++) {
+        for (let ky = 0; ky < k[0]; ky++) {
+          const iy = oy * o.strideH - win.py + ky * o.dilationH;
+          for (let kx = 0; kx < k[1]; kx++) {
+            const ix = ox * o.strideW - win.px + kx * o.dilationW;
+            ptr[i++] = iy < 0 || iy >= H || ix < 0 || ix >= W ? zero : pixel(n, iy, ix);
+          }
+        }
+      }
+    }
+  }
+  return ptr;
+}

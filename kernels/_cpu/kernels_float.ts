@@ -1,0 +1,318 @@
+/**
+ * Generators of the float32 WebAssembly SIMD kernels: the indirect GEMM of CONV_2D and
+ * FULLY_CONNECTED, depthwise convolution, row-wise binary and unary elementwise ops. Each reads its
+ * parameter block (see `blocks.ts`) by field name.
+ *
+ * @module
+ */
+import type { FuncBuilder } from "./emit.ts";
+import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, UNARY } from "./blocks.ts";
+import { addTo, blockBase, clamp, field, fma, kernel, storeLanes, whileLt } from "./_wasm_util.ts";
+
+/**
+ * CONV_2D / FULLY_CONNECTED as an indirect GEMM with 4x8 register tiles (4 output pixels x 8
+ * output channels in 8 f32x4 accumulators). Parameters: the {@linkcode CONV_GEMM} block.
+ */
+export function convGemm(relaxed: boolean): FuncBuilder {
+  const f = kernel(relaxed ? "conv_gemm_relaxed" : "conv_gemm");
+  const [t, t1] = [f.param(1), f.param(2)];
+  const ind = field(f, CONV_GEMM, "indirection"),
+    M = field(f, CONV_GEMM, "pixels"),
+    T = field(f, CONV_GEMM, "taps"),
+    K = field(f, CONV_GEMM, "depth");
+  const wpk = field(f, CONV_GEMM, "weights"),
+    bias = field(f, CONV_GEMM, "bias"),
+    out = field(f, CONV_GEMM, "out"),
+    N = field(f, CONV_GEMM, "channels");
+  const ostride = field(f, CONV_GEMM, "outStride"), lo = f.local("v128"), hi = f.local("v128");
+  blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "min")).set(lo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "max")).set(hi);
+  const MC = field(f, CONV_GEMM, "pixelsPerTask"),
+    NCP = field(f, CONV_GEMM, "panelsPerTask"),
+    TM = field(f, CONV_GEMM, "tasksM"),
+    NP = field(f, CONV_GEMM, "panels");
+  const panelBytes = f.local("i32");
+  f.get(T).get(K).op("i32.mul").i32(32).op("i32.mul").set(panelBytes);
+  const m0 = f.local("i32"), mEnd = f.local("i32"), mStart = f.local("i32");
+  const j = f.local("i32"), jEnd = f.local("i32"), wpanel = f.local("i32"), nc = f.local("i32");
+  const w = f.local("i32"), k = f.local("i32"), tap = f.local("i32"), ri = f.local("i32");
+  const o = f.local("i32"), bj = f.local("i32"), rem = f.local("i32");
+  const a = [0, 1, 2, 3].map(() => f.local("i32"));
+  const acc = [0, 1, 2, 3].map(() => [f.local("v128"), f.local("v128")]);
+  const wv0 = f.local("v128"), wv1 = f.local("v128"), s = f.local("v128");
+
+  const tile = (MR: number) => {
+    f.get(bias).get(j).i32(32).op("i32.mul", "i32.add").set(bj);
+    for (let r = 0; r < MR; r++) {
+      f.get(bj).mem("v128.load").set(acc[r][0]);
+      f.get(bj).mem("v128.load", 16).set(acc[r][1]);
+    }
+    // ri = ind + m0 * T * 4
+    f.get(ind).get(m0).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
+    f.get(wpanel).set(w);
+    f.get(T).set(tap);
+    f.open("loop");
+    for (let r = 0; r < MR; r++) {
+      f.get(ri).get(T).i32(4 * r).op("i32.mul", "i32.add").mem("i32.load").set(a[r]);
+    }
+    f.get(K).set(k);
+    f.open("loop");
+    f.get(w).mem("v128.load").set(wv0);
+    f.get(w).mem("v128.load", 16).set(wv1);
+    for (let r = 0; r < MR; r++) {
+      f.get(a[r]).mem("v128.load32_splat").set(s);
+      fma(f, acc[r][0], () => f.get(s), () => f.get(wv0), relaxed);
+      fma(f, acc[r][1], () => f.get(s), () => f.get(wv1), relaxed);
+      addTo(f, a[r], a[r], 4);
+    }
+    addTo(f, w, w, 32);
+    f.get(k).i32(1).op("i32.sub").tee(k).br(0, true);
+    f.end();
+    addTo(f, ri, ri, 4);
+    f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
+    f.end();
+    for (let r = 0; r < MR; r++) {
+      clamp(f, acc[r][0], lo, hi);
+      clamp(f, acc[r][1], lo, hi);
+      // o = out + (m0 + r) * ostride + j * 32
+      f.get(out).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add");
+      f.get(j).i32(32).op("i32.mul", "i32.add").set(o);
+      f.get(nc).i32(8).op("i32.eq").open("if");
+      f.get(o).get(acc[r][0]).mem("v128.store");
+      f.get(o).get(acc[r][1]).mem("v128.store", 16);
+      f.op("else");
+      storeLanes(f, o, acc[r], nc);
+      f.end();
+    }
+    addTo(f, m0, m0, MR);
+  };
+
+  whileLt(f, t, t1, () => {
+    // mStart = (t % TM) * MC; mEnd = min(mStart + MC, M)
+    f.get(t).get(TM).op("i32.rem_u").get(MC).op("i32.mul").set(mStart);
+    f.get(mStart).get(MC).op("i32.add").tee(mEnd).get(M).get(mEnd).get(M).op("i32.lt_s");
+    f.op("select").set(mEnd);
+    f.get(t).get(TM).op("i32.div_u").get(NCP).op("i32.mul").set(j);
+    f.get(j).get(NCP).op("i32.add").tee(jEnd).get(NP).get(jEnd).get(NP).op("i32.lt_s");
+    f.op("select").set(jEnd);
+    whileLt(f, j, jEnd, () => {
+      f.get(wpk).get(j).get(panelBytes).op("i32.mul", "i32.add").set(wpanel);
+      f.get(N).get(j).i32(8).op("i32.mul", "i32.sub").set(nc);
+      f.get(nc).i32(8).get(nc).i32(8).op("i32.lt_s", "select").set(nc);
+      f.get(mStart).set(m0);
+      whileLt(f, m0, mEnd, () => {
+        f.get(mEnd).get(m0).op("i32.sub").set(rem);
+        f.get(rem).i32(4).op("i32.ge_s").open("if");
+        tile(4);
+        f.op("else");
+        f.get(rem).i32(3).op("i32.eq").open("if");
+        tile(3);
+        f.op("else");
+        f.get(rem).i32(2).op("i32.eq").open("if");
+        tile(2);
+        f.op("else");
+        tile(1);
+        f.end().end().end();
+      });
+      addTo(f, j, j, 1);
+    });
+    addTo(f, t, t, 1);
+  });
+  return f;
+}
+
+/**
+ * DEPTHWISE_CONV_2D (depth multiplier 1; other multipliers expand the input first) over an
+ * indirection buffer, 16 then 4 channels at a time. Parameters: the {@linkcode DEPTHWISE} block.
+ */
+export function depthwise(relaxed: boolean): FuncBuilder {
+  const f = kernel(relaxed ? "depthwise_relaxed" : "depthwise");
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const ind = field(f, DEPTHWISE, "indirection"),
+    M = field(f, DEPTHWISE, "pixels"),
+    T = field(f, DEPTHWISE, "taps"),
+    C = field(f, DEPTHWISE, "channels");
+  const wts = field(f, DEPTHWISE, "weights"),
+    bias = field(f, DEPTHWISE, "bias"),
+    out = field(f, DEPTHWISE, "out"),
+    ostride = field(f, DEPTHWISE, "outStride");
+  const lo = f.local("v128"), hi = f.local("v128");
+  blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "min")).set(lo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "max")).set(hi);
+  const PC = field(f, DEPTHWISE, "pixelsPerTask");
+  const p = f.local("i32"), pEnd = f.local("i32"), cb = f.local("i32"), cEnd = f.local("i32");
+  const ri = f.local("i32"), wp = f.local("i32"), tap = f.local("i32"), a = f.local("i32");
+  const o = f.local("i32"), cpBytes = f.local("i32"), left = f.local("i32");
+  const acc = [0, 1, 2, 3].map(() => f.local("v128"));
+  f.get(C).i32(3).op("i32.add").i32(-4).op("i32.and").i32(4).op("i32.mul").set(cpBytes);
+  f.get(C).i32(4).op("i32.mul").set(cEnd);
+  f.get(t0).get(PC).op("i32.mul").set(p);
+  f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
+  f.set(pEnd);
+
+  const block = (nv: number, partial: boolean) => {
+    for (let v = 0; v < nv; v++) {
+      f.get(bias).get(cb).op("i32.add").mem("v128.load", 16 * v).set(acc[v]);
+    }
+    f.get(ri).set(a);
+    f.get(wts).get(cb).op("i32.add").set(wp);
+    f.get(T).set(tap);
+    f.open("loop");
+    const ptr = f.local("i32");
+    f.get(a).mem("i32.load").get(cb).op("i32.add").set(ptr);
+    for (let v = 0; v < nv; v++) {
+      fma(
+        f,
+        acc[v],
+        () => f.get(ptr).mem("v128.load", 16 * v),
+        () => f.get(wp).mem("v128.load", 16 * v),
+        relaxed,
+      );
+    }
+    addTo(f, a, a, 4);
+    addTo(f, wp, wp, cpBytes);
+    f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
+    f.end();
+    f.get(o).get(cb).op("i32.add").set(ptr);
+    for (let v = 0; v < nv; v++) {
+      clamp(f, acc[v], lo, hi);
+      if (!partial) f.get(ptr).get(acc[v]).mem("v128.store", 16 * v);
+    }
+    if (partial) {
+      f.get(cEnd).get(cb).op("i32.sub").i32(2).op("i32.shr_s").set(left);
+      storeLanes(f, ptr, [acc[0]], left);
+    }
+  };
+
+  whileLt(f, p, pEnd, () => {
+    f.get(ind).get(p).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
+    f.get(out).get(p).get(ostride).op("i32.mul", "i32.add").set(o);
+    f.i32(0).set(cb);
+    f.open("block").open("loop");
+    f.get(cEnd).get(cb).op("i32.sub").i32(64).op("i32.lt_s").br(1, true);
+    block(4, false);
+    addTo(f, cb, cb, 64);
+    f.br(0).end().end();
+    f.open("block").open("loop");
+    f.get(cEnd).get(cb).op("i32.sub").i32(16).op("i32.lt_s").br(1, true);
+    block(1, false);
+    addTo(f, cb, cb, 16);
+    f.br(0).end().end();
+    f.get(cb).get(cEnd).op("i32.lt_s").open("if");
+    block(1, true);
+    f.end();
+    addTo(f, p, p, 1);
+  });
+  return f;
+}
+
+/** Binary elementwise ops: vector and scalar forms of `a op b`. */
+const BINARY_OPS: Record<string, { v: string[]; s: string[] }> = {
+  add: { v: ["f32x4.add"], s: ["f32.add"] },
+  sub: { v: ["f32x4.sub"], s: ["f32.sub"] },
+  mul: { v: ["f32x4.mul"], s: ["f32.mul"] },
+};
+
+/**
+ * Row-wise binary elementwise op with a clamp: `out[r][c] = clamp(a[r][c] op b[r][c])`, where a
+ * row stride of 0 repeats a row (per-channel broadcast) and `splat` reads one value of `b`.
+ * Variants: `add`, `sub`, `mul`, `rsub` (`b - a`), `prelu` (`max(a,0) + b*min(a,0)`).
+ * Parameters: the {@linkcode BINARY} block.
+ */
+export function binary(op: string, splat: boolean): FuncBuilder {
+  const f = kernel(`bin_${op}${splat ? "_splat" : ""}`);
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const A = field(f, BINARY, "a"),
+    B = field(f, BINARY, "b"),
+    O = field(f, BINARY, "out"),
+    C = field(f, BINARY, "rowLength");
+  const as = field(f, BINARY, "aStride"),
+    bs = field(f, BINARY, "bStride"),
+    os = field(f, BINARY, "outStride");
+  const lo = f.local("v128"), hi = f.local("v128");
+  blockBase(f).mem("v128.load32_splat", blockOffset(BINARY, "min")).set(lo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(BINARY, "max")).set(hi);
+  const RT = field(f, BINARY, "rowsPerTask"), R = field(f, BINARY, "rows");
+  const r = f.local("i32"), rEnd = f.local("i32"), c = f.local("i32"), cEnd = f.local("i32");
+  const pa = f.local("i32"), pb = f.local("i32"), po = f.local("i32");
+  const x = f.local("v128"), y = f.local("v128");
+  f.get(C).i32(4).op("i32.mul").set(cEnd);
+  f.get(t0).get(RT).op("i32.mul").set(r);
+  f.get(t1).get(RT).op("i32.mul").tee(rEnd).get(R).get(rEnd).get(R).op("i32.lt_s", "select");
+  f.set(rEnd);
+  const apply = () => {
+    // x, y set; result to x
+    if (op === "rsub") f.get(y).get(x).op("f32x4.sub").set(x);
+    else if (op === "prelu") {
+      f.get(x).f32x4(0).op("f32x4.max");
+      f.get(y).get(x).f32x4(0).op("f32x4.min", "f32x4.mul", "f32x4.add").set(x);
+    } else f.get(x).get(y).op(...BINARY_OPS[op].v).set(x);
+    clamp(f, x, lo, hi);
+  };
+  whileLt(f, r, rEnd, () => {
+    f.get(A).get(r).get(as).op("i32.mul", "i32.add").set(pa);
+    f.get(B).get(r).get(bs).op("i32.mul", "i32.add").set(pb);
+    f.get(O).get(r).get(os).op("i32.mul", "i32.add").set(po);
+    f.i32(0).set(c);
+    f.open("block").open("loop");
+    f.get(c).i32(16).op("i32.add").get(cEnd).op("i32.gt_s").br(1, true);
+    f.get(pa).get(c).op("i32.add").mem("v128.load").set(x);
+    if (splat) f.get(pb).mem("v128.load32_splat").set(y);
+    else f.get(pb).get(c).op("i32.add").mem("v128.load").set(y);
+    apply();
+    f.get(po).get(c).op("i32.add").get(x).mem("v128.store");
+    addTo(f, c, c, 16);
+    f.br(0).end().end();
+    // tail, one lane at a time
+    f.open("block").open("loop");
+    f.get(c).get(cEnd).op("i32.ge_s").br(1, true);
+    f.get(pa).get(c).op("i32.add").mem("v128.load32_splat").set(x);
+    if (splat) f.get(pb).mem("v128.load32_splat").set(y);
+    else f.get(pb).get(c).op("i32.add").mem("v128.load32_splat").set(y);
+    apply();
+    f.get(po).get(c).op("i32.add").get(x).storeLane(0);
+    addTo(f, c, c, 4);
+    f.br(0).end().end();
+    addTo(f, r, r, 1);
+  });
+  return f;
+}
+
+/**
+ * Unary elementwise ops over `n` floats: `clamp` (RELU, RELU6, RELU_N1_TO_1) and `hard_swish`
+ * (`x * relu6(x + 3) / 6`), then clamped. Parameters: the {@linkcode UNARY} block.
+ */
+export function unary(op: "clamp" | "hard_swish"): FuncBuilder {
+  const f = kernel(`un_${op}`);
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const I = field(f, UNARY, "x"), O = field(f, UNARY, "y"), n = field(f, UNARY, "n");
+  const lo = f.local("v128"), hi = f.local("v128");
+  blockBase(f).mem("v128.load32_splat", blockOffset(UNARY, "min")).set(lo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(UNARY, "max")).set(hi);
+  const ET = field(f, UNARY, "perTask");
+  const i = f.local("i32"), e = f.local("i32"), x = f.local("v128");
+  f.get(t0).get(ET).op("i32.mul").set(i);
+  f.get(t1).get(ET).op("i32.mul").tee(e).get(n).get(e).get(n).op("i32.lt_s", "select").set(e);
+  const apply = () => {
+    if (op === "hard_swish") {
+      f.get(x).get(x).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.max").f32x4(6);
+      f.op("f32x4.min", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(x);
+    }
+    clamp(f, x, lo, hi);
+  };
+  f.open("block").open("loop");
+  f.get(i).i32(4).op("i32.add").get(e).op("i32.gt_s").br(1, true);
+  f.get(I).get(i).i32(4).op("i32.mul", "i32.add").mem("v128.load").set(x);
+  apply();
+  f.get(O).get(i).i32(4).op("i32.mul", "i32.add").get(x).mem("v128.store");
+  addTo(f, i, i, 4);
+  f.br(0).end().end();
+  f.open("block").open("loop");
+  f.get(i).get(e).op("i32.ge_s").br(1, true);
+  f.get(I).get(i).i32(4).op("i32.mul", "i32.add").mem("v128.load32_splat").set(x);
+  apply();
+  f.get(O).get(i).i32(4).op("i32.mul", "i32.add").get(x).storeLane(0);
+  addTo(f, i, i, 1);
+  f.br(0).end().end();
+  return f;
+}

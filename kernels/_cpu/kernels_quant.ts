@@ -1,0 +1,390 @@
+/**
+ * Generators of the 8-bit WebAssembly SIMD kernels: ADD, the widening of activations to int16,
+ * the quantized GEMM of CONV_2D and FULLY_CONNECTED, depthwise convolution and QUANTIZE. Each reads
+ * its parameter block (see `blocks.ts`) by field name.
+ *
+ * @module
+ */
+import type { FuncBuilder, Local } from "./emit.ts";
+import { blockOffset, Q_ADD, Q_CONV_GEMM, Q_DEPTHWISE, Q_QUANTIZE, Q_WIDEN } from "./blocks.ts";
+import { addTo, blockBase, field, kernel, narrow8, storeBytes, whileLt } from "./_wasm_util.ts";
+import {
+  requantPerChannel,
+  requantVec,
+  type VecRequant,
+  vecRequantSetup,
+} from "./_requant_simd.ts";
+
+/**
+ * TFLite's 8-bit ADD, 8 elements at a time: both inputs shifted left by 20 and rescaled, summed,
+ * rescaled to the output. Parameters: the {@linkcode Q_ADD} block.
+ */
+export function addQ(signed: boolean): FuncBuilder {
+  const f = kernel(signed ? "q_add_s" : "q_add_u");
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const P = f.param(0);
+  const A = field(f, Q_ADD, "a"),
+    B = field(f, Q_ADD, "b"),
+    O = field(f, Q_ADD, "out"),
+    n = field(f, Q_ADD, "n");
+  const ld = (k: keyof typeof Q_ADD.fields) => () =>
+    f.get(P).mem("i32.load", blockOffset(Q_ADD, k));
+  const none = (v: number) => () => f.i32(v);
+  const qa = vecRequantSetup(f, {
+    left: ld("leftA"),
+    right: ld("rightA"),
+    zy: none(0),
+    qmin: none(-(2 ** 31)),
+    qmax: none(2 ** 31 - 1),
+  });
+  const qb = vecRequantSetup(f, {
+    left: ld("leftB"),
+    right: ld("rightB"),
+    zy: none(0),
+    qmin: none(-(2 ** 31)),
+    qmax: none(2 ** 31 - 1),
+  });
+  const qo = vecRequantSetup(f, {
+    left: ld("leftOut"),
+    right: ld("rightOut"),
+    zy: ld("zeroOut"),
+    qmin: ld("qmin"),
+    qmax: ld("qmax"),
+  });
+  const za = f.local("v128"), zb = f.local("v128");
+  f.get(P).mem("i32.load", blockOffset(Q_ADD, "zeroA")).op("i32x4.splat").set(za);
+  f.get(P).mem("i32.load", blockOffset(Q_ADD, "zeroB")).op("i32x4.splat").set(zb);
+  const ma = f.local("v128"), mb = f.local("v128"), mo = f.local("v128");
+  f.get(P).mem("i32.load", blockOffset(Q_ADD, "multA")).op("i32x4.splat").set(ma);
+  f.get(P).mem("i32.load", blockOffset(Q_ADD, "multB")).op("i32x4.splat").set(mb);
+  f.get(P).mem("i32.load", blockOffset(Q_ADD, "multOut")).op("i32x4.splat").set(mo);
+  const ET = field(f, Q_ADD, "perTask");
+  const i = f.local("i32"), e = f.local("i32"), left = f.local("i32");
+  const x = [0, 1].map(() => f.local("v128")), y = [0, 1].map(() => f.local("v128"));
+  const w = f.local("v128");
+  f.get(t0).get(ET).op("i32.mul").set(i);
+  f.get(t1).get(ET).op("i32.mul").tee(e).get(n).get(e).get(n).op("i32.lt_s", "select").set(e);
+  const load = (ptr: Local, z: Local, out: Local[], q: VecRequant, m: Local) => {
+    f.get(ptr).get(i).op("i32.add").mem(signed ? "v128.load8x8_s" : "v128.load8x8_u").set(w);
+    f.get(w).op(signed ? "i32x4.extend_low_i16x8_s" : "i32x4.extend_low_i16x8_u").set(out[0]);
+    f.get(w).op(signed ? "i32x4.extend_high_i16x8_s" : "i32x4.extend_high_i16x8_u").set(out[1]);
+    for (const v of out) {
+      f.get(v).get(z).op("i32x4.sub").i32(20).op("i32x4.shl").set(v);
+      requantVec(f, v, () => f.get(m), q);
+    }
+  };
+  whileLt(f, i, e, () => {
+    load(A, za, x, qa, ma);
+    load(B, zb, y, qb, mb);
+    for (let k = 0; k < 2; k++) {
+      f.get(x[k]).get(y[k]).op("i32x4.add").set(x[k]);
+      requantVec(f, x[k], () => f.get(mo), qo);
+    }
+    narrow8(f, x[0], x[1], signed);
+    f.set(w);
+    f.get(e).get(i).op("i32.sub").set(left);
+    f.get(left).i32(8).get(left).i32(8).op("i32.lt_s", "select").set(left);
+    storeBytes(f, () => f.get(O).get(i).op("i32.add"), w, left);
+    addTo(f, i, i, 8);
+  });
+  return f;
+}
+
+/**
+ * Widens 8-bit activations to int16 with the zero point subtracted, rows padded to `K2` elements
+ * (a multiple of 8; the padding lanes hold junk that meets zero weights). Parameters: the {@linkcode Q_WIDEN} block.
+ */
+export function widen(signed: boolean): FuncBuilder {
+  const f = kernel(signed ? "q_widen_s" : "q_widen_u");
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const src = field(f, Q_WIDEN, "src"),
+    dst = field(f, Q_WIDEN, "dst"),
+    R = field(f, Q_WIDEN, "rows"),
+    K = field(f, Q_WIDEN, "depth"),
+    K2 = field(f, Q_WIDEN, "depthPadded");
+  const z = f.local("v128");
+  blockBase(f).mem("i32.load", blockOffset(Q_WIDEN, "zeroPoint")).op("i16x8.splat").set(z);
+  const RT = field(f, Q_WIDEN, "rowsPerTask");
+  const r = f.local("i32"), rEnd = f.local("i32"), k = f.local("i32");
+  const ps = f.local("i32"), pd = f.local("i32");
+  f.get(t0).get(RT).op("i32.mul").set(r);
+  f.get(t1).get(RT).op("i32.mul").tee(rEnd).get(R).get(rEnd).get(R).op("i32.lt_s", "select");
+  f.set(rEnd);
+  whileLt(f, r, rEnd, () => {
+    f.get(src).get(r).get(K).op("i32.mul", "i32.add").set(ps);
+    f.get(dst).get(r).get(K2).op("i32.mul").i32(2).op("i32.mul", "i32.add").set(pd);
+    f.i32(0).set(k);
+    whileLt(f, k, K, () => {
+      f.get(pd).get(ps).get(k).op("i32.add").mem(signed ? "v128.load8x8_s" : "v128.load8x8_u");
+      f.get(z).op("i16x8.sub").mem("v128.store");
+      addTo(f, pd, pd, 16);
+      addTo(f, k, k, 8);
+    });
+    addTo(f, r, r, 1);
+  });
+  return f;
+}
+
+/**
+ * Quantized CONV_2D / FULLY_CONNECTED: an indirect GEMM over int16 rows (zero point removed) with
+ * `i32x4.dot_i16x8_s`, 4 pixels x 8 channels per tile, then TFLite requantization to 8 bits.
+ * Parameters: the {@linkcode Q_CONV_GEMM} block.
+ */
+export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
+  const f = kernel(`q_conv_gemm_${perChannel ? "pc" : "v"}_${vec}`);
+  const [t, t1] = [f.param(1), f.param(2)];
+  const ind = field(f, Q_CONV_GEMM, "indirection"),
+    M = field(f, Q_CONV_GEMM, "pixels"),
+    T = field(f, Q_CONV_GEMM, "taps"),
+    K2 = field(f, Q_CONV_GEMM, "depthPadded");
+  const wpk = field(f, Q_CONV_GEMM, "weights"),
+    bias = field(f, Q_CONV_GEMM, "bias"),
+    out = field(f, Q_CONV_GEMM, "out"),
+    N = field(f, Q_CONV_GEMM, "channels");
+  const ostride = field(f, Q_CONV_GEMM, "outStride"),
+    mult0 = field(f, Q_CONV_GEMM, "mult"),
+    left0 = field(f, Q_CONV_GEMM, "left"),
+    right0 = field(f, Q_CONV_GEMM, "right");
+  const zy = field(f, Q_CONV_GEMM, "outZeroPoint"),
+    qmin = field(f, Q_CONV_GEMM, "qmin"),
+    qmax = field(f, Q_CONV_GEMM, "qmax");
+  const MC = field(f, Q_CONV_GEMM, "pixelsPerTask"),
+    NCP = field(f, Q_CONV_GEMM, "panelsPerTask"),
+    TM = field(f, Q_CONV_GEMM, "tasksM"),
+    NP = field(f, Q_CONV_GEMM, "panels");
+  const q = { mult: f.local("i32"), left: f.local("i32"), right: f.local("i32"), zy, qmin, qmax };
+  const panelBytes = f.local("i32");
+  f.get(T).get(K2).op("i32.mul").i32(16).op("i32.mul").set(panelBytes);
+  const m0 = f.local("i32"), mEnd = f.local("i32"), mStart = f.local("i32");
+  const j = f.local("i32"), jEnd = f.local("i32"), wpanel = f.local("i32"), nc = f.local("i32");
+  const w = f.local("i32"), k = f.local("i32"), tap = f.local("i32"), ri = f.local("i32");
+  const o = f.local("i32"), bj = f.local("i32"), rem = f.local("i32");
+  const a = [0, 1, 2, 3].map(() => f.local("i32"));
+  const acc = [0, 1, 2, 3].map(() => [f.local("v128"), f.local("v128")]);
+  const wv0 = f.local("v128"), wv1 = f.local("v128"), s = f.local("v128");
+  const qv = vecRequantSetup(f, {
+    left: () => perChannel ? f.i32(0) : f.get(left0).mem("i32.load"),
+    right: () => perChannel ? f.i32(0) : f.get(right0).mem("i32.load"),
+    zy: () => f.get(zy),
+    qmin: () => f.get(qmin),
+    qmax: () => f.get(qmax),
+  });
+  const tile = (MR: number) => {
+    for (let r = 0; r < MR; r++) {
+      f.get(bj).mem("v128.load").set(acc[r][0]);
+      f.get(bj).mem("v128.load", 16).set(acc[r][1]);
+    }
+    f.get(ind).get(m0).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
+    f.get(wpanel).set(w);
+    f.get(T).set(tap);
+    f.open("loop");
+    for (let r = 0; r < MR; r++) {
+      f.get(ri).get(T).i32(4 * r).op("i32.mul", "i32.add").mem("i32.load").set(a[r]);
+    }
+    f.get(K2).i32(1).op("i32.shr_u").set(k);
+    f.open("loop");
+    f.get(w).mem("v128.load").set(wv0);
+    f.get(w).mem("v128.load", 16).set(wv1);
+    for (let r = 0; r < MR; r++) {
+      f.get(a[r]).mem("v128.load32_splat").set(s);
+      f.get(acc[r][0]).get(s).get(wv0).op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][0]);
+      f.get(acc[r][1]).get(s).get(wv1).op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][1]);
+      addTo(f, a[r], a[r], 4);
+    }
+    addTo(f, w, w, 32);
+    f.get(k).i32(1).op("i32.sub").tee(k).br(0, true);
+    f.end();
+    addTo(f, ri, ri, 4);
+    f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
+    f.end();
+    for (let r = 0; r < MR; r++) {
+      f.get(out).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add");
+      f.get(j).i32(8).op("i32.mul", "i32.add").set(o);
+      if (perChannel) {
+        requantPerChannel(f, acc[r][0], q, 0, qv);
+        requantPerChannel(f, acc[r][1], q, 16, qv);
+      } else {
+        requantVec(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qv);
+        requantVec(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qv);
+      }
+      narrow8(f, acc[r][0], acc[r][1], vec === "s");
+      f.set(s);
+      storeBytes(f, () => f.get(o), s, nc);
+    }
+    addTo(f, m0, m0, MR);
+  };
+  whileLt(f, t, t1, () => {
+    f.get(t).get(TM).op("i32.rem_u").get(MC).op("i32.mul").set(mStart);
+    f.get(mStart).get(MC).op("i32.add").tee(mEnd).get(M).get(mEnd).get(M).op("i32.lt_s");
+    f.op("select").set(mEnd);
+    f.get(t).get(TM).op("i32.div_u").get(NCP).op("i32.mul").set(j);
+    f.get(j).get(NCP).op("i32.add").tee(jEnd).get(NP).get(jEnd).get(NP).op("i32.lt_s");
+    f.op("select").set(jEnd);
+    whileLt(f, j, jEnd, () => {
+      f.get(wpk).get(j).get(panelBytes).op("i32.mul", "i32.add").set(wpanel);
+      f.get(N).get(j).i32(8).op("i32.mul", "i32.sub").set(nc);
+      f.get(nc).i32(8).get(nc).i32(8).op("i32.lt_s", "select").set(nc);
+      f.get(bias).get(j).i32(32).op("i32.mul", "i32.add").set(bj);
+      f.get(mult0).get(j).i32(32).op("i32.mul", "i32.add").set(q.mult);
+      f.get(left0).get(j).i32(32).op("i32.mul", "i32.add").set(q.left);
+      f.get(right0).get(j).i32(perChannel ? 256 : 32).op("i32.mul", "i32.add").set(q.right);
+      f.get(mStart).set(m0);
+      whileLt(f, m0, mEnd, () => {
+        f.get(mEnd).get(m0).op("i32.sub").set(rem);
+        f.get(rem).i32(4).op("i32.ge_s").open("if");
+        tile(4);
+        f.op("else");
+        f.get(rem).i32(3).op("i32.eq").open("if");
+        tile(3);
+        f.op("else");
+        f.get(rem).i32(2).op("i32.eq").open("if");
+        tile(2);
+        f.op("else");
+        tile(1);
+        f.end().end().end();
+      });
+      addTo(f, j, j, 1);
+    });
+    addTo(f, t, t, 1);
+  });
+  return f;
+}
+
+/**
+ * Quantized DEPTHWISE_CONV_2D (multiplier 1), 8 channels at a time with `extmul` into i32, then
+ * TFLite requantization. Parameters: the {@linkcode Q_DEPTHWISE} block.
+ */
+export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
+  const f = kernel(`q_depthwise_${perChannel ? "pc" : "v"}_${signed ? "s" : "u"}`);
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const ind = field(f, Q_DEPTHWISE, "indirection"),
+    M = field(f, Q_DEPTHWISE, "pixels"),
+    T = field(f, Q_DEPTHWISE, "taps"),
+    C = field(f, Q_DEPTHWISE, "channels");
+  const wts = field(f, Q_DEPTHWISE, "weights"),
+    bias = field(f, Q_DEPTHWISE, "bias"),
+    out = field(f, Q_DEPTHWISE, "out"),
+    ostride = field(f, Q_DEPTHWISE, "outStride");
+  const mult0 = field(f, Q_DEPTHWISE, "mult"),
+    left0 = field(f, Q_DEPTHWISE, "left"),
+    right0 = field(f, Q_DEPTHWISE, "right");
+  const zy = field(f, Q_DEPTHWISE, "outZeroPoint"),
+    qmin = field(f, Q_DEPTHWISE, "qmin"),
+    qmax = field(f, Q_DEPTHWISE, "qmax"),
+    PC = field(f, Q_DEPTHWISE, "pixelsPerTask");
+  const zx = f.local("v128");
+  blockBase(f).mem("i32.load", blockOffset(Q_DEPTHWISE, "inZeroPoint")).op("i16x8.splat").set(zx);
+  const q = { mult: f.local("i32"), left: f.local("i32"), right: f.local("i32"), zy, qmin, qmax };
+  const p = f.local("i32"), pEnd = f.local("i32"), c = f.local("i32"), ri = f.local("i32");
+  const wp = f.local("i32"), tap = f.local("i32"), aa = f.local("i32"), o = f.local("i32");
+  const rowBytes = f.local("i32"), xv = f.local("v128"), wv = f.local("v128");
+  const acc0 = f.local("v128"), acc1 = f.local("v128");
+  const qv = vecRequantSetup(f, {
+    left: () => perChannel ? f.i32(0) : f.get(left0).mem("i32.load"),
+    right: () => perChannel ? f.i32(0) : f.get(right0).mem("i32.load"),
+    zy: () => f.get(zy),
+    qmin: () => f.get(qmin),
+    qmax: () => f.get(qmax),
+  });
+  f.get(C).i32(7).op("i32.add").i32(-8).op("i32.and").i32(2).op("i32.mul").set(rowBytes);
+  f.get(t0).get(PC).op("i32.mul").set(p);
+  f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
+  f.set(pEnd);
+  whileLt(f, p, pEnd, () => {
+    f.get(ind).get(p).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
+    f.get(out).get(p).get(ostride).op("i32.mul", "i32.add").set(o);
+    f.i32(0).set(c);
+    whileLt(f, c, C, () => {
+      f.get(bias).get(c).i32(4).op("i32.mul", "i32.add").set(q.mult);
+      f.get(q.mult).mem("v128.load").set(acc0);
+      f.get(q.mult).mem("v128.load", 16).set(acc1);
+      f.get(ri).set(aa);
+      f.get(wts).get(c).i32(2).op("i32.mul", "i32.add").set(wp);
+      f.get(T).set(tap);
+      f.open("loop");
+      f.get(aa).mem("i32.load").get(c).op("i32.add");
+      f.mem(signed ? "v128.load8x8_s" : "v128.load8x8_u").get(zx).op("i16x8.sub").set(xv);
+      f.get(wp).mem("v128.load").set(wv);
+      f.get(acc0).get(xv).get(wv).op("i32x4.extmul_low_i16x8_s", "i32x4.add").set(acc0);
+      f.get(acc1).get(xv).get(wv).op("i32x4.extmul_high_i16x8_s", "i32x4.add").set(acc1);
+      addTo(f, aa, aa, 4);
+      addTo(f, wp, wp, rowBytes);
+      f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
+      f.end();
+      f.get(mult0).get(c).i32(4).op("i32.mul", "i32.add").set(q.mult);
+      f.get(left0).get(c).i32(4).op("i32.mul", "i32.add").set(q.left);
+      f.get(right0).get(c).i32(perChannel ? 32 : 4).op("i32.mul", "i32.add").set(q.right);
+      const left = f.local("i32");
+      f.get(C).get(c).op("i32.sub").set(left);
+      f.get(left).i32(8).get(left).i32(8).op("i32.lt_s", "select").set(left);
+      if (perChannel) {
+        requantPerChannel(f, acc0, q, 0, qv);
+        requantPerChannel(f, acc1, q, 16, qv);
+      } else {
+        requantVec(f, acc0, () => f.get(q.mult).mem("v128.load"), qv);
+        requantVec(f, acc1, () => f.get(q.mult).mem("v128.load", 16), qv);
+      }
+      narrow8(f, acc0, acc1, signed);
+      f.set(xv);
+      storeBytes(f, () => f.get(o).get(c).op("i32.add"), xv, left);
+      addTo(f, c, c, 8);
+    });
+    addTo(f, p, p, 1);
+  });
+  return f;
+}
+
+/**
+ * QUANTIZE of float32 to 8 bits, 8 elements at a time, exactly as the reference: in double
+ * precision `sign(v) * floor(|v| + 0.5)` of `v = x / scale`, clamped to `[lo - zp, hi - zp]` (NaN
+ * stays NaN and truncates to 0), plus the zero point. Parameters: the {@linkcode Q_QUANTIZE} block.
+ */
+export function quantizeF32(signed: boolean): FuncBuilder {
+  const f = kernel(`q_quantize_${signed ? "s" : "u"}`);
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const P = f.param(0);
+  const X = field(f, Q_QUANTIZE, "x"),
+    Y = field(f, Q_QUANTIZE, "y"),
+    G = field(f, Q_QUANTIZE, "groups"),
+    GT = field(f, Q_QUANTIZE, "groupsPerTask");
+  const v = (): Local => f.local("v128");
+  const sc = v(), lo = v(), hi = v(), half = v(), zp = v(), zero = v();
+  const x = v(), t = v(), a = v(), q0 = v(), q1 = v(), c = v();
+  f.get(P).mem("v128.load64_splat", blockOffset(Q_QUANTIZE, "scale")).set(sc);
+  f.get(P).mem("v128.load64_splat", blockOffset(Q_QUANTIZE, "lo")).set(lo);
+  f.get(P).mem("v128.load64_splat", blockOffset(Q_QUANTIZE, "hi")).set(hi);
+  f.get(P).mem("v128.load64_splat", blockOffset(Q_QUANTIZE, "half")).set(half);
+  f.get(P).mem("i32.load", blockOffset(Q_QUANTIZE, "zeroPoint")).op("i32x4.splat").set(zp);
+  f.i32(0).op("i32x4.splat").set(zero);
+  const i = f.local("i32"), e = f.local("i32");
+  f.get(t0).get(GT).op("i32.mul").set(i);
+  f.get(t1).get(GT).op("i32.mul").tee(e).get(G).get(e).get(G).op("i32.lt_s", "select").set(e);
+  // f64x2 on the stack -> i32x4 [r0, r1, 0, 0]
+  const conv = () => {
+    f.get(sc).op("f64x2.div").set(t);
+    f.get(t).op("f64x2.abs").get(half).op("f64x2.add", "f64x2.floor").set(a);
+    f.get(a).op("f64x2.neg").get(a).get(t).get(zero).op("f64x2.lt", "v128.bitselect");
+    f.get(lo).op("f64x2.max").get(hi).op("f64x2.min").op("i32x4.trunc_sat_f64x2_s_zero");
+  };
+  const four = (off: number, dst: Local) => {
+    f.get(X).get(i).i32(32).op("i32.mul", "i32.add").mem("v128.load", off).set(x);
+    f.get(x).op("f64x2.promote_low_f32x4");
+    conv();
+    f.set(c);
+    f.get(x).get(x).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+    f.op("f64x2.promote_low_f32x4");
+    conv();
+    f.set(dst);
+    f.get(c).get(dst).shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+    f.get(zp).op("i32x4.add").set(dst);
+  };
+  whileLt(f, i, e, () => {
+    four(0, q0);
+    four(16, q1);
+    f.get(Y).get(i).i32(8).op("i32.mul", "i32.add");
+    narrow8(f, q0, q1, signed);
+    f.store64Lane(0);
+    addTo(f, i, i, 1);
+  });
+  return f;
+}

@@ -1,0 +1,164 @@
+/**
+ * DEPTHWISE_CONV_2D on the fast CPU backend: float32 and 8-bit builders.
+ *
+ * @module
+ */
+import type { CpuBuilder, CpuStep } from "../../core/kernel.ts";
+import { numElements } from "../../core/ir.ts";
+import { quantizedActivationRange } from "../_shared/quant_math.ts";
+import { DEPTHWISE, Q_DEPTHWISE } from "../_cpu/blocks.ts";
+import { ACT_RANGE, f32Of, floatAddrs, variant, wasmStep, writeBlock } from "../_cpu/build.ts";
+import { convWindow, indirection, zeros } from "../_cpu/gemm.ts";
+import { ints, pointersOf, requantArrays, zeroPointOf } from "../_cpu/gemm_quant.ts";
+import type { DepthwiseConv2DOptions } from "./mod.ts";
+
+/**
+ * DEPTHWISE_CONV_2D on float32: the `depthwise` kernel over an indirection buffer (a depth
+ * multiplier above 1 first repeats each input channel).
+ */
+export const depthwiseFloat: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node) => {
+  const o = node.options;
+  const act = ACT_RANGE[o.activation];
+  const [xi, wi, bi] = node.inputs;
+  const g = ctx.graph;
+  const w = g.tensors[wi]?.value;
+  const b = bi >= 0 ? g.tensors[bi]?.value : undefined;
+  const a = floatAddrs(ctx, [xi, node.outputs[0]]);
+  if (!act || !a || !w || w.dtype !== "float32" || (bi >= 0 && !b)) return undefined;
+  const x = g.tensors[xi].shape;
+  const [, KH, KW, O] = w.shape;
+  const C = x[3];
+  if (x.length !== 4 || O % C !== 0) return undefined;
+  const m = O / C;
+  const steps: CpuStep[] = [];
+  let src = a[0];
+  if (m > 1) {
+    // Expand the input so channel oc reads input channel floor(oc / m).
+    const n = numElements(x) / C;
+    src = ctx.alloc(n * O * 4);
+    const from = a[0] >> 2, to = src >> 2;
+    steps.push((rt) => {
+      const f = rt.f32;
+      for (let p = 0; p < n; p++) {
+        for (let c = 0; c < C; c++) {
+          f.fill(f[from + p * C + c], to + p * O + c * m, to + p * O + (c + 1) * m);
+        }
+      }
+    });
+  }
+  const win = convWindow(x, KH, KW, o);
+  const Cp = (O + 3) & ~3;
+  const zero = zeros(ctx, Cp);
+  const pointers = indirection({
+    x: src,
+    shape: x,
+    kernel: [KH, KW],
+    stride: [o.strideH, o.strideW],
+    dilation: [o.dilationH, o.dilationW],
+    pad: win.pad,
+    out: win.out,
+    zero,
+    pixelBytes: O * 4,
+  });
+  const T = KH * KW;
+  const wd = f32Of(w);
+  const packed = new Float32Array(T * Cp);
+  for (let t = 0; t < T; t++) packed.set(wd.subarray(t * O, (t + 1) * O), t * Cp);
+  const bias = new Float32Array(Cp);
+  if (b) bias.set(f32Of(b).subarray(0, O));
+  const wA = ctx.alloc(packed.byteLength), bA = ctx.alloc(bias.byteLength);
+  const ind = ctx.alloc(pointers.byteLength);
+  ctx.put(wA, packed);
+  ctx.put(bA, bias);
+  ctx.put(ind, pointers);
+  const M = pointers.length / T;
+  const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
+  const p = writeBlock(ctx, DEPTHWISE, {
+    indirection: ind,
+    pixels: M,
+    taps: T,
+    channels: O,
+    weights: wA,
+    bias: bA,
+    out: a[1],
+    outStride: O * 4,
+    min: act[0],
+    max: act[1],
+    pixelsPerTask: PC,
+  });
+  steps.push(wasmStep(ctx, variant(ctx, "depthwise"), p, Math.ceil(M / PC)));
+  return steps;
+};
+
+/** DEPTHWISE_CONV_2D on 8-bit tensors (depth multiplier 1), with TFLite requantization. */
+export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node) => {
+  const o = node.options;
+  const [xi, wi, bi] = node.inputs;
+  const T = ctx.graph.tensors;
+  const x = T[xi], w = T[wi], y = T[node.outputs[0]];
+  const xa = ctx.addr(xi), ya = ctx.addr(node.outputs[0]);
+  const bv = bi >= 0 ? T[bi].value : undefined;
+  const range = quantizedActivationRange(o.activation, y.dtype, y.quantization!);
+  if (!w.value || !w.quantization || xa === undefined || ya === undefined || !range) {
+    return undefined;
+  }
+  const [, KH, KW, C] = w.shape;
+  if (x.shape.length !== 4 || x.shape[3] !== C || (bi >= 0 && !bv)) return undefined;
+  const Cp = (C + 7) & ~7;
+  const zx = x.quantization!.zeroPoint[0];
+  const zero = ctx.alloc(Cp + 16);
+  const zeroRow = new Uint8Array(Cp + 16).fill(zx & 255);
+  ctx.put(zero, new Int32Array(zeroRow.buffer));
+  const [, H, W] = x.shape;
+  const pointers = pointersOf(
+    x.shape,
+    [KH, KW],
+    o,
+    (n, iy, ix) => xa + ((n * H + iy) * W + ix) * C,
+    zero,
+  );
+  const taps = KH * KW;
+  const wd = w.value.data;
+  const packed = new Int16Array(taps * Cp);
+  for (let t = 0; t < taps; t++) {
+    for (let c = 0; c < C; c++) {
+      packed[t * Cp + c] = Number(wd[t * C + c]) - zeroPointOf(w.quantization, c);
+    }
+  }
+  const wA = ctx.alloc(packed.byteLength);
+  ctx.put(wA, new Int32Array(packed.buffer));
+  const bA = ctx.alloc(Cp * 4);
+  ctx.put(bA, ints(bv, C, Cp));
+  const ind = ctx.alloc(pointers.byteLength);
+  ctx.put(ind, pointers);
+  const [mA, lA, rA, uniform] = requantArrays(ctx, {
+    sx: x.quantization!.scale[0],
+    w: w.quantization,
+    sy: y.quantization!.scale[0],
+    n: C,
+    pad: Cp,
+  });
+  const M = pointers.length / taps;
+  const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
+  const p = writeBlock(ctx, Q_DEPTHWISE, {
+    indirection: ind,
+    pixels: M,
+    taps,
+    channels: C,
+    weights: wA,
+    bias: bA,
+    out: ya,
+    outStride: C,
+    mult: mA,
+    left: lA,
+    right: rA,
+    outZeroPoint: y.quantization!.zeroPoint[0],
+    qmin: range[0],
+    qmax: range[1],
+    pixelsPerTask: PC,
+    inZeroPoint: zx,
+  });
+  if (x.dtype !== y.dtype) return undefined;
+  const name = `q_depthwise_${uniform ? "v" : "pc"}_${x.dtype === "int8" ? "s" : "u"}`;
+  return [wasmStep(ctx, name, p, Math.ceil(M / PC))];
+};

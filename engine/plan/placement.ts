@@ -96,6 +96,7 @@ function gpuReason(
   precision: Precision,
 ): string | undefined {
   if (!node.kernel.gpu) return `${node.op} has no GPU kernel`;
+  if (node.quant) return `${node.op} runs in 8-bit integer arithmetic, which has no GPU kernel`;
   const big = [...node.inputs, ...node.outputs].find((t) =>
     t >= 0 && graph.tensors[t].shape.length > 4
   );

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Backend, createSession, type Session } from "../engine/session.ts";
+import { type Backend, createSession, type Session, sessionInternals } from "../engine/session.ts";
 import type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
 import type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
 import { buildPlan } from "../engine/plan/plan.ts";
@@ -542,7 +542,7 @@ export async function measureNetwork(
         try {
           const s = ran.session;
           result.memory = memoryByStrategy(
-            s.plan!.memory!.records,
+            sessionInternals(s).plan!.memory!.records,
             `the GPU session's execution plan (PHWC4, f32), ${id} placement`,
           );
         } catch (e) {
@@ -601,7 +601,7 @@ export async function measureNetwork(
       if (ran.outputs) outputsOf.set("reference", ran.outputs);
       if (ran.session) {
         try {
-          const plan = buildPlan(ran.session.graph, { backend: "cpu" });
+          const plan = buildPlan(sessionInternals(ran.session).graph, { backend: "cpu" });
           result.memory = memoryByStrategy(
             plan.memory!.records,
             "the CPU backend's execution plan (row-major bytes): no GPU session ran",

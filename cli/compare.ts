@@ -6,7 +6,7 @@
  * @module
  */
 import type { Command, Io } from "./command.ts";
-import { createSession, loadModel } from "../engine/session.ts";
+import { createSession, loadModel, sessionInternals } from "../engine/session.ts";
 import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
 import { compareTensors } from "../conformance/compare.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
@@ -108,7 +108,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
   try {
     const inputs = randomInputs(session.inputs, flags.seed);
     const got = await session.run(inputs);
-    const ref = new ReferenceExecutor(session.graph).run(inputs, { keep: true });
+    const ref = new ReferenceExecutor(sessionInternals(session).graph).run(inputs, { keep: true });
     const outputs = got.map((g, i) => {
       const d = compareTensors(g, ref[i]);
       return {
@@ -129,7 +129,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     };
     if (outputs.some((o) => !o.ok)) {
       // Read back every intermediate and find the first node whose output leaves the tolerance.
-      const g = session.graph;
+      const g = sessionInternals(session).graph;
       const all = g.nodes.flatMap((n) => n.outputs);
       const probe = await createSession(model, {
         backend: "gpu",
@@ -140,7 +140,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
       });
       try {
         await probe.run(inputs);
-        const values = (probe.executor as GpuExecutor).lastValues!;
+        const values = (sessionInternals(probe).executor as GpuExecutor).lastValues!;
         for (const [k, node] of g.nodes.entries()) {
           const t = node.outputs[0];
           const a = values.get(t);

@@ -25,6 +25,7 @@ import {
 } from "./backends/mod.ts";
 import { acquireDevice, type GpuContext, type GpuProvider } from "./backends/gpu/device.ts";
 import { normalizeInputs, validateModelArgument, validateSessionOptions } from "./options.ts";
+import { STRATEGIES } from "./memory/strategies.ts";
 
 export type { Backend, MemoryReport, NodePlacement, NodeTiming };
 
@@ -119,6 +120,38 @@ export function loadModel(
   return readModelFile(source, options);
 }
 
+/** What engine-internal tools (compare, benchmarks, tests) read of a session. */
+export interface SessionInternals {
+  /** The exec graph after passes. */
+  graph: ExecGraph;
+  /** The execution plan the backend realises (`undefined` for `cooperative`, which plans itself). */
+  plan: ExecutionPlan | undefined;
+  /** The backend's executor. */
+  executor: Executor;
+}
+
+const INTERNALS = new WeakMap<Session, SessionInternals>();
+
+/**
+ * The exec graph, plan and executor behind a session: for the engine's own tools (`cli compare`,
+ * the report, tests); not part of the package's public API.
+ *
+ * @example
+ * ```ts ignore
+ * const { graph, plan } = sessionInternals(session);
+ * console.log(plan?.memory?.bytes, graph.nodes.length);
+ * ```
+ *
+ * @param session A session.
+ * @returns Its graph, plan and executor.
+ */
+export function sessionInternals(session: Session): SessionInternals {
+  return INTERNALS.get(session)!;
+}
+
+/** Names of the memory strategies a session's `strategy` option accepts. */
+export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
+
 /** A model ready to run on one backend. */
 export class Session {
   /** The model's inputs. */
@@ -127,15 +160,12 @@ export class Session {
   readonly outputs: TensorInfo[];
   /** The backend. */
   readonly backend: Backend;
-  /** The executable graph after passes. */
-  readonly graph: ExecGraph;
   /** What the graph passes did. */
   readonly passes: PassReport[];
-  /** The execution plan the backend realises (`undefined` for `cooperative`, which plans itself). */
-  readonly plan: ExecutionPlan | undefined;
   /** The GPU device, for backends that use it. */
   readonly gpu: GpuContext | undefined;
   #executor: Executor;
+  #graph: ExecGraph;
   #ownsDevice: boolean;
   #rejectNaN: boolean;
   #disposed = false;
@@ -153,10 +183,10 @@ export class Session {
     ownsDevice: boolean;
     rejectNaN: boolean;
   }) {
-    this.graph = init.graph;
     this.backend = init.backend;
     this.#executor = init.executor;
-    this.plan = init.plan;
+    this.#graph = init.graph;
+    INTERNALS.set(this, { graph: init.graph, plan: init.plan, executor: init.executor });
     this.passes = init.passes;
     this.gpu = init.gpu;
     this.#ownsDevice = init.ownsDevice;
@@ -183,11 +213,6 @@ export class Session {
   /** Per-op GPU times of the last run, when profiling. */
   get timings(): NodeTiming[] | undefined {
     return this.#executor.timings;
-  }
-
-  /** The backend's executor (advanced use: inspection, benchmarks). */
-  get executor(): Executor {
-    return this.#executor;
   }
 
   /**
@@ -258,7 +283,7 @@ export class Session {
 
   #checkInputs(inputs: SessionInputs): HostTensor[] {
     const list = normalizeInputs(inputs, this.inputs);
-    const g = this.graph;
+    const g = this.#graph;
     return list.map((v, i) => {
       const spec = this.inputs[i];
       const where = `Input ${i} "${spec.name}"`;

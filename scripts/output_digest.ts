@@ -14,7 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { createHash } from "node:crypto";
-import { createSession, loadModel, STRATEGIES } from "../mod.ts";
+import { createSession, loadModel, STRATEGY_NAMES } from "../mod.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -72,9 +72,9 @@ for (const name of names) {
     { key: "reference", options: { backend: "reference" } },
     { key: "cpu", options: { backend: "cpu", threads: 2 } },
   ];
-  for (const s of STRATEGIES) {
-    if (args.values.fast && !fastStrategies.includes(s.name)) continue;
-    runs.push({ key: `gpu/${s.name}`, options: { backend: "gpu", strategy: s.name } });
+  for (const s of STRATEGY_NAMES) {
+    if (args.values.fast && !fastStrategies.includes(s)) continue;
+    runs.push({ key: `gpu/${s}`, options: { backend: "gpu", strategy: s } });
   }
   for (const { key, options } of runs) {
     const session = await createSession(model, options);

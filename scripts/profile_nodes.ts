@@ -3,6 +3,7 @@
 // deno run -A scripts/profile_nodes.ts MODEL_OR_CATALOG_NAME [--provider deno|dawn] [--top N]
 import { parseArgs } from "node:util";
 import { createSession, loadModel } from "../mod.ts";
+import { sessionInternals } from "../engine/session.ts";
 import { randomInputs } from "../cli/_session_args.ts";
 import { buildNetwork } from "../models/catalog.ts";
 
@@ -20,7 +21,7 @@ for (const name of positionals) {
   const inputs = randomInputs(s.inputs, 1);
   for (let i = 0; i < 5; i++) await s.run(inputs);
   const t = s.timings!;
-  const g = s.graph;
+  const g = sessionInternals(s).graph;
   const rows = t.map((x) => {
     const n = g.nodes[x.node];
     const out = g.tensors[n.outputs[0]].shape;

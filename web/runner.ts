@@ -270,7 +270,7 @@ export async function runModel(
     });
     const placement = session.placement ?? [];
     return {
-      nodes: session.graph.nodes.length,
+      nodes: session.placement.length,
       onGpu: placement.filter((p) => p.backend === "gpu").length,
       outputs,
       timings,

@@ -7,7 +7,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert";
 import { opName } from "../../core/ir.ts";
 import { supportOf } from "../../kernels/registry.ts";
-import { createSession, loadModel } from "../session.ts";
+import { createSession, loadModel, sessionInternals } from "../session.ts";
 import { acquireDevice } from "../backends/gpu/device.ts";
 import { planCost, STRATEGIES, validatePlan } from "../memory/mod.ts";
 import type { HostTensor } from "../../core/kernel.ts";
@@ -63,7 +63,7 @@ for (const name of NETWORKS) {
           try {
             const inputs = inputsFor(session.inputs);
             const outputs = (await session.run(inputs)).map(bytesOf);
-            const memory = session.plan!.memory!;
+            const memory = sessionInternals(session).plan!.memory!;
             ok(memory.records.length > 0, `${name} has no intermediate tensors on the GPU`);
             deepStrictEqual(
               validatePlan(memory.records, memory.plan, { alignment: ALIGNMENT }),
@@ -77,7 +77,7 @@ for (const name of NETWORKS) {
             );
             ok(memory.bytes >= planCost(memory.plan), `${strategy.name}: arenas below the plan`);
             // The plan is a pure function: rebuilt without the session, it is the same plan.
-            const again = buildPlan(session.graph, {
+            const again = buildPlan(sessionInternals(session).graph, {
               strategy: strategy.name,
               limits: limitsOf(gpu.device),
             });
@@ -93,7 +93,7 @@ for (const name of NETWORKS) {
               );
               // The check has teeth: every tensor at offset 0 of one arena gives other numbers.
               const bad = {
-                ...session.plan!,
+                ...sessionInternals(session).plan!,
                 memory: {
                   ...memory,
                   homes: memory.homes.map((h) => ({ ...h, buffer: 0, offset: 0 })),

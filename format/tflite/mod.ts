@@ -47,3 +47,17 @@ export {
   type ScalarKind,
   TENSOR_TYPES,
 } from "./schema.ts";
+export type {
+  DType,
+  Graph,
+  Model,
+  Node,
+  NodeOptions,
+  OptionValue,
+  Quantization,
+  Signature,
+  SignatureTensor,
+  SparseDimension,
+  Sparsity,
+  Tensor,
+} from "../../core/ir.ts";

@@ -137,22 +137,51 @@ export type FusedActivation =
   | "TANH"
   | "SIGN_BIT";
 
+/**
+ * WGSL `vec4<bool>` expression that is true in the lanes of a `vec4<f32>` expression holding NaN. It
+ * tests the bits (exponent all ones, mantissa non-zero), which no float optimisation can fold away:
+ * WGSL lets compilers assume floats are never NaN, so `v != v` may be compiled to `false`.
+ *
+ * @example
+ * ```ts
+ * import { isNanWgsl } from "./wgsl.ts";
+ * if (!isNanWgsl("v").includes("0x7f800000u")) throw new Error("wrong");
+ * ```
+ *
+ * @param v A `vec4<f32>` expression (evaluated once more).
+ * @returns A `vec4<bool>` expression.
+ */
+export function isNanWgsl(v: string): string {
+  return `((bitcast<vec4<u32>>(${v}) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u))`;
+}
+
+/**
+ * `f(v)` in lanes that are not NaN, `v` (the NaN) in lanes that are: WGSL's `max`, `min` and
+ * `clamp` may return the other operand for a NaN, where the reference propagates it.
+ */
+function keepNan(v: string, f: string): string {
+  return `select(${f}, ${v}, ${isNanWgsl(v)})`;
+}
+
 const ACTIVATIONS: Readonly<Record<FusedActivation, (v: string) => string>> = {
   NONE: (v) => v,
-  RELU: (v) => `max(${v}, vec4<f32>(0.0))`,
-  RELU_N1_TO_1: (v) => `clamp(${v}, vec4<f32>(-1.0), vec4<f32>(1.0))`,
-  RELU6: (v) => `clamp(${v}, vec4<f32>(0.0), vec4<f32>(6.0))`,
-  TANH: (v) => `tanh(${v})`,
+  RELU: (v) => keepNan(v, `max(${v}, vec4<f32>(0.0))`),
+  RELU_N1_TO_1: (v) => keepNan(v, `clamp(${v}, vec4<f32>(-1.0), vec4<f32>(1.0))`),
+  RELU6: (v) => keepNan(v, `clamp(${v}, vec4<f32>(0.0), vec4<f32>(6.0))`),
+  TANH: (v) => keepNan(v, `tanh(clamp(${v}, vec4<f32>(-10.0), vec4<f32>(10.0)))`),
   SIGN_BIT: (v) => `select(vec4<f32>(0.0), vec4<f32>(1.0), ${v} < vec4<f32>(0.0))`,
 };
 
 /**
- * WGSL expression applying a fused activation to a `vec4<f32>` expression.
+ * WGSL expression applying a fused activation to a `vec4<f32>` expression. NaN propagates as in the
+ * reference (a NaN lane stays NaN); ±Inf saturates.
  *
  * @example
  * ```ts
  * import { activationWgsl } from "./wgsl.ts";
- * if (activationWgsl("RELU6", "acc") !== "clamp(acc, vec4<f32>(0.0), vec4<f32>(6.0))") throw new Error("wrong");
+ * if (!activationWgsl("RELU6", "acc").startsWith("select(clamp(acc, vec4<f32>(0.0), vec4<f32>(6.0))")) {
+ *   throw new Error("wrong");
+ * }
  * ```
  *
  * @param act The activation.

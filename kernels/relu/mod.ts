@@ -1,9 +1,10 @@
 /**
- * RELU: `max(x, 0)`.
+ * RELU: `max(x, 0)`; NaN stays NaN on every backend.
  *
  * @module
  */
 import { unaryKernel } from "../_shared/unary.ts";
+import { activationWgsl } from "../_gpu/wgsl.ts";
 import { unaryBuilder } from "../_cpu/elementwise.ts";
 
 /** The RELU kernel. */
@@ -11,7 +12,7 @@ export const relu = {
   ...unaryKernel({
     name: "RELU",
     fn: (x) => (Number.isNaN(x) ? x : Math.max(0, x)),
-    wgsl: (x) => `max(${x}, vec4<f32>(0.0))`,
+    wgsl: (x) => activationWgsl("RELU", x),
   }),
   traits: { cheap: true },
   cpu: { float: unaryBuilder("un_clamp", [0, Infinity]) },

@@ -15,11 +15,6 @@ import {
   renderReportFile,
 } from "./_report_pages.ts";
 
-// The committed reports' legends are one clipped row (issue 12: the speedup and memory charts lose
-// their last entries, op names overlap in the op chart). The test stays ignored, so CI is green,
-// until the chart drawing fix in bench/svg.ts lands; then set this to false.
-const AWAITS_CHART_FIX = true;
-
 const chromium = findChromium();
 const enabled = Deno.env.get("GPULITE_BROWSER") === "1";
 if (enabled && !chromium) {
@@ -31,7 +26,7 @@ if (enabled && !chromium) {
 for (const { name, json } of COMMITTED_REPORTS) {
   Deno.test({
     name: `the ${name} report's charts show every legend entry unclipped and apart in Chromium`,
-    ignore: AWAITS_CHART_FIX || !enabled || !chromium,
+    ignore: !enabled || !chromium,
     sanitizeResources: false,
     sanitizeOps: false,
     async fn() {

@@ -14,6 +14,7 @@
  */
 
 export { main, type MainOptions } from "./cli/main.ts";
+export type * from "./core/ir.ts";
 export { COMMANDS } from "./cli/commands.ts";
 export type { Command, Io } from "./cli/command.ts";
 export {

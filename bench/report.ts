@@ -35,7 +35,13 @@ import { EXIT_CODES_HELP, exitCodeOf, oneLine, parseCommandArgs } from "../cli/_
 import { VERSION } from "../cli/version.ts";
 import { UsageError } from "../core/errors.ts";
 
-export type { Backend, GpuProvider };
+export type { Backend, GpuProvider, SizeSelection };
+export type * from "./measure.ts";
+export type * from "../peers/litert.ts";
+export type { SizeTag } from "../models/catalog.ts";
+export type { HostTensor, TensorData, TensorSpec } from "../core/kernel.ts";
+export type { Stats } from "../core/stats.ts";
+export type { BenchNetwork, LoadedNetwork } from "./networks.ts";
 
 /** Schema tag of `report.json`. */
 export const REPORT_SCHEMA = "gpulite-bench-report/1";

@@ -19,6 +19,8 @@ import {
 } from "../cli/_args.ts";
 import { UsageError } from "../core/errors.ts";
 
+export type { CaseResult, Precision };
+
 /** One row of the table (one op in one precision). */
 export interface OpSummary {
   /** Op name. */

@@ -9,7 +9,8 @@
  *
  * Query parameters run the page unattended (for `deno task test:browser`): `ops=A,B` (or `all`)
  * runs those conformance ops, `model=/models/NAME.tflite` runs that model; with either the page
- * starts at once and ends in state `done` or `error`.
+ * starts at once and ends in state `done` or `error`; `runs=N` sets the timed GPU runs after the
+ * first (default 3).
  *
  * @module
  */
@@ -135,11 +136,13 @@ async function conformance(list: string): Promise<void> {
   );
 }
 
-async function model(): Promise<void> {
+async function model(runs?: number): Promise<void> {
   if (!modelSource) throw new Error("Choose a model first");
   const ctx = await device();
   setStatus(`Running ${modelSource.name} on the GPU and on the reference...`);
-  const r = await runModel(ctx, modelSource.bytes ?? new URL(modelSource.url!, location.href));
+  const r = await runModel(ctx, modelSource.bytes ?? new URL(modelSource.url!, location.href), {
+    runs,
+  });
   results.model = { name: modelSource.name, ...r };
   clearTable("outputs");
   for (const o of r.outputs) {
@@ -221,7 +224,8 @@ async function main(): Promise<void> {
     }
     if (url !== null) {
       modelSource = { name: url.split("/").pop() ?? url, url };
-      await model();
+      const runs = params.get("runs");
+      await model(runs === null ? undefined : Number(runs));
     }
   });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
-import { runNodeOnHost } from "../backends/reference/executor.ts";
+import { runNodeOnHost } from "../../kernels/run_node.ts";
 import type { PassResult } from "./types.ts";
 import { cloneGraph } from "./_util.ts";
 

@@ -12,7 +12,7 @@ import { numElements } from "../../../core/ir.ts";
 import { UnsupportedError, UsageError } from "../../../core/errors.ts";
 import { buildPlan, type MemoryLayout } from "../../plan/plan.ts";
 import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
-import { applyEpilogue, runNodeOnHost } from "../host.ts";
+import { applyEpilogue, runNodeOnHost } from "../../../kernels/run_node.ts";
 import { kernelIndex, kernelModuleBytes, MAX_PAGES } from "../../../kernels/_cpu/kernels.ts";
 import { WorkerPool } from "./pool.ts";
 

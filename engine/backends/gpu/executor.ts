@@ -19,7 +19,7 @@ import {
 import { limitsOf } from "./pipelines.ts";
 import type { NodePlacement } from "../../plan/placement.ts";
 import type { Executor, MemoryReport, NodeTiming } from "../executor.ts";
-import { runNodeOnHost } from "../host.ts";
+import { runNodeOnHost } from "../../../kernels/run_node.ts";
 import type { GpuContext } from "./device.ts";
 import { allocateTensors, GpuBuffers } from "./allocate.ts";
 import { encodeDispatches, type PreparedDispatch, prepareDispatches } from "./prepare.ts";

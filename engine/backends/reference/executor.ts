@@ -8,8 +8,8 @@ import type { HostTensor } from "../../../core/kernel.ts";
 import { UsageError } from "../../../core/errors.ts";
 import type { ExecGraph } from "../../../core/exec_graph.ts";
 
-export { runNodeOnHost } from "../host.ts";
-import { runNodeOnHost } from "../host.ts";
+export { runNodeOnHost } from "../../../kernels/run_node.ts";
+import { runNodeOnHost } from "../../../kernels/run_node.ts";
 
 /** Outputs of a reference run; `allValues` holds every tensor when asked for. */
 export type ReferenceRun = HostTensor[] & {

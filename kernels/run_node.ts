@@ -5,17 +5,17 @@
  *
  * @module
  */
-import type { EpilogueStep, ExecGraph, ExecNode } from "../../core/exec_graph.ts";
-import type { HostTensor } from "../../core/kernel.ts";
-import { numElements } from "../../core/ir.ts";
-import { broadcastIndex } from "../../kernels/_shared/tensor.ts";
+import type { EpilogueStep, ExecGraph, ExecNode } from "../core/exec_graph.ts";
+import type { HostTensor } from "../core/kernel.ts";
+import { numElements } from "../core/ir.ts";
+import { broadcastIndex } from "./_shared/tensor.ts";
 
 /**
  * Applies fused epilogue steps in place to the values of a node's output 0.
  *
  * @example
  * ```ts
- * import { applyEpilogue } from "./host.ts";
+ * import { applyEpilogue } from "./run_node.ts";
  * const data = new Float32Array([-1, 2]);
  * const relu = { op: "RELU", wgsl: "max(v, vec4(0.0))", extra: [], apply: (v: number) => Math.max(v, 0) };
  * applyEpilogue(data, [2], [relu], () => { throw new Error("no operands"); });

@@ -222,9 +222,7 @@ async function benchNetwork(
   }
   // Per layer.
   const layers: LayerRow[] = [];
-  const targets = graph.nodes.flatMap((n, k) =>
-    n.op === "CONV_2D" || n.op === "FULLY_CONNECTED" ? [k] : []
-  );
+  const targets = graph.nodes.flatMap((n, k) => n.kernel.traits?.split === "weights" ? [k] : []);
   let skipped = 0;
   const measuredRows: ErrorRow[] = [];
   for (const k of targets) {

@@ -124,3 +124,60 @@ Deno.test("runMany() pipelines inferences on the GPU and returns each one's own 
     session.dispose();
   }
 });
+
+for (const backend of ["gpu", "cpu", "reference"] as const) {
+  Deno.test(`${backend} session: 8 concurrent runs give 8 correct, distinct results`, async () => {
+    const session = await createSession(addRelu(), { backend, device: await testDevice() });
+    try {
+      const feeds = Array.from({ length: 8 }, (_, i) => [
+        new Float32Array(n).fill(i - 2),
+        new Float32Array(n).fill(0.5),
+      ]);
+      const results = await Promise.all(feeds.map((f) => session.run(f)));
+      results.forEach((outs, i) => {
+        const want = Math.max(0, i - 2 + 0.5);
+        ok((outs[0].data as Float32Array).every((v) => v === want), `run ${i}`);
+        strictEqual(outs.byName[session.outputs[0].name], outs[0]);
+      });
+    } finally {
+      session.dispose();
+    }
+  });
+}
+
+Deno.test("dispose during a run lets the run finish and refuses later runs", async () => {
+  const session = await createSession(addRelu(), { backend: "gpu", device: await testDevice() });
+  const running = session.run([ones(), ones()]);
+  session.dispose();
+  const [out] = await running;
+  strictEqual((out.data as Float32Array)[0], 2);
+  await rejects(session.run([ones(), ones()]), UsageError);
+});
+
+Deno.test("using frees a session at the end of its block", async () => {
+  let outside: { run: (i: Float32Array[]) => Promise<unknown> } | undefined;
+  {
+    using session = await createSession(addRelu(), { backend: "reference" });
+    outside = session;
+    strictEqual((await session.run([ones(), ones()]))[0].shape.length, 4);
+  }
+  await rejects(outside.run([ones(), ones()]), UsageError);
+});
+
+Deno.test("the cooperative backend runs a model from createSession", async () => {
+  const session = await createSession(addRelu([1, 8, 8, 8]), {
+    backend: "cooperative",
+    device: await testDevice(),
+    threads: 1,
+  });
+  try {
+    const m = 8 * 8 * 8;
+    const [out] = await session.run([new Float32Array(m).fill(1), new Float32Array(m).fill(-3)]);
+    ok((out.data as Float32Array).every((v) => v === 0));
+    // ADD and RELU fuse into one node; the predictor puts it on one processor or splits it.
+    strictEqual(session.placement.length, 1);
+    ok(["gpu", "cpu"].includes(session.placement[0].backend));
+  } finally {
+    session.dispose();
+  }
+});

@@ -421,6 +421,21 @@ function parseCli(
       throw new UsageError(`--peers takes webgpu, wasm or none, got "${p}"`);
     }
   }
+  const chosen = backends ?? ["gpu", "cpu", "reference"];
+  const needs: [string, boolean, Backend][] = [
+    ["--threads", values.threads !== undefined, "cpu"],
+    ["--reference-on-full", values["reference-on-full"], "reference"],
+  ];
+  for (const [flag, given, backend] of needs) {
+    if (given && !chosen.includes(backend)) {
+      throw new UsageError(`${flag} applies only when --backends includes ${backend}`);
+    }
+  }
+  if (
+    values.networks !== undefined && args.some((a) => a === "--size" || a.startsWith("--size="))
+  ) {
+    throw new UsageError("--size does not apply with --networks (the named networks run)");
+  }
   const budget = num(values["budget-s"], "budget-s");
   const deadline = num(values["deadline-s"], "deadline-s");
   if (values.priority !== "catalog" && values.priority !== "files") {

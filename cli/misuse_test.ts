@@ -72,6 +72,16 @@ const MISUSES: Misuse[] = [
   { program: REPORT, args: ["--runs", "many"], says: "--runs must be a number" },
   { program: REPORT, args: ["--models", "/no/such/dir"], says: "is not a folder" },
   { program: REPORT, args: ["--peers", "tpu"], says: "--peers takes" },
+  {
+    program: REPORT,
+    args: ["--backends", "gpu", "--threads", "1,2"],
+    says: "--threads applies only when --backends includes cpu",
+  },
+  {
+    program: REPORT,
+    args: ["--networks", "mobilenet_v2_tiny", "--size", "full"],
+    says: "--size does not apply with --networks",
+  },
 ];
 
 async function dawnHasAdapter(): Promise<boolean> {

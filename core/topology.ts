@@ -42,7 +42,7 @@ export interface TopologyGraph {
  * @param node The node.
  * @returns Tensor indices, in order (a tensor read twice appears twice).
  */
-export function nodeReads(node: TopologyNode): number[] {
+export function nodeReads(node: Pick<TopologyNode, "inputs" | "epilogue">): number[] {
   const out = node.inputs.filter((t) => t >= 0);
   for (const st of node.epilogue ?? []) for (const e of st.extra) out.push(e.tensor);
   return out;

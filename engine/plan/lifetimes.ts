@@ -19,6 +19,7 @@ import { type DType, DTYPE_BYTES, numElements } from "../../core/ir.ts";
 import { phwc4Bytes, type StorageKind, storageOf } from "../../kernels/_gpu/phwc4.ts";
 import type { UsageRecord } from "../memory/types.ts";
 import { usageRecordsFromSchedule } from "../memory/usage_records.ts";
+import { nodeReads } from "../../core/topology.ts";
 
 export type { Precision, UsageRecord };
 
@@ -186,10 +187,7 @@ export function gpuTensorBytes(tensor: LifetimeTensor, precision: Precision): nu
 }
 
 function defaultReads(node: LifetimeNode): number[] {
-  return [
-    ...node.inputs.filter((t) => t >= 0),
-    ...(node.epilogue ?? []).flatMap((st) => st.extra.map((e) => e.tensor)),
-  ];
+  return nodeReads(node);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Precision } from "../../core/kernel.ts";
 import { phwc4Bytes, type StorageKind, storageOf } from "../../kernels/_gpu/phwc4.ts";
 import type { UsageRecord } from "../memory/mod.ts";
 import type { LifetimeTensor } from "./lifetimes.ts";
+import { nodeReads } from "../../core/topology.ts";
 
 /**
  * Graph inputs and outputs, plus tensors that reach an output through data movement only: in f16
@@ -131,10 +132,7 @@ export function cpuArenaRecords(graph: ExecGraph): { records: UsageRecord[]; ten
   const use = (t: number, i: number) => {
     if (first.has(t)) last.set(t, Math.max(last.get(t) ?? 0, i));
   };
-  nodes.forEach((n, i) => {
-    n.inputs.forEach((t) => use(t, i));
-    n.epilogue.forEach((s) => s.extra.forEach((e) => use(e.tensor, i)));
-  });
+  nodes.forEach((n, i) => nodeReads(n).forEach((t) => use(t, i)));
   graph.outputs.forEach((t) => use(t, nodes.length));
   const ids = [...first.keys()];
   const records = ids.map((t) => ({

@@ -14,7 +14,7 @@ import {
 } from "./calibrate.ts";
 
 const MOBILENET_V1 = new URL(
-  "../../shared/models/networks/mobilenet_v1_0.25_224.tflite",
+  "../../../shared/models/networks/mobilenet_v1_0.25_224.tflite",
   import.meta.url,
 ).pathname;
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ExecGraph } from "../../../core/exec_graph.ts";
-import { producerIndex, useCounts } from "../../../core/topology.ts";
+import { nodeReads, producerIndex, useCounts } from "../../../core/topology.ts";
 import type { SyncCost } from "./predictor.ts";
 
 /** A fork, its branches and the node that joins them. */
@@ -59,10 +59,7 @@ export function findBranchModules(graph: ExecGraph): BranchModule[] {
         const p = producer.get(cur);
         if (p === undefined || (uses[cur] ?? 0) > 1) break;
         const node = graph.nodes[p];
-        const acts = [
-          ...node.inputs,
-          ...node.epilogue.flatMap((s) => s.extra.map((e) => e.tensor)),
-        ].filter((x) => x >= 0 && !isConst(x));
+        const acts = nodeReads(node).filter((x) => !isConst(x));
         if (acts.length !== 1 || nodes.length >= MAX_BRANCH) return;
         nodes.unshift(p);
         cur = acts[0];

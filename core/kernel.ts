@@ -233,6 +233,12 @@ export interface OpTraits {
    * CONCATENATION of equal scales): calibration passes the input's parameters through.
    */
   quantPassThrough?: boolean;
+  /**
+   * Elementwise: every thread (GPU) and every SIMD lane (CPU) reads each input element before
+   * writing the output element at the same index, so the output may overwrite an input of the same
+   * shape and storage that dies at this node (in-place execution).
+   */
+  inPlace?: boolean;
 }
 
 /** What a CPU step sees when it runs: views of the backend's shared memory and its thread pool. */

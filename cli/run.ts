@@ -184,7 +184,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
       summary.adapter = session.gpu.adapterName;
       summary.fallbackAdapter = session.gpu.isFallback;
     }
-    if (placement) {
+    if (placement && flags.backend === "gpu") {
       summary.gpuOps = `${placement.filter((p) => p.backend === "gpu").length}/${placement.length}`;
       summary.fallbacks = placement.filter((p) => p.backend === "cpu").map((p) => ({
         op: p.op,

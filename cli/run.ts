@@ -203,8 +203,8 @@ async function runMain(args: string[], io: Io): Promise<number> {
       io.out(`model      ${modelPath}`);
       io.out(
         `backend    ${flags.backend}${
-          session.gpu ? ` on ${session.gpu.summary}` : ""
-        } (${flags.precision}, ${flags.strategy})`,
+          session.gpu ? ` on ${session.gpu.summary} (${flags.precision}, ${flags.strategy})` : ""
+        }`,
       );
       io.out(
         `latency    median ${summary.medianMs.toFixed(2)} ms, min ${

@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert";
 import { formatBytes, quantile, summarize } from "./stats.ts";
 import { barChart, stackedChart } from "../bench/svg.ts";
-import { memoryByStrategy, speedupsOf } from "../bench/measure.ts";
+import { memoryByStrategy, speedupsOf } from "../bench/summaries.ts";
 
 Deno.test("quantile() interpolates between neighbours and rejects no samples", () => {
   strictEqual(quantile([10], 0.9), 10);

@@ -17,7 +17,7 @@ import {
   quantAddParams,
   quantizedActivationRange,
   quantizeMultiplier,
-} from "./quant.ts";
+} from "../_shared/quant_math.ts";
 
 type Vals = Map<number, HostTensor>;
 

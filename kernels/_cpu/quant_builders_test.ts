@@ -8,7 +8,7 @@ import { ReferenceExecutor } from "../../engine/backends/reference/executor.ts";
 import { buildExecGraph, type ExecGraph } from "../../core/exec_graph.ts";
 import { seededRandom } from "../../core/random.ts";
 import { runQuantReference } from "./_quant_reference.ts";
-import { quantizeMultiplier } from "./quant.ts";
+import { quantizeMultiplier } from "../_shared/quant_math.ts";
 
 interface QIn {
   shape: number[];

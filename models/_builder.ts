@@ -1,5 +1,5 @@
 /**
- * A small builder of benchmark networks as IR {@linkcode Model}s: layers in, tensors, nodes and
+ * A small builder of benchmark networks as IR `Model`s: layers in, tensors, nodes and
  * deterministic seeded weights out. Weights follow He scaling (`N(0, gain² / fan_in)`, gain √2 before
  * ReLU/ReLU6 and 1 before a linear output) so activations stay of order one through deep networks;
  * batch norm is taken as folded into the weights and a small bias.
@@ -8,8 +8,7 @@
  */
 
 import { UsageError } from "../core/errors.ts";
-import type { Graph, Model, Node, NodeOptions, Tensor } from "../core/ir.ts";
-import { Random } from "./_random.ts";
+import { GraphStore } from "./_graph_store.ts";
 import { convOutputSize, type Padding } from "./shapes.ts";
 
 /** A fused activation, as TensorFlow Lite names it. */
@@ -63,32 +62,10 @@ export interface PoolSpec {
   name?: string;
 }
 
-/** Options of the {@linkcode NetBuilder} constructor. */
-export interface NetBuilderOptions {
-  /** Seed of the weights (default 1). */
-  seed?: number;
-  /** Model description written into the file. */
-  description?: string;
-}
-
 const GAIN: Record<Activation, number> = { NONE: 1, RELU: Math.SQRT2, RELU6: Math.SQRT2 };
 
 function pair(v: number | [number, number]): [number, number] {
   return typeof v === "number" ? [v, v] : v;
-}
-
-function float32Bytes(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
-  return out;
-}
-
-function int32Bytes(values: number[]): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  values.forEach((v, i) => view.setInt32(i * 4, v, true));
-  return out;
 }
 
 /**
@@ -103,109 +80,7 @@ function int32Bytes(values: number[]): Uint8Array {
  * b.output(x);
  * if (b.shape(x).join() !== "1,4,4,4") throw new Error("wrong");
  * ```
- */
-export class NetBuilder {
-  #tensors: Tensor[] = [];
-  #nodes: Node[] = [];
-  #inputs: number[] = [];
-  #outputs: number[] = [];
-  #scopes: string[] = [];
-  #names = new Map<string, number>();
-  #random: Random;
-  #description: string;
-
-  /**
-   * Starts an empty network.
-   *
-   * @param options Seed and description.
-   */
-  constructor(options: NetBuilderOptions = {}) {
-    this.#random = new Random(options.seed ?? 1);
-    this.#description = options.description ?? "";
-  }
-
-  /**
-   * The shape of a tensor.
-   *
-   * @example
-   * ```ts
-   * import { NetBuilder } from "./_builder.ts";
-   * const b = new NetBuilder();
-   * if (b.shape(b.input("x", [1, 2, 2, 3])).join() !== "1,2,2,3") throw new Error("wrong");
-   * ```
-   *
-   * @param x Tensor index.
-   * @returns A copy of its shape.
-   */
-  shape(x: number): number[] {
-    return [...this.#tensors[x].shape];
-  }
-
-  /**
-   * Runs `body` with `name` appended to the scope that prefixes tensor names.
-   *
-   * @example
-   * ```ts
-   * import { NetBuilder } from "./_builder.ts";
-   * const b = new NetBuilder();
-   * const x = b.input("x", [1, 2, 2, 3]);
-   * const y = b.scope("block", () => b.conv(x, { filters: 2 }));
-   * if (!b.model().subgraphs[0].tensors[y].name.startsWith("block/")) throw new Error("wrong");
-   * ```
-   *
-   * @param name Scope name.
-   * @param body What to build inside the scope.
-   * @returns What `body` returns.
-   */
-  scope<T>(name: string, body: () => T): T {
-    this.#scopes.push(name);
-    try {
-      return body();
-    } finally {
-      this.#scopes.pop();
-    }
-  }
-
-  /**
-   * Adds a float32 graph input.
-   *
-   * @example
-   * ```ts
-   * import { NetBuilder } from "./_builder.ts";
-   * const b = new NetBuilder();
-   * if (b.input("x", [1, 4, 4, 3]) !== 0) throw new Error("wrong");
-   * ```
-   *
-   * @param name Tensor name.
-   * @param shape Static shape.
-   * @returns The tensor index.
-   */
-  input(name: string, shape: number[]): number {
-    const t = this.#tensor(name, shape, undefined, false);
-    this.#inputs.push(t);
-    return t;
-  }
-
-  /**
-   * Marks a tensor as a graph output, optionally renaming it.
-   *
-   * @example
-   * ```ts
-   * import { NetBuilder } from "./_builder.ts";
-   * const b = new NetBuilder();
-   * const x = b.input("x", [1, 4]);
-   * b.output(b.softmax(x), "probabilities");
-   * if (b.model().subgraphs[0].outputs.length !== 1) throw new Error("wrong");
-   * ```
-   *
-   * @param x Tensor index.
-   * @param name New name of the tensor.
-   */
-  output(x: number, name?: string): void {
-    if (name !== undefined) this.#tensors[x].name = name;
-    this.#outputs.push(x);
-  }
-
+ */ export class NetBuilder extends GraphStore {
   /**
    * A conv layer (`CONV_2D`, OHWI weights, bias).
    *
@@ -222,7 +97,7 @@ export class NetBuilder {
    * @returns The output tensor.
    */
   conv(x: number, spec: ConvSpec): number {
-    const [n, h, w, c] = this.#nhwc(x, "conv");
+    const [n, h, w, c] = this.nhwc(x, "conv");
     const [kh, kw] = pair(spec.kernel ?? 1);
     const stride = spec.stride ?? 1;
     const dilation = spec.dilation ?? 1;
@@ -230,15 +105,15 @@ export class NetBuilder {
     const act = spec.act ?? "NONE";
     const name = spec.name ?? "Conv2D";
     const fanIn = kh * kw * c;
-    const weights = this.#weights(
+    const weights = this.weights(
       `${name}/weights`,
       [spec.filters, kh, kw, c],
       GAIN[act] / Math.sqrt(fanIn),
     );
-    const bias = this.#bias(`${name}/bias`, spec.filters);
+    const bias = this.bias(`${name}/bias`, spec.filters);
     const oh = convOutputSize({ size: h, kernel: kh, stride, dilation, padding });
     const ow = convOutputSize({ size: w, kernel: kw, stride, dilation, padding });
-    return this.#node("CONV_2D", [x, weights, bias], [n, oh, ow, spec.filters], {
+    return this.node("CONV_2D", [x, weights, bias], [n, oh, ow, spec.filters], {
       name: act === "NONE" ? `${name}/BiasAdd` : `${name}/${act === "RELU" ? "Relu" : "Relu6"}`,
       optionsType: "Conv2DOptions",
       options: {
@@ -268,7 +143,7 @@ export class NetBuilder {
    * @returns The output tensor.
    */
   depthwise(x: number, spec: DepthwiseSpec = {}): number {
-    const [n, h, w, c] = this.#nhwc(x, "depthwise conv");
+    const [n, h, w, c] = this.nhwc(x, "depthwise conv");
     const k = spec.kernel ?? 3;
     const stride = spec.stride ?? 1;
     const dilation = spec.dilation ?? 1;
@@ -277,11 +152,11 @@ export class NetBuilder {
     const act = spec.act ?? "NONE";
     const name = spec.name ?? "depthwise";
     const channels = c * multiplier;
-    const weights = this.#weights(`${name}/depthwise_weights`, [1, k, k, channels], GAIN[act] / k);
-    const bias = this.#bias(`${name}/bias`, channels);
+    const weights = this.weights(`${name}/depthwise_weights`, [1, k, k, channels], GAIN[act] / k);
+    const bias = this.bias(`${name}/bias`, channels);
     const oh = convOutputSize({ size: h, kernel: k, stride, dilation, padding });
     const ow = convOutputSize({ size: w, kernel: k, stride, dilation, padding });
-    return this.#node("DEPTHWISE_CONV_2D", [x, weights, bias], [n, oh, ow, channels], {
+    return this.node("DEPTHWISE_CONV_2D", [x, weights, bias], [n, oh, ow, channels], {
       name: act === "NONE" ? `${name}/BiasAdd` : `${name}/${act === "RELU" ? "Relu" : "Relu6"}`,
       optionsType: "DepthwiseConv2DOptions",
       version: dilation > 1 ? 2 : 1,
@@ -357,7 +232,7 @@ export class NetBuilder {
         `Cannot add tensors of shapes [${this.shape(a)}] and [${this.shape(b)}]`,
       );
     }
-    return this.#node("ADD", [a, b], this.shape(a), {
+    return this.node("ADD", [a, b], this.shape(a), {
       name: "add",
       optionsType: "AddOptions",
       options: { fusedActivationFunction: act },
@@ -385,7 +260,7 @@ export class NetBuilder {
     const ax = (axis + rank) % rank;
     const out = [...shapes[0]];
     out[ax] = shapes.reduce((sum, s) => sum + s[ax], 0);
-    return this.#node("CONCATENATION", xs, out, {
+    return this.node("CONCATENATION", xs, out, {
       name: "concat",
       optionsType: "ConcatenationOptions",
       options: { axis: ax, fusedActivationFunction: "NONE" },
@@ -412,8 +287,8 @@ export class NetBuilder {
     if (newShape.reduce((a, d) => a * d, 1) !== count) {
       throw new UsageError(`Cannot reshape [${this.shape(x)}] to [${newShape}]`);
     }
-    const shape = this.#constant("shape", "int32", [newShape.length], int32Bytes(newShape));
-    return this.#node("RESHAPE", [x, shape], newShape, {
+    const shape = this.int32Constant("shape", newShape);
+    return this.node("RESHAPE", [x, shape], newShape, {
       name: "Reshape",
       optionsType: "ReshapeOptions",
       options: { newShape: [...newShape] },
@@ -440,7 +315,7 @@ export class NetBuilder {
     if (dims.some((d) => shape[d] !== 1)) {
       throw new UsageError(`Cannot squeeze dimensions [${dims}] of [${shape}]`);
     }
-    return this.#node("SQUEEZE", [x], shape.filter((_, i) => !dims.includes(i)), {
+    return this.node("SQUEEZE", [x], shape.filter((_, i) => !dims.includes(i)), {
       name: "Squeeze",
       optionsType: "SqueezeOptions",
       options: { squeezeDims: [...dims] },
@@ -461,7 +336,7 @@ export class NetBuilder {
    * @returns The probabilities.
    */
   softmax(x: number): number {
-    return this.#node("SOFTMAX", [x], this.shape(x), {
+    return this.node("SOFTMAX", [x], this.shape(x), {
       name: "Softmax",
       optionsType: "SoftmaxOptions",
       options: { beta: 1 },
@@ -482,7 +357,7 @@ export class NetBuilder {
    * @returns The sigmoid of each element.
    */
   logistic(x: number): number {
-    return this.#node("LOGISTIC", [x], this.shape(x), { name: "Sigmoid" });
+    return this.node("LOGISTIC", [x], this.shape(x), { name: "Sigmoid" });
   }
 
   /**
@@ -502,96 +377,23 @@ export class NetBuilder {
    * @returns The resized tensor.
    */
   resizeBilinear(x: number, size: [number, number], alignCorners = true): number {
-    const [n, , , c] = this.#nhwc(x, "resize");
-    const sizeTensor = this.#constant("size", "int32", [2], int32Bytes(size));
-    return this.#node("RESIZE_BILINEAR", [x, sizeTensor], [n, size[0], size[1], c], {
+    const [n, , , c] = this.nhwc(x, "resize");
+    const sizeTensor = this.int32Constant("size", size);
+    return this.node("RESIZE_BILINEAR", [x, sizeTensor], [n, size[0], size[1], c], {
       name: "ResizeBilinear",
       optionsType: "ResizeBilinearOptions",
       options: { alignCorners, halfPixelCenters: false },
     });
   }
 
-  /**
-   * The finished model: one graph, schema version 3, no signatures or metadata.
-   *
-   * @example
-   * ```ts
-   * import { NetBuilder } from "./_builder.ts";
-   * const b = new NetBuilder({ description: "empty" });
-   * if (b.model().description !== "empty") throw new Error("wrong");
-   * ```
-   *
-   * @returns The model (it shares arrays with the builder; build once).
-   */
-  model(): Model {
-    const graph: Graph = {
-      name: "main",
-      tensors: this.#tensors,
-      nodes: this.#nodes,
-      inputs: this.#inputs,
-      outputs: this.#outputs,
-    };
-    return {
-      version: 3,
-      description: this.#description,
-      subgraphs: [graph],
-      signatures: [],
-      metadata: [],
-    };
-  }
-
-  #nhwc(x: number, what: string): number[] {
-    const shape = this.shape(x);
-    if (shape.length !== 4) {
-      throw new UsageError(`The input of a ${what} must be 4-D, got [${shape}]`);
-    }
-    return shape;
-  }
-
-  #name(base: string): string {
-    const full = [...this.#scopes, base].join("/");
-    const seen = this.#names.get(full) ?? 0;
-    this.#names.set(full, seen + 1);
-    return seen === 0 ? full : `${full}_${seen}`;
-  }
-
-  #tensor(name: string, shape: number[], data: Uint8Array | undefined, scoped = true): number {
-    const t: Tensor = {
-      name: scoped ? this.#name(name) : name,
-      dtype: "float32",
-      shape: [...shape],
-    };
-    if (data !== undefined) t.data = data;
-    this.#tensors.push(t);
-    return this.#tensors.length - 1;
-  }
-
-  #constant(name: string, dtype: "int32" | "float32", shape: number[], data: Uint8Array): number {
-    const t = this.#tensor(name, shape, data);
-    this.#tensors[t].dtype = dtype;
-    return t;
-  }
-
-  #weights(name: string, shape: number[], std: number): number {
-    const values = new Float32Array(shape.reduce((a, d) => a * d, 1));
-    for (let i = 0; i < values.length; i++) values[i] = this.#random.normal() * std;
-    return this.#constant(name, "float32", shape, float32Bytes(values));
-  }
-
-  #bias(name: string, size: number): number {
-    const values = new Float32Array(size);
-    for (let i = 0; i < size; i++) values[i] = (this.#random.next() - 0.5) * 0.1;
-    return this.#constant(name, "float32", [size], float32Bytes(values));
-  }
-
   #pool(op: string, x: number, spec: PoolSpec, base: string): number {
-    const [n, h, w, c] = this.#nhwc(x, "pool");
+    const [n, h, w, c] = this.nhwc(x, "pool");
     const [kh, kw] = pair(spec.kernel);
     const stride = spec.stride ?? kh;
     const padding = spec.padding ?? "VALID";
     const oh = convOutputSize({ size: h, kernel: kh, stride, padding });
     const ow = convOutputSize({ size: w, kernel: kw, stride, padding });
-    return this.#node(op, [x], [n, oh, ow, c], {
+    return this.node(op, [x], [n, oh, ow, c], {
       name: spec.name ?? base,
       optionsType: "Pool2DOptions",
       options: {
@@ -603,27 +405,5 @@ export class NetBuilder {
         fusedActivationFunction: "NONE",
       },
     });
-  }
-
-  #node(
-    op: string,
-    inputs: number[],
-    shape: number[],
-    settings: { name: string; optionsType?: string; options?: NodeOptions; version?: number },
-  ): number {
-    if (shape.some((d) => !Number.isInteger(d) || d <= 0)) {
-      throw new UsageError(`${op} would output the empty shape [${shape}]`);
-    }
-    const out = this.#tensor(settings.name, shape, undefined);
-    const node: Node = {
-      op,
-      version: settings.version ?? 1,
-      inputs,
-      outputs: [out],
-      options: settings.options ?? {},
-    };
-    if (settings.optionsType !== undefined) node.optionsType = settings.optionsType;
-    this.#nodes.push(node);
-    return out;
   }
 }

@@ -253,6 +253,7 @@ async function conformMain(args: string[]): Promise<number> {
     : [values.precision as Precision];
   const kernels: AnyKernelDef[] = KERNELS.filter((k) => !wanted || wanted.includes(k.name));
   const rows: OpSummary[] = [];
+  const terminal = Deno.stderr.isTerminal();
   const t0 = performance.now();
   const total = kernels.length * precisions.length;
   let done = 0;
@@ -304,13 +305,15 @@ async function conformMain(args: string[]): Promise<number> {
       rows.push(row);
       const el = ((performance.now() - t0) / 1000).toFixed(1);
       const mark = row.failed ? `FAIL ${row.failed}` : "ok";
+      const line = `[${done}/${total}] ${k.name} ${p}: ${row.passed}/${row.cases} ${mark} (${el}s)`;
+      // On a terminal one line redrawn in place (failures stay on screen); in logs one line per op.
+      const keep = !terminal || row.failed > 0;
       await Deno.stderr.write(
-        new TextEncoder().encode(
-          `[${done}/${total}] ${k.name} ${p}: ${row.passed}/${row.cases} ${mark} (${el}s)\n`,
-        ),
+        new TextEncoder().encode(terminal ? `\r${line}\x1b[K${keep ? "\n" : ""}` : `${line}\n`),
       );
     }
   }
+  if (terminal) await Deno.stderr.write(new TextEncoder().encode("\r\x1b[K"));
   console.log(formatTable(rows));
   const failures = rows.filter((r) => r.failed > 0);
   for (const r of failures) {

@@ -31,17 +31,18 @@ import {
 } from "../engine/backends/cooperative/cooperative.ts";
 import {
   decideLayer,
-  type ErrorRow,
-  type ErrorSummary,
-  errorSummary,
   fitPredictor,
-  layerFeatures,
-  leaveOneOut,
-  partFeatures,
   predictMs,
   type Predictor,
   type SyncCost,
 } from "../engine/backends/cooperative/predictor.ts";
+import { layerFeatures, partFeatures } from "../engine/backends/cooperative/features.ts";
+import {
+  type ErrorRow,
+  type ErrorSummary,
+  errorSummary,
+  leaveOneOut,
+} from "../engine/backends/cooperative/linear_fit.ts";
 import { type Plan, planFromChoices, planNetwork } from "../engine/backends/cooperative/plan.ts";
 import { median } from "../core/stats.ts";
 

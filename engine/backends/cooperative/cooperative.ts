@@ -18,7 +18,8 @@ import { runNodeOnHost } from "../reference/executor.ts";
 import { UsageError } from "../../../core/errors.ts";
 import { numElements } from "../../../core/ir.ts";
 import type { Stage } from "./plan.ts";
-import { layerFeatures, type SyncCost, type TrainingData } from "./predictor.ts";
+import { layerFeatures } from "./features.ts";
+import type { SyncCost, TrainingData } from "./predictor.ts";
 import { median } from "../../../core/stats.ts";
 
 /** Options of {@linkcode CooperativeExecutor.create}. */

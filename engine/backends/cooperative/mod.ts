@@ -18,6 +18,8 @@
  * @module
  */
 export * from "./split.ts";
+export * from "./features.ts";
+export * from "./linear_fit.ts";
 export * from "./predictor.ts";
 export * from "./branches.ts";
 export * from "./plan.ts";

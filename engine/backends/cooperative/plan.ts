@@ -15,15 +15,8 @@ import {
   type BranchModule,
   findBranchModules,
 } from "./branches.ts";
-import {
-  type LayerFeatures,
-  layerFeatures,
-  partFeatures,
-  predictMs,
-  type Predictor,
-  splitRatios,
-  type SyncCost,
-} from "./predictor.ts";
+import { type LayerFeatures, layerFeatures, partFeatures } from "./features.ts";
+import { predictMs, type Predictor, splitRatios, type SyncCost } from "./predictor.ts";
 import { type SplitInfo, splitLayers } from "./split.ts";
 
 /** How one unit runs. */

@@ -2,16 +2,9 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert";
 import { buildExecGraph } from "../../../core/exec_graph.ts";
 import { kernelFor } from "../../../kernels/registry.ts";
 import { buildNetwork } from "../../../models/catalog.ts";
-import {
-  decideLayer,
-  errorSummary,
-  fitLinear,
-  fitPredictor,
-  layerFeatures,
-  leaveOneOut,
-  type Predictor,
-  splitCostMs,
-} from "./predictor.ts";
+import { decideLayer, fitPredictor, type Predictor, splitCostMs } from "./predictor.ts";
+import { layerFeatures } from "./features.ts";
+import { errorSummary, fitLinear, leaveOneOut } from "./linear_fit.ts";
 import { assignBranches, distributedMs, findBranchModules } from "./branches.ts";
 import { planNetwork } from "./plan.ts";
 

@@ -63,6 +63,7 @@ import { resizeBilinear } from "./resize_bilinear/mod.ts";
 import { resizeNearestNeighbor } from "./resize_nearest_neighbor/mod.ts";
 import { maxPoolingWithArgmax2d } from "./max_pooling_with_argmax_2d/mod.ts";
 import { maxUnpooling2d } from "./max_unpooling_2d/mod.ts";
+import { detectionPostprocess } from "./detection_postprocess/mod.ts";
 import { batchToSpaceNd } from "./batch_to_space_nd/mod.ts";
 import { concatenation } from "./concatenation/mod.ts";
 import { densifyKernel } from "./densify/mod.ts";
@@ -149,6 +150,7 @@ export const KERNELS: readonly AnyKernelDef[] = [
   resizeNearestNeighbor,
   maxPoolingWithArgmax2d,
   maxUnpooling2d,
+  detectionPostprocess,
   // Shape and data movement
   batchToSpaceNd,
   concatenation,

@@ -48,8 +48,12 @@ export const quantize: KernelDef<QuantizeOptions> = {
   optionsType: "QuantizeOptions",
   parse({ inputs }) {
     if (inputs.length < 1 || !inputs[0]) throw new OpError("QUANTIZE needs 1 input");
-    if (inputs[0].dtype !== "float32") {
-      throw new OpError(`QUANTIZE: input dtype ${inputs[0].dtype} is not supported (float32 only)`);
+    const requantize = (inputs[0].dtype === "uint8" || inputs[0].dtype === "int8") &&
+      inputs[0].quantization;
+    if (inputs[0].dtype !== "float32" && !requantize) {
+      throw new OpError(
+        `QUANTIZE: input dtype ${inputs[0].dtype} is not supported (float32, or quantized 8-bit)`,
+      );
     }
     return {};
   },

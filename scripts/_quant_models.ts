@@ -1,0 +1,412 @@
+/**
+ * One-op 8-bit `.tflite` models for checking the integer references against an independent
+ * runtime: uint8 per-tensor and int8 per-channel weights, edge zero points (0, 255, -128, 127),
+ * small output scales so that outputs saturate, fused activations, broadcasting.
+ *
+ * @module
+ */
+import type { DType, Quantization } from "../core/ir.ts";
+import { seededRandom } from "../core/random.ts";
+import { GraphBuilder, writeModel } from "../format/tflite/mod.ts";
+import { detectionOptionsBytes } from "../kernels/detection_postprocess/mod.ts";
+
+/** A one-op model and its name. */
+export interface QuantModel {
+  /** Short description. */
+  name: string;
+  /** The `.tflite` bytes. */
+  bytes: Uint8Array;
+}
+
+type Eight = "uint8" | "int8";
+
+function q(scale: number | number[], zeroPoint: number | number[], dim = 0): Quantization {
+  const s = Array.isArray(scale) ? scale : [scale];
+  const z = Array.isArray(zeroPoint) ? zeroPoint : s.map(() => zeroPoint);
+  return { scale: s, zeroPoint: z, quantizedDimension: dim };
+}
+
+/**
+ * An 8-bit graph input: uint8 as is; int8 behind a QUANTIZE from float32, since LiteRT.js takes no
+ * int8 tensors in or out (int8 models ship that way too).
+ */
+function input8(
+  g: GraphBuilder,
+  spec: { name: string; dtype: Eight; shape: number[]; quantization: Quantization },
+): number {
+  if (spec.dtype === "uint8") {
+    return g.input(spec.name, "uint8", spec.shape, { quantization: spec.quantization });
+  }
+  const f = g.input(spec.name, "float32", spec.shape);
+  return g.op("QUANTIZE", [f], [{
+    dtype: "int8",
+    shape: spec.shape,
+    name: `${spec.name}_q`,
+    quantization: spec.quantization,
+  }])[0];
+}
+
+/** Marks an 8-bit tensor as a graph output: int8 behind a DEQUANTIZE to float32. */
+function output8(g: GraphBuilder, t: number, spec: { dtype: DType; shape: number[] }): void {
+  if (spec.dtype !== "int8") return g.output(t);
+  g.output(g.op("DEQUANTIZE", [t], [{ dtype: "float32", shape: spec.shape, name: "y_float" }])[0]);
+}
+
+function bytes8(dtype: Eight, n: number, seed: number): Uint8Array | Int8Array {
+  const r = seededRandom(seed);
+  const a = dtype === "uint8" ? new Uint8Array(n) : new Int8Array(n);
+  const lo = dtype === "uint8" ? 0 : -128;
+  for (let i = 0; i < n; i++) a[i] = lo + Math.floor(r() * 256);
+  return a;
+}
+
+function ints(n: number, range: number, seed: number): Int32Array {
+  const r = seededRandom(seed);
+  return Int32Array.from({ length: n }, () => Math.floor((r() * 2 - 1) * range));
+}
+
+function prod(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+interface ConvCase {
+  name: string;
+  op: "CONV_2D" | "DEPTHWISE_CONV_2D" | "FULLY_CONNECTED";
+  dtype: Eight;
+  x: number[];
+  w: number[];
+  out: number[];
+  xq: Quantization;
+  wq: Quantization;
+  yq: Quantization;
+  options: Record<string, unknown>;
+}
+
+function convModel(c: ConvCase): QuantModel {
+  const g = new GraphBuilder({ description: c.name });
+  const x = input8(g, { name: "x", dtype: c.dtype, shape: c.x, quantization: c.xq });
+  const w = g.constant("w", c.dtype, c.w, bytes8(c.dtype, prod(c.w), 7), {
+    quantization: c.wq,
+  });
+  const o = c.op === "FULLY_CONNECTED" ? c.w[0] : c.op === "CONV_2D" ? c.w[0] : c.w[3];
+  const bq = q(
+    c.wq.scale.map((s) => s * c.xq.scale[0]),
+    c.wq.scale.map(() => 0),
+  );
+  const b = g.constant("b", "int32", [o], ints(o, 3000, 11), { quantization: bq });
+  const [y] = g.op(c.op, [x, w, b], [{
+    dtype: c.dtype,
+    shape: c.out,
+    name: "y",
+    quantization: c.yq,
+  }], {
+    options: c.options as never,
+  });
+  output8(g, y, { dtype: c.dtype, shape: c.out });
+  return { name: c.name, bytes: writeModel(g.build()) };
+}
+
+function unaryModel(
+  name: string,
+  op: string,
+  spec: { dtype: Eight; shape: number[]; xq: Quantization; yq: Quantization; outDtype?: DType },
+  options: Record<string, unknown> = {},
+): QuantModel {
+  const g = new GraphBuilder({ description: name });
+  const x = input8(g, { name: "x", dtype: spec.dtype, shape: spec.shape, quantization: spec.xq });
+  const outDtype = spec.outDtype ?? spec.dtype;
+  const [y] = g.op(op, [x], [{
+    dtype: outDtype,
+    shape: spec.shape,
+    name: "y",
+    quantization: outDtype === "float32" ? undefined : spec.yq,
+  }], { options: options as never });
+  output8(g, y, { dtype: outDtype, shape: spec.shape });
+  return { name, bytes: writeModel(g.build()) };
+}
+
+function binaryModel(
+  name: string,
+  op: string,
+  spec: { dtype: Eight; a: number[]; b: number[]; qs: Quantization[]; act: string },
+): QuantModel {
+  const g = new GraphBuilder({ description: name });
+  const a = input8(g, { name: "a", dtype: spec.dtype, shape: spec.a, quantization: spec.qs[0] });
+  const b = input8(g, { name: "b", dtype: spec.dtype, shape: spec.b, quantization: spec.qs[1] });
+  const shape = spec.a.length >= spec.b.length ? spec.a : spec.b;
+  const [y] = g.op(
+    op,
+    [a, b],
+    [{ dtype: spec.dtype, shape, name: "y", quantization: spec.qs[2] }],
+    {
+      options: { fusedActivationFunction: spec.act } as never,
+    },
+  );
+  output8(g, y, { dtype: spec.dtype, shape });
+  return { name, bytes: writeModel(g.build()) };
+}
+
+function poolModel(
+  name: string,
+  op: string,
+  dtype: Eight,
+  xq: Quantization,
+  pad: string,
+): QuantModel {
+  const g = new GraphBuilder({ description: name });
+  const x = input8(g, { name: "x", dtype, shape: [1, 7, 9, 6], quantization: xq });
+  const out = pad === "SAME" ? [1, 4, 5, 6] : [1, 3, 4, 6];
+  const [y] = g.op(op, [x], [{ dtype, shape: out, name: "y", quantization: xq }], {
+    options: {
+      padding: pad,
+      strideW: 2,
+      strideH: 2,
+      filterWidth: 3,
+      filterHeight: 3,
+      fusedActivationFunction: "RELU6",
+    } as never,
+  });
+  output8(g, y, { dtype, shape: out });
+  return { name, bytes: writeModel(g.build()) };
+}
+
+function concatModel(name: string, dtype: Eight): QuantModel {
+  const g = new GraphBuilder({ description: name });
+  const lo = dtype === "uint8" ? 0 : -128;
+  // XNNPack concatenates int8 only at equal scales; uint8 rescales.
+  const qa = dtype === "uint8" ? q(0.05, lo + 3) : q(0.07, lo + 100);
+  const qb = dtype === "uint8" ? q(0.11, lo + 200) : q(0.07, lo + 100);
+  const a = input8(g, { name: "a", dtype, shape: [1, 4, 4, 3], quantization: qa });
+  const b = input8(g, { name: "b", dtype, shape: [1, 4, 4, 5], quantization: qb });
+  const [y] = g.op("CONCATENATION", [a, b], [{
+    dtype,
+    shape: [1, 4, 4, 8],
+    name: "y",
+    quantization: q(0.07, lo + 100),
+  }], { options: { axis: 3 } as never });
+  output8(g, y, { dtype, shape: [1, 4, 4, 8] });
+  return { name, bytes: writeModel(g.build()) };
+}
+
+function detectionModel(): QuantModel {
+  const g = new GraphBuilder({ description: "TFLite_Detection_PostProcess uint8, 2 classes" });
+  const n = 64;
+  const boxes = g.input("boxes", "uint8", [1, n, 4], { quantization: q(0.05, 128) });
+  const scores = g.input("scores", "uint8", [1, n, 3], { quantization: q(1 / 256, 0) });
+  const r = seededRandom(5);
+  const anchors = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    anchors[4 * i] = Math.floor(r() * 256);
+    anchors[4 * i + 1] = Math.floor(r() * 256);
+    anchors[4 * i + 2] = 20 + Math.floor(r() * 60);
+    anchors[4 * i + 3] = 20 + Math.floor(r() * 60);
+  }
+  const a = g.constant("anchors", "uint8", [n, 4], anchors, { quantization: q(1 / 255, 0) });
+  const outs = g.op("CUSTOM", [boxes, scores, a], [
+    { dtype: "float32", shape: [1, 5, 4], name: "det_boxes" },
+    { dtype: "float32", shape: [1, 5], name: "det_classes" },
+    { dtype: "float32", shape: [1, 5], name: "det_scores" },
+    { dtype: "float32", shape: [1], name: "num" },
+  ], {
+    customCode: "TFLite_Detection_PostProcess",
+    customOptions: detectionOptionsBytes({
+      max_detections: 5,
+      max_classes_per_detection: 1,
+      nms_score_threshold: 0.3,
+      nms_iou_threshold: 0.5,
+      num_classes: 2,
+      y_scale: 10,
+      x_scale: 10,
+      h_scale: 5,
+      w_scale: 5,
+    }),
+  });
+  g.output(...outs);
+  return { name: "TFLite_Detection_PostProcess uint8 (fast NMS)", bytes: writeModel(g.build()) };
+}
+
+/**
+ * The one-op 8-bit models.
+ *
+ * @example
+ * ```ts ignore
+ * for (const m of quantOpModels()) await Deno.writeFile(`${m.name}.tflite`, m.bytes);
+ * ```
+ *
+ * @returns One model per case.
+ */
+export function quantOpModels(): QuantModel[] {
+  const perChannel = (n: number, dim: number) =>
+    q(Array.from({ length: n }, (_, i) => 0.004 + 0.003 * i), 0, dim);
+  const models: QuantModel[] = [
+    convModel({
+      name: "CONV_2D uint8 3x3 s2 SAME RELU6, input zp 0",
+      op: "CONV_2D",
+      dtype: "uint8",
+      x: [1, 9, 9, 5],
+      w: [7, 3, 3, 5],
+      out: [1, 5, 5, 7],
+      xq: q(0.02, 0),
+      wq: q(0.01, 128),
+      yq: q(0.02, 10),
+      options: { padding: "SAME", strideW: 2, strideH: 2, fusedActivationFunction: "RELU6" },
+    }),
+    convModel({
+      name: "CONV_2D uint8 3x3 VALID dilation 2, input zp 255",
+      op: "CONV_2D",
+      dtype: "uint8",
+      x: [1, 8, 8, 4],
+      w: [6, 3, 3, 4],
+      out: [1, 4, 4, 6],
+      xq: q(0.03, 255),
+      wq: q(0.007, 100),
+      yq: q(0.1, 128),
+      options: { padding: "VALID", strideW: 1, strideH: 1, dilationWFactor: 2, dilationHFactor: 2 },
+    }),
+    convModel({
+      name: "CONV_2D int8 per-channel 3x3 SAME, input zp -128",
+      op: "CONV_2D",
+      dtype: "int8",
+      x: [1, 7, 7, 6],
+      w: [8, 3, 3, 6],
+      out: [1, 7, 7, 8],
+      xq: q(0.02, -128),
+      wq: perChannel(8, 0),
+      yq: q(0.05, 127),
+      options: { padding: "SAME", strideW: 1, strideH: 1 },
+    }),
+    convModel({
+      name: "DEPTHWISE_CONV_2D uint8 3x3 s2 SAME multiplier 2 RELU",
+      op: "DEPTHWISE_CONV_2D",
+      dtype: "uint8",
+      x: [1, 9, 9, 4],
+      w: [1, 3, 3, 8],
+      out: [1, 5, 5, 8],
+      xq: q(0.02, 131),
+      wq: q(0.02, 120),
+      yq: q(0.01, 0),
+      options: {
+        padding: "SAME",
+        strideW: 2,
+        strideH: 2,
+        depthMultiplier: 2,
+        fusedActivationFunction: "RELU",
+      },
+    }),
+    convModel({
+      name: "DEPTHWISE_CONV_2D int8 per-channel 3x3 SAME",
+      op: "DEPTHWISE_CONV_2D",
+      dtype: "int8",
+      x: [1, 8, 8, 6],
+      w: [1, 3, 3, 6],
+      out: [1, 8, 8, 6],
+      xq: q(0.03, 5),
+      wq: perChannel(6, 3),
+      yq: q(0.03, -20),
+      options: { padding: "SAME", strideW: 1, strideH: 1, depthMultiplier: 1 },
+    }),
+    convModel({
+      name: "FULLY_CONNECTED uint8",
+      op: "FULLY_CONNECTED",
+      dtype: "uint8",
+      x: [2, 40],
+      w: [10, 40],
+      out: [2, 10],
+      xq: q(0.05, 77),
+      wq: q(0.01, 140),
+      yq: q(0.2, 120),
+      options: {},
+    }),
+    convModel({
+      name: "FULLY_CONNECTED int8 RELU",
+      op: "FULLY_CONNECTED",
+      dtype: "int8",
+      x: [3, 32],
+      w: [9, 32],
+      out: [3, 9],
+      xq: q(0.04, -3),
+      wq: q(0.006, 0),
+      yq: q(0.05, -128),
+      options: { fusedActivationFunction: "RELU" },
+    }),
+  ];
+  for (const dtype of ["uint8", "int8"] as const) {
+    const lo = dtype === "uint8" ? 0 : -128;
+    models.push(
+      binaryModel(`ADD ${dtype} broadcast RELU6`, "ADD", {
+        dtype,
+        a: [1, 4, 5, 6],
+        b: [1, 1, 1, 6],
+        qs: [q(0.05, lo + 128), q(0.02, lo + 3), q(0.04, lo + 10)],
+        act: "RELU6",
+      }),
+      binaryModel(`SUB ${dtype}`, "SUB", {
+        dtype,
+        a: [1, 4, 5, 6],
+        b: [1, 4, 5, 6],
+        qs: [q(0.03, lo + 255), q(0.07, lo), q(0.05, lo + 128)],
+        act: "NONE",
+      }),
+      binaryModel(`MUL ${dtype} broadcast`, "MUL", {
+        dtype,
+        a: [1, 4, 5, 6],
+        b: [6],
+        qs: [q(0.05, lo + 128), q(0.02, lo + 100), q(0.03, lo + 128)],
+        act: "NONE",
+      }),
+      poolModel(
+        `AVERAGE_POOL_2D ${dtype} 3x3 s2 SAME`,
+        "AVERAGE_POOL_2D",
+        dtype,
+        q(0.05, lo + 40),
+        "SAME",
+      ),
+      poolModel(
+        `MAX_POOL_2D ${dtype} 3x3 s2 VALID`,
+        "MAX_POOL_2D",
+        dtype,
+        q(0.05, lo + 40),
+        "VALID",
+      ),
+      concatModel(`CONCATENATION ${dtype}${dtype === "uint8" ? " with rescaling" : ""}`, dtype),
+      unaryModel(`LOGISTIC ${dtype}`, "LOGISTIC", {
+        dtype,
+        shape: [1, 300],
+        xq: q(0.06, lo + 128),
+        yq: q(1 / 256, lo),
+      }),
+      unaryModel(`TANH ${dtype}`, "TANH", {
+        dtype,
+        shape: [1, 300],
+        xq: q(0.03, lo + 128),
+        yq: q(1 / 128, lo + 128),
+      }),
+      unaryModel(`SOFTMAX ${dtype}`, "SOFTMAX", {
+        dtype,
+        shape: [4, 50],
+        xq: q(0.1, lo + 128),
+        yq: q(1 / 256, lo),
+      }, { beta: 1 }),
+      unaryModel(`DEQUANTIZE ${dtype}`, "DEQUANTIZE", {
+        dtype,
+        shape: [2, 100],
+        xq: q(0.37, lo + 17),
+        yq: q(1, 0),
+        outDtype: "float32",
+      }),
+      unaryModel(
+        `QUANTIZE ${dtype} to ${dtype === "uint8" ? "int8" : "uint8"} (requantize)`,
+        "QUANTIZE",
+        {
+          dtype,
+          shape: [2, 100],
+          xq: q(0.05, lo + 128),
+          yq: q(0.03, dtype === "uint8" ? 10 : 128),
+          outDtype: dtype === "uint8" ? "int8" : "uint8",
+        },
+      ),
+    );
+  }
+  models.push(detectionModel());
+  return models;
+}

@@ -94,6 +94,8 @@ const OPTION_CHECKS: Record<string, (v: unknown) => void> = {
   },
   profile: boolean("profile"),
   rejectNaN: boolean("rejectNaN"),
+  inPlace: boolean("inPlace"),
+  reorder: boolean("reorder"),
   passes(v) {
     if (typeof v === "boolean") return;
     if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {

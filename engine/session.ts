@@ -49,6 +49,8 @@ export interface SessionOptions {
   strategy?: string;
   /** Measure per-op GPU time with timestamp queries. */
   profile?: boolean;
+  /** Record where each run's time goes (GPU backend: the executor's `lastTimeline`). */
+  timeline?: boolean;
   /** Threads of the `cpu` and `cooperative` backends (default: all cores). */
   threads?: number;
   /** Graph passes to run (default: all); `false` runs none. */
@@ -61,6 +63,10 @@ export interface SessionOptions {
   cpuNodes?: number[];
   /** Largest tensor, in bytes, after shape inference (default: a quarter of memory, at most 2 GiB). */
   maxTensorBytes?: number;
+  /** Let elementwise ops write their output over an input that dies there (default `false`). */
+  inPlace?: boolean;
+  /** Reorder independent branches for a lower memory peak, without adding CPU<->GPU hops (default `false`). */
+  reorder?: boolean;
 }
 
 /** Name, dtype and shape of a model input or output. */
@@ -391,9 +397,12 @@ export async function createSession(model: Model, options: SessionOptions = {}):
         strategy: options.strategy,
         cpuNodes: options.cpuNodes,
         download: options.inspect,
+        inPlace: options.inPlace,
+        reorder: options.reorder,
       },
       weightPrecision: options.weightPrecision,
       profile: options.profile,
+      timeline: options.timeline,
       threads: options.threads,
     });
     return new Session({

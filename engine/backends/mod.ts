@@ -32,6 +32,8 @@ export interface BackendArgs {
   weightPrecision?: Precision;
   /** Per-node GPU timestamps. */
   profile?: boolean;
+  /** Per-run timeline of the GPU executor (`lastTimeline`). */
+  timeline?: boolean;
   /** CPU threads. */
   threads?: number;
 }
@@ -168,6 +170,7 @@ export const BACKENDS: Readonly<Record<Backend, BackendInfo>> = {
       const executor = await GpuExecutor.create(args.gpu!, plan, {
         weightPrecision: args.weightPrecision,
         profile: args.profile,
+        timeline: args.timeline,
       });
       return { plan, executor };
     },
@@ -178,7 +181,7 @@ export const BACKENDS: Readonly<Record<Backend, BackendInfo>> = {
     async create(args) {
       const plan = buildPlan(args.graph, { ...args.plan, backend: "cpu" });
       const { CpuExecutor } = await import("./cpu/executor.ts");
-      const ex = await CpuExecutor.create(args.graph, {
+      const ex = await CpuExecutor.create(plan.graph, {
         threads: args.threads,
         memory: plan.memory,
       });

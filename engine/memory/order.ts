@@ -259,3 +259,42 @@ export function searchOrder(
   }
   return { order: best.order, peak: best.peak, originalPeak, method };
 }
+
+/**
+ * A lower bound on the peak of live bytes that holds for every execution order and every choice of
+ * in-place execution: while node `v` runs, its inputs and outputs must all be in memory, in
+ * distinct bytes except that an in-place node may write its output over one input. So the peak is
+ * at least, for every node, the bytes of its distinct inputs plus its outputs, less (for in-place
+ * nodes) the largest overlap of the output with one input.
+ *
+ * @example
+ * ```ts
+ * import { anyOrderLowerBound } from "./order.ts";
+ * const nodes = [{ inputs: [0], outputs: [1] }, { inputs: [1], outputs: [2] }];
+ * const size = (t: number) => [0, 8, 8][t];
+ * if (anyOrderLowerBound(nodes, size) !== 16) throw new Error("wrong");
+ * if (anyOrderLowerBound(nodes, size, () => true) !== 8) throw new Error("wrong");
+ * ```
+ *
+ * @param nodes The DAG.
+ * @param size Bytes of a tensor (0 for tensors that own their memory).
+ * @param inPlace Whether node `v` may run in place (default: none).
+ * @returns Bytes.
+ */
+export function anyOrderLowerBound(
+  nodes: readonly OrderNode[],
+  size: (t: number) => number,
+  inPlace: (v: number) => boolean = () => false,
+): number {
+  let bound = 0;
+  nodes.forEach((nd, v) => {
+    const ins = [...new Set(nd.inputs.filter((t) => t >= 0))].map(size);
+    const outs = nd.outputs.map(size);
+    let need = ins.reduce((a, b) => a + b, 0) + outs.reduce((a, b) => a + b, 0);
+    if (inPlace(v) && outs.length === 1) {
+      need -= Math.max(0, ...ins.map((b) => Math.min(b, outs[0])));
+    }
+    bound = Math.max(bound, need);
+  });
+  return bound;
+}

@@ -10,7 +10,7 @@
 import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { GpuLimitsInfo, GpuProgram, Precision } from "../../core/kernel.ts";
 import { UsageError } from "../../core/errors.ts";
-import { type StorageKind, storageOf } from "../../kernels/_gpu/phwc4.ts";
+import type { StorageKind } from "../../kernels/_gpu/phwc4.ts";
 import {
   findStrategy,
   type MemoryPlan,
@@ -22,6 +22,8 @@ import {
 import { gpuUsageRecords } from "./lifetimes.ts";
 import { type NodePlacement, placeNodes } from "./placement.ts";
 import { cpuArenaRecords, gpuStorageKinds, phwc4TensorBytes } from "./storage.ts";
+import { mergeInPlace } from "./in_place.ts";
+import { reorderGraph } from "./reorder.ts";
 
 export type { NodePlacement };
 
@@ -73,8 +75,13 @@ export interface MemoryLayout {
   plan: MemoryPlan;
   /** Buffers to allocate for intermediates (objects, or one arena per storage family). */
   buffers: { label: string; bytes: number }[];
-  /** Where each intermediate lives, index-aligned with `tensors`. */
+  /**
+   * Where each intermediate lives: first the tensors of `tensors` (aligned with it), then the
+   * outputs written in place over them.
+   */
   homes: TensorHome[];
+  /** `[output, input]` pairs that share memory (in-place execution). */
+  inPlace: [number, number][];
   /** Bytes of all buffers: what the backend allocates for intermediates. */
   bytes: number;
   /** Bytes with one buffer per tensor. */
@@ -121,6 +128,13 @@ export interface BuildPlanOptions {
   download?: Iterable<number>;
   /** Move short cheap GPU runs between CPU nodes to the CPU (default `true`). */
   refinePartition?: boolean;
+  /** Let elementwise nodes write their output over an input that dies there (default `false`). */
+  inPlace?: boolean;
+  /**
+   * Search the order of independent branches for a lower memory peak (default `false`). The plan's
+   * graph is then the reordered graph, kept only when its memory is lower.
+   */
+  reorder?: boolean;
 }
 
 /** Byte alignment of intermediates in GPU buffers and the CPU arena. */
@@ -136,6 +150,12 @@ function layoutOf(
     forceOffsets?: boolean;
     /** Buffers are at least this many bytes and a multiple of it (WebGPU buffers: 16). */
     minBuffer?: number;
+    /** Each tensor's record, where several tensors share one (in-place execution). */
+    members?: Map<number, number>;
+    /** The in-place pairs behind `members`. */
+    pairs?: [number, number][];
+    /** Bytes with one buffer per tensor (default: the records' sum). */
+    naiveBytes?: number;
   },
 ): MemoryLayout {
   const info = findStrategy(options.strategy);
@@ -149,7 +169,7 @@ function layoutOf(
     : info.form === "offsets"
     ? { form: "offsets", offsets: [], totalSize: 0 }
     : { form: "objects", assignment: [], objectSizes: [] };
-  const naiveBytes = records.reduce((a, r) => a + r.size, 0);
+  const naiveBytes = options.naiveBytes ?? records.reduce((a, r) => a + r.size, 0);
   const form = plan.form;
   if (options.forceOffsets && plan.form === "objects") {
     plan = objectsToOffsets(plan, { alignment: options.alignment });
@@ -162,6 +182,10 @@ function layoutOf(
     tensors.forEach((tensor, i) =>
       homes.push({ tensor, buffer: p.assignment[i], offset: 0, bytes: records[i].size })
     );
+    for (const [tensor, i] of options.members ?? []) {
+      if (tensors[i] === tensor) continue;
+      homes.push({ tensor, buffer: p.assignment[i], offset: 0, bytes: records[i].size });
+    }
   } else {
     const p = plan;
     const family = options.family ?? (() => "arena");
@@ -176,6 +200,16 @@ function layoutOf(
       buffers[b].bytes = Math.max(buffers[b].bytes, p.offsets[i] + records[i].size);
       homes.push({ tensor, buffer: b, offset: p.offsets[i], bytes: records[i].size });
     });
+    const bufferOf = new Map(homes.map((h) => [h.tensor, h.buffer]));
+    for (const [tensor, i] of options.members ?? []) {
+      if (tensors[i] === tensor) continue;
+      homes.push({
+        tensor,
+        buffer: bufferOf.get(tensors[i])!,
+        offset: p.offsets[i],
+        bytes: records[i].size,
+      });
+    }
   }
   if (options.minBuffer) {
     const m = options.minBuffer;
@@ -191,6 +225,7 @@ function layoutOf(
     homes,
     bytes: buffers.reduce((a, b) => a + b.bytes, 0),
     naiveBytes,
+    inPlace: options.pairs ?? [],
   };
 }
 
@@ -224,12 +259,23 @@ function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string):
       steps.push({ kind: "gpu", nodes: p.nodes, uploads: p.uploads, downloads: p.downloads });
     }
   });
-  const memory = layoutOf(usage.records, usage.tensors, {
+  const merged = options.inPlace
+    ? mergeInPlace(graph, {
+      records: usage.records,
+      tensors: usage.tensors,
+      storage: (t) => storage[t],
+      eligible: (k) => programs[k] !== undefined,
+    })
+    : undefined;
+  const memory = layoutOf(merged?.records ?? usage.records, merged?.tensors ?? usage.tensors, {
     strategy,
     alignment: ALIGNMENT.gpu,
     // One arena per storage family: float tensors share one, int32 tensors another.
     family: (t) => storage[t] === "i32" ? "int arena" : "float arena",
     minBuffer: 16,
+    members: merged?.slotOf,
+    pairs: merged?.pairs,
+    naiveBytes: usage.records.reduce((a, r) => a + r.size, 0),
   });
   return {
     backend: "gpu",
@@ -249,6 +295,7 @@ function hostPlan(
   graph: ExecGraph,
   backend: "cpu" | "reference",
   strategy: string,
+  inPlace: boolean,
 ): ExecutionPlan {
   const placement = graph.nodes.map((node, k): NodePlacement => ({
     node: k,
@@ -259,10 +306,16 @@ function hostPlan(
   let memory: MemoryLayout | undefined;
   if (backend === "cpu") {
     const { records, tensors } = cpuArenaRecords(graph);
-    memory = layoutOf(records, tensors, {
+    const merged = inPlace
+      ? mergeInPlace(graph, { records, tensors, storage: (t) => graph.tensors[t].dtype })
+      : undefined;
+    memory = layoutOf(merged?.records ?? records, merged?.tensors ?? tensors, {
       strategy,
       alignment: ALIGNMENT.cpu,
       forceOffsets: true,
+      members: merged?.slotOf,
+      pairs: merged?.pairs,
+      naiveBytes: records.reduce((a, r) => a + r.size, 0),
     });
   }
   return {
@@ -314,5 +367,17 @@ export function buildPlan(graph: ExecGraph, options: BuildPlanOptions = {}): Exe
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return backend === "gpu" ? gpuPlan(graph, options, strategy) : hostPlan(graph, backend, strategy);
+  const plan = (g: ExecGraph) =>
+    backend === "gpu"
+      ? gpuPlan(g, options, strategy)
+      : hostPlan(g, backend, strategy, options.inPlace ?? false);
+  const first = plan(graph);
+  if (!options.reorder || !first.memory) return first;
+  const reordered = reorderGraph(first);
+  if (!reordered) return first;
+  const second = plan(reordered);
+  // Reordering must not add CPU<->GPU hops: a lower peak is not worth an extra synchronisation.
+  const better = second.memory!.bytes < first.memory.bytes &&
+    second.steps.length <= first.steps.length;
+  return better ? second : first;
 }

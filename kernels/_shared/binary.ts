@@ -148,6 +148,9 @@ const INT_SHAPES: [number[], number[]][] = [
 export function binaryKernel(spec: BinarySpec): KernelDef<BinaryOptions> {
   return {
     name: spec.name,
+    // Each thread reads input element i before writing output element i: outputs may overwrite
+    // a same-shape input that dies at the node.
+    traits: { inPlace: true },
     optionsType: spec.optionsType,
     parse({ options, inputs }) {
       if (inputs.length !== 2 || !inputs[0] || !inputs[1]) {

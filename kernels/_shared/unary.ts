@@ -88,6 +88,9 @@ export function unaryKernel<O = Record<string, never>>(
 ): KernelDef<O> {
   return {
     name: spec.name,
+    // Each thread reads input element i before writing output element i: outputs may overwrite
+    // a same-shape input that dies at the node.
+    traits: { inPlace: true },
     optionsType: spec.optionsType,
     f16: spec.f16 ?? true,
     parse({ options, inputs }) {

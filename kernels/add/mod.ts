@@ -19,6 +19,6 @@ export const add = {
     wgsl: (a, b) => `(${a} + ${b})`,
   }),
   quant: addInteger,
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
   cpu: { float: binaryBuilder("add"), quant: addCpuQuant },
 };

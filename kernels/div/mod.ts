@@ -52,5 +52,5 @@ export const div: KernelDef<BinaryOptions> = {
       { a: [1, 2, -3, 0.5, 1000, -1000], b: [3, -7, 0.1, 1e-3, 1e-4, -3e-4] },
     ],
   }),
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
 };

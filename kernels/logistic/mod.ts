@@ -35,6 +35,6 @@ export const logistic: KernelDef<Record<string, never>> = {
     specials: [NaN, Infinity, -Infinity],
   }),
   quant: logisticInteger,
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
   cpu: { float: logisticFloat },
 };

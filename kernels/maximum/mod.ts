@@ -41,5 +41,5 @@ export const maximum: KernelDef<BinaryOptions> = {
       b: [1, NaN, 3, -Infinity, -0, 0, -1e-30, -4],
     }],
   }),
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
 };

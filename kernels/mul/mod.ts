@@ -38,6 +38,6 @@ export const mul: KernelDef<BinaryOptions> = {
     edges: [{ a: [0, -0, 1e30, 1e-30, -3, 0.5], b: [-5, 5, 1e30, 1e-30, 1e-20, -0] }],
   }),
   quant: mulInteger,
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
   cpu: { float: binaryBuilder("mul") },
 };

@@ -14,6 +14,6 @@ export const relu = {
     fn: (x) => (Number.isNaN(x) ? x : Math.max(0, x)),
     wgsl: (x) => activationWgsl("RELU", x),
   }),
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
   cpu: { float: unaryBuilder("un_clamp", [0, Infinity]) },
 };

@@ -31,6 +31,6 @@ export const relu6: KernelDef<Record<string, never>> = {
     edges: [0, -0, 0, 6, 0 - 1e-6, 6 + 1e-6, 1e-7, 100, -100],
     specials: [NaN, Infinity, -Infinity],
   }),
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
   cpu: { float: unaryBuilder("un_clamp", [0, 6]) },
 };

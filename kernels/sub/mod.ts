@@ -38,6 +38,6 @@ export const sub: KernelDef<BinaryOptions> = {
     edges: [{ a: [0, -0, 0, 1e30, -1e30, 5, 1e-30], b: [-0, 0, 0, -1e30, 1e30, 5, -1e-30] }],
   }),
   quant: subInteger,
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
   cpu: { float: binaryBuilder("sub") },
 };

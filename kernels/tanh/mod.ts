@@ -36,5 +36,5 @@ export const tanh: KernelDef<Record<string, never>> = {
     }],
   }),
   quant: tanhInteger,
-  traits: { cheap: true },
+  traits: { cheap: true, inPlace: true },
 };

@@ -98,10 +98,9 @@ export class CpuExecutor {
     const { nodes, tensors } = graph;
     // Activations (float32 and 8-bit) live in one arena, placed by the plan's memory layout.
     const layout = options.memory ?? buildPlan(graph, { backend: "cpu" }).memory!;
-    const ids = layout.tensors;
-    const plan = { offsets: layout.homes.map((h) => h.offset), totalSize: layout.bytes };
+    const plan = { totalSize: layout.bytes };
     const arena = new Map<number, number>();
-    ids.forEach((t, i) => arena.set(t, CTL_BYTES + plan.offsets[i]));
+    for (const h of layout.homes) arena.set(h.tensor, CTL_BYTES + h.offset);
     let top = align(CTL_BYTES + plan.totalSize + 64);
     // One scratch region shared by every node (8-bit GEMMs widen their input into it); it moves to
     // a larger allocation when a node asks for more than it holds.

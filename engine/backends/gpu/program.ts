@@ -124,6 +124,22 @@ export function buildProgram(
   const readOnly: boolean[] = [];
   const arenaSlots = new Map<string, number>();
   const ownSlots = new Map<string, TensorPlacement>();
+  // In-place execution in a shared-objects plan: an input and an output in the same buffer are
+  // one read-write binding (WebGPU refuses a buffer bound both read-only and writable).
+  type TensorBinding = Extract<GpuBinding, { kind: "input" | "output" }>;
+  const bufferOf = (b: TensorBinding) =>
+    homes.get(b.kind === "input" ? node.inputs[b.index] : node.outputs[b.index])!;
+  const tensorBindings = prog.bindings.filter((b): b is TensorBinding =>
+    b.kind === "input" || b.kind === "output"
+  );
+  const written = new Set(
+    tensorBindings.filter((b) => b.kind === "output").map((b) => bufferOf(b).buffer),
+  );
+  const shared = new Set(
+    tensorBindings.filter((b) => b.kind === "input" && !bufferOf(b).arena)
+      .map((b) => bufferOf(b).buffer).filter((buf) => written.has(buf)),
+  );
+  const sharedKey = new Map([...shared].map((buf, i) => [buf, `shared ${i}`]));
   const variableFor = (
     t: number,
     write: boolean,
@@ -150,11 +166,13 @@ export function buildProgram(
         elem: h.arena === "arena_i" ? "vec4<i32>" : "vec4<T>",
       };
     }
-    const key = `${t}`;
+    const inPlace = sharedKey.get(h.buffer);
+    const key = inPlace ?? `${t}`;
     const existing = ownSlots.get(key);
-    if (existing && !write) {
+    if (existing && (!write || inPlace)) {
       return { variable: existing.variable, offset: 0, elem: existing.elem };
     }
+    if (inPlace) write = true;
     const slot = entries.length;
     const variable = `buf_${name}`;
     const elem = h.kind === "i32" ? "vec4<i32>" : h.kind === "f32" ? "vec4<f32>" : "vec4<T>";

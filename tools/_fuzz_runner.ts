@@ -1,0 +1,117 @@
+/**
+ * The child process of `tools/fuzz.ts`: reads one case per stdin line (`{"id", "file",
+ * "backends"}`), runs loadModel + createSession + run on each backend, and writes one result line
+ * per backend to stdout, prefixed with `@@FUZZ `. A hang or crash here is seen by the parent,
+ * which kills and restarts this process.
+ *
+ * @module
+ */
+import {
+  acquireDevice,
+  createSession,
+  type GpuContext,
+  GpuError,
+  GpuliteError,
+  loadModel,
+  ModelFormatError,
+  OpError,
+  UnsupportedError,
+  UsageError,
+} from "../mod.ts";
+import type { TensorData } from "../core/kernel.ts";
+import { numElements } from "../core/ir.ts";
+
+/** A case from the parent. */
+interface Case {
+  id: number;
+  file: string;
+  backends: string[];
+}
+
+/** Outcome names by error class, most specific first. */
+const OUTCOMES: [new (...a: never[]) => Error, string][] = [
+  [ModelFormatError, "model"],
+  [UsageError, "usage"],
+  [UnsupportedError, "unsupported"],
+  [OpError, "op"],
+  [GpuError, "gpu"],
+  [GpuliteError, "gpulite"],
+];
+
+function outcomeOf(e: unknown): string {
+  for (const [cls, name] of OUTCOMES) if (e instanceof cls) return name;
+  return "foreign";
+}
+
+const ARRAYS: Record<string, new (n: number) => TensorData> = {
+  float32: Float32Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  bool: Uint8Array,
+  int64: BigInt64Array,
+};
+
+let device: Promise<GpuContext> | undefined;
+
+async function runOne(file: string, backend: string): Promise<void> {
+  const model = await loadModel(file);
+  const gpu = backend === "gpu" ? await (device ??= acquireDevice()) : undefined;
+  const session = await createSession(model, {
+    backend: backend as "gpu" | "cpu" | "reference",
+    device: gpu,
+  });
+  try {
+    const inputs = session.inputs.map((spec) => {
+      const C = ARRAYS[spec.dtype] ?? Float32Array;
+      const data = new C(numElements(spec.shape));
+      if (data instanceof Float32Array) {
+        data.forEach((_, i) => (data[i] = ((i * 7919) % 256) / 128 - 1));
+      }
+      return { dtype: spec.dtype, shape: spec.shape, data } as never;
+    });
+    await session.run(inputs);
+  } finally {
+    session.dispose();
+  }
+}
+
+/** Lines of a text stream. */
+async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let pending = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      yield pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+    }
+  }
+  if (pending) yield pending;
+}
+
+for await (const line of readLines(Deno.stdin.readable)) {
+  if (!line.trim()) continue;
+  const c = JSON.parse(line) as Case;
+  for (const backend of c.backends) {
+    const t0 = performance.now();
+    let outcome = "ran", name = "", message = "";
+    try {
+      await runOne(c.file, backend);
+    } catch (e) {
+      outcome = outcomeOf(e);
+      name = e instanceof Error ? e.name : typeof e;
+      message = e instanceof Error ? e.message : String(e);
+      if (outcome === "gpu" && device) {
+        // A lost device is not reused.
+        const d = await device.catch(() => undefined);
+        d?.device.destroy();
+        device = undefined;
+      }
+    }
+    const ms = Math.round(performance.now() - t0);
+    console.log(`@@FUZZ ${JSON.stringify({ id: c.id, backend, outcome, name, message, ms })}`);
+  }
+  console.log(`@@FUZZ ${JSON.stringify({ id: c.id, done: true })}`);
+}

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "./main.ts";
-import { modelUsageRecords, type PlanReport, planReport } from "./plan.ts";
+import { modelUsageRecords } from "./plan_records.ts";
+import { type PlanReport, planReport } from "./plan_report.ts";
 import { GraphBuilder } from "../format/tflite/builder.ts";
 import { writeModel } from "../format/tflite/writer.ts";
 import { readModel } from "../format/tflite/reader.ts";

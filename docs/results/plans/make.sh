@@ -9,7 +9,7 @@ for f in ../shared/models/networks/*.tflite $(ls out/models/*.tflite | grep -v _
   deno task -q cli plan "$f" --json > "$dir/$(basename "$f" .tflite).json"
 done
 deno eval "
-import { plansMarkdown } from './cli/plan.ts';
+import { plansMarkdown } from './cli/plan_markdown.ts';
 const dir = '$dir';
 const reports = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith('.json'))
   .map((e) => JSON.parse(Deno.readTextFileSync(dir + '/' + e.name)))

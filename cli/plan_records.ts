@@ -13,6 +13,7 @@ import type { Graph, Model } from "../core/ir.ts";
 import { buildExecGraph, type KernelLookup } from "../core/exec_graph.ts";
 import { applyPasses } from "../engine/passes/mod.ts";
 import { buildPlan } from "../engine/plan/plan.ts";
+import { type MemoryLevers, memoryLevers } from "../engine/plan/levers.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import type { Precision } from "../core/kernel.ts";
 import { OpError, UnsupportedError } from "../core/errors.ts";
@@ -53,6 +54,8 @@ export interface ModelRecords {
   gpuNodes: number;
   /** Nodes assumed on the CPU. */
   cpuNodes: number;
+  /** In-place execution and reordering against both lower bounds (exec graphs only). */
+  levers?: MemoryLevers;
 }
 
 /**
@@ -82,6 +85,7 @@ function fromExecGraph(model: Model, precision: Precision, lookup: KernelLookup)
     source: "exec-graph",
     gpuNodes,
     cpuNodes: graph.nodes.length - gpuNodes,
+    levers: memoryLevers(graph, { precision }),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   validatePlan,
 } from "../engine/memory/mod.ts";
 import type { ModelRecords } from "./plan_records.ts";
+import type { MemoryLevers } from "../engine/plan/levers.ts";
 
 /**
  * One strategy's result in a {@linkcode PlanReport}.
@@ -83,6 +84,12 @@ export interface PlanReport {
   cpuNodes: number;
   /** Lower bounds of each form, in bytes. */
   lowerBound: { objects: number; offsets: number };
+  /**
+   * Memory levers (exec graphs only): the fixed-order offsets bound, the best offsets plan in the
+   * model's order, with in-place execution, with reordering and in-place, and the bound that holds
+   * for any order and in-place choice (`anyOrderBound`).
+   */
+  levers?: MemoryLevers;
   /** One row per strategy and form (`GREEDY_BEST` twice: objects, offsets). */
   strategies: StrategyResult[];
 }
@@ -186,6 +193,7 @@ export function planReport(records: ModelRecords, options: PlanReportOptions): P
     strategies,
   };
   if (records.fallbackReason) report.fallbackReason = records.fallbackReason;
+  if (records.levers) report.levers = records.levers;
   return report;
 }
 
@@ -234,8 +242,20 @@ export function formatPlanReport(report: PlanReport): string {
       mib(report.lowerBound.objects)
     } MiB), offsets ${report.lowerBound.offsets} B (${mib(report.lowerBound.offsets)} MiB); ` +
     `naive ${report.naiveBytes} B (${mib(report.naiveBytes)} MiB)`,
-    "",
   ];
+  const l = report.levers;
+  if (l) {
+    lines.push(
+      `levers (MiB, offsets): fixed-order bound ${mib(l.fixedOrderBound)}, best ${
+        mib(l.best.bytes)
+      }, in-place ${mib(l.inPlace.bytes)} (${l.inPlace.inPlacePairs} pairs), reordered + in-place ${
+        mib(l.reorderInPlace.bytes)
+      }${l.reorderInPlace.reordered ? "" : " (order kept)"}, any-order bound ${
+        mib(l.anyOrderBound)
+      }`,
+    );
+  }
+  lines.push("");
   const header = ["strategy", "form", "bytes", "MiB", "x bound", "x naive", "objects", "ms"];
   const rows = report.strategies.map((s) => [
     s.name,

@@ -38,7 +38,7 @@ export interface MemoryLevers {
   anyOrderBound: number;
 }
 
-const OFFSETS_STRATEGIES = ["GPULITE_OFFSETS", "GREEDY_BY_SIZE_OFFSETS", "GREEDY_BEST"];
+const OFFSETS_STRATEGIES = ["GPULITE_OFFSETS", "GREEDY_BY_SIZE_OFFSETS"];
 
 /**
  * Plans a graph with each lever and reports the smallest arena of each.

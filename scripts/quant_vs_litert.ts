@@ -19,7 +19,12 @@ import { buildExecGraph } from "../core/exec_graph.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import { readModel, writeModel } from "../format/tflite/mod.ts";
 import { runQuantGraph } from "../kernels/_shared/quant_graph_testing.ts";
-import { type LitertInput, type LitertOutput, runLitertIsolated } from "../peers/litert.ts";
+import {
+  type LitertInput,
+  type LitertOutput,
+  runLitert,
+  runLitertIsolated,
+} from "../peers/litert.ts";
 import { quantOpModels } from "./_quant_models.ts";
 
 /** The comparison of one output. */
@@ -129,15 +134,21 @@ function argmaxRows(d: ArrayLike<number>, row: number): number[] {
  *
  * @param name Model name.
  * @param bytes The `.tflite` file.
+ * @param options `isolated: false` runs LiteRT.js in this process (default: a child process, which
+ * survives crashes of the peer).
  * @returns One entry per output.
  */
-export async function compareModel(name: string, bytes: Uint8Array): Promise<OutputDiff[]> {
+export async function compareModel(
+  name: string,
+  bytes: Uint8Array,
+  options: { isolated?: boolean } = {},
+): Promise<OutputDiff[]> {
   const g = readModel(bytes).subgraphs[0];
   const inputs = seededInputs(g, 1234);
   const ours = runQuantGraph(g, inputs);
   let litert;
   try {
-    litert = await runLitertIsolated(
+    litert = await (options.isolated === false ? runLitert : runLitertIsolated)(
       withOutputShapes(bytes),
       inputs.map((x): LitertInput => ({ data: x.data as LitertInput["data"], shape: x.shape })),
       { accelerator: "wasm", runs: 1, warmup: 0 },

@@ -41,18 +41,13 @@ Deno.test("WorkerPool.run() right after create() is served by a worker that star
   }
 });
 
-Deno.test("a program that never disposes its worker pool still exits", async () => {
-  const pool = new URL("./pool.ts", import.meta.url).href;
-  const emit = new URL("../../../kernels/_cpu/emit.ts", import.meta.url).href;
-  const script = `
-    import { WorkerPool } from ${JSON.stringify(pool)};
-    import { emitModule, FuncBuilder } from ${JSON.stringify(emit)};
-    const f = new FuncBuilder("mark", ["i32", "i32", "i32"], []);
-    const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    const p = await WorkerPool.create({ bytes: emitModule([f], { initial: 1, maximum: 1 }), memory: mem, ctl: 0, threads: 2 });
-    p.run(0, 64, 2);
-    console.log("ran");
-  `;
+const POOL = new URL("./pool.ts", import.meta.url).href;
+const EMIT = new URL("../../../kernels/_cpu/emit.ts", import.meta.url).href;
+const MOD = new URL("../../../mod.ts", import.meta.url).href;
+const BUILDER = new URL("../../../format/tflite/builder.ts", import.meta.url).href;
+
+/** Runs a script in a child Deno and checks that it prints "ran" and exits by itself. */
+async function exitsByItself(script: string): Promise<void> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "-"],
     stdin: "piped",
@@ -71,4 +66,29 @@ Deno.test("a program that never disposes its worker pool still exits", async () 
     new TextDecoder().decode(out.stderr),
   );
   strictEqual(out.code, 0);
+}
+
+Deno.test("a program that never disposes its worker pool still exits", async () => {
+  await exitsByItself(`
+    import { WorkerPool } from ${JSON.stringify(POOL)};
+    import { emitModule, FuncBuilder } from ${JSON.stringify(EMIT)};
+    const f = new FuncBuilder("mark", ["i32", "i32", "i32"], []);
+    const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const p = await WorkerPool.create({ bytes: emitModule([f], { initial: 1, maximum: 1 }), memory: mem, ctl: 0, threads: 2 });
+    p.run(0, 64, 2);
+    console.log("ran");
+  `);
+});
+
+Deno.test("a program that never disposes its cpu session still exits", async () => {
+  await exitsByItself(`
+    import { createSession } from ${JSON.stringify(MOD)};
+    import { GraphBuilder } from ${JSON.stringify(BUILDER)};
+    const b = new GraphBuilder();
+    const x = b.input("x", "float32", [1, 64, 64, 8]);
+    b.output(b.op("RELU", [x], [{ dtype: "float32", shape: [1, 64, 64, 8] }])[0]);
+    const s = await createSession(b.build(), { backend: "cpu", threads: 2 });
+    await s.run([new Float32Array(64 * 64 * 8)]);
+    console.log("ran");
+  `);
 });

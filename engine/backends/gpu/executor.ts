@@ -1,14 +1,16 @@
 /**
  * The GPU executor: realises an {@linkcode ExecutionPlan} on a WebGPU device. GPU steps run as WGSL
- * compute dispatches, one command encoder and one submission per step, with one readback per step
- * that the host needs; CPU steps run the node's reference. Tensors live where the plan's memory
- * layout puts them (`allocate.ts`); programs are compiled once per distinct source (`prepare.ts`).
+ * compute dispatches in one compute pass, one command encoder and one submission per step, with one
+ * readback buffer (one `mapAsync`) per step that the host needs; CPU steps run the node's reference.
+ * Tensors live where the plan's memory layout puts them (`allocate.ts`); programs are compiled once
+ * per distinct source (`prepare.ts`); inputs and outputs change layout on the GPU (`transfers.ts`).
+ * With `timeline`, each run records where its milliseconds went (`timeline.ts`).
  *
  * @module
  */
 import type { HostTensor, Precision } from "../../../core/kernel.ts";
 import { GpuError, UsageError } from "../../../core/errors.ts";
-import { packPhwc4, unpackPhwc4 } from "../../../kernels/_gpu/phwc4.ts";
+import { packPhwc4 } from "../../../kernels/_gpu/phwc4.ts";
 import type { ExecGraph } from "../../../core/exec_graph.ts";
 import {
   buildPlan,
@@ -24,8 +26,18 @@ import type { GpuContext } from "./device.ts";
 import { allocateTensors, GpuBuffers } from "./allocate.ts";
 import { encodeDispatches, type PreparedDispatch, prepareDispatches } from "./prepare.ts";
 import type { GpuTensorHome } from "./program.ts";
+import {
+  copyDownloads,
+  prepareTransfers,
+  readDownloads,
+  type StepTransfers,
+  type UploadRoute,
+  uploadRoute,
+  writeUpload,
+} from "./transfers.ts";
+import { PhaseClock, type RunTimeline, type TimestampLayout, timestampLayout } from "./timeline.ts";
 
-export type { MemoryReport as GpuMemoryReport, NodePlacement, NodeTiming };
+export type { MemoryReport as GpuMemoryReport, NodePlacement, NodeTiming, RunTimeline };
 
 /** Options of {@linkcode GpuExecutor.create}. */
 export interface GpuExecutorOptions {
@@ -38,22 +50,28 @@ export interface GpuExecutorOptions {
   profile?: boolean;
   /** Fill output buffers with NaN before every run, so unwritten elements show (conformance). */
   poisonOutputs?: boolean;
+  /**
+   * Record where each run's time goes ({@linkcode GpuExecutor.lastTimeline}), with the GPU's own
+   * time from timestamp queries around each submission when the adapter has `timestamp-query`.
+   */
+  timeline?: boolean;
+  /** Convert inputs and outputs between NHWC and PHWC4 on the host, not the GPU (to compare). */
+  hostLayout?: boolean;
 }
 
 interface QueryState {
   set: GPUQuerySet;
   resolve: GPUBuffer;
-  read: GPUBuffer;
-  nodes: number[];
+  layout: TimestampLayout;
+  /** One pass per node (per-node profiling). */
+  perNode: boolean;
+  /** The last GPU step, whose readback carries the timestamps. */
+  lastStep: number;
 }
 
 type GpuStep = Extract<PlanStep, { kind: "gpu" }>;
 
 const NAN_BYTE = 0xff;
-
-function align(n: number, a: number): number {
-  return Math.ceil(n / a) * a;
-}
 
 /** Runs an execution plan on a WebGPU device, with CPU steps on the reference. */
 export class GpuExecutor implements Executor {
@@ -67,12 +85,19 @@ export class GpuExecutor implements Executor {
   timings: NodeTiming[] | undefined;
   /** Every tensor value the host saw in the last run (inputs, CPU results, read-back tensors). */
   lastValues: Map<number, HostTensor> | undefined;
+  /** Where the last run's time went, when created with `timeline`. */
+  lastTimeline: RunTimeline | undefined;
 
   #ctx: GpuContext;
   #dispatches: PreparedDispatch[][];
   #homes: Map<number, GpuTensorHome>;
   #buffers: GpuBuffers;
-  #staging = new Map<string, GPUBuffer>();
+  #transfers: (StepTransfers | undefined)[];
+  /** Each GPU step's node dispatches, in order, and its unpacking dispatches. */
+  #stepDispatches: (PreparedDispatch[] | undefined)[];
+  #stepUnpacks: (PreparedDispatch[] | undefined)[];
+  #readback = new Map<string, GPUBuffer | undefined>();
+  #timeline: boolean;
   #poison: boolean;
   #disposed = false;
   #lost: string | undefined;
@@ -84,9 +109,11 @@ export class GpuExecutor implements Executor {
     dispatches: PreparedDispatch[][];
     homes: Map<number, GpuTensorHome>;
     buffers: GpuBuffers;
+    transfers: (StepTransfers | undefined)[];
     memory: MemoryReport;
     pipelineCount: number;
     poison: boolean;
+    timeline: boolean;
     query: QueryState | undefined;
   }) {
     this.plan = init.plan;
@@ -94,7 +121,16 @@ export class GpuExecutor implements Executor {
     this.pipelineCount = init.pipelineCount;
     this.timings = undefined;
     this.lastValues = undefined;
+    this.lastTimeline = undefined;
     this.#ctx = init.ctx;
+    this.#transfers = init.transfers;
+    this.#timeline = init.timeline;
+    this.#stepDispatches = init.plan.steps.map((st) =>
+      st.kind === "gpu" ? st.nodes.flatMap((k) => init.dispatches[k]) : undefined
+    );
+    this.#stepUnpacks = init.transfers.map((tr) =>
+      tr?.downloads.flatMap((d) => d.unpack ? [d.unpack] : [])
+    );
     this.#dispatches = init.dispatches;
     this.#homes = init.homes;
     this.#buffers = init.buffers;
@@ -117,7 +153,7 @@ export class GpuExecutor implements Executor {
    *
    * @param ctx A device from `acquireDevice`.
    * @param plan A plan for the `gpu` backend, built for this device's limits.
-   * @param options Weight precision, profiling, output poisoning.
+   * @param options Weight precision, profiling, output poisoning, timeline, host-side layout.
    * @returns A ready executor.
    */
   static async create(
@@ -138,24 +174,26 @@ export class GpuExecutor implements Executor {
     const buffers = new GpuBuffers(device);
     try {
       const { homes, report } = allocateTensors(device, plan, buffers);
-      const prepared = await prepareDispatches({ device, plan, homes, buffers, weightPrecision });
+      const [prepared, transfers] = await Promise.all([
+        prepareDispatches({ device, plan, homes, buffers, weightPrecision }),
+        prepareTransfers({ device, plan, homes, buffers, hostLayout: options.hostLayout }),
+      ]);
       let query: QueryState | undefined;
-      const gpuNodes = plan.programs.flatMap((p, k) => p ? [k] : []);
-      if (options.profile && device.features.has("timestamp-query") && gpuNodes.length > 0) {
-        const count = gpuNodes.length * 2;
+      const lastStep = plan.steps.findLastIndex((s) => s.kind === "gpu");
+      const timed = options.profile || options.timeline;
+      if (timed && device.features.has("timestamp-query") && lastStep >= 0) {
+        const perNode = options.profile ?? false;
+        const layout = timestampLayout(plan.steps, { perNode });
         query = {
-          set: device.createQuerySet({ type: "timestamp", count }),
+          set: device.createQuerySet({ type: "timestamp", count: layout.count }),
           resolve: buffers.create(
-            count * 8,
+            layout.count * 8,
             "timestamps",
             GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
           ),
-          read: buffers.create(
-            count * 8,
-            "timestamp readback",
-            GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-          ),
-          nodes: gpuNodes,
+          layout,
+          perNode,
+          lastStep,
         };
       }
       await device.queue.onSubmittedWorkDone();
@@ -167,18 +205,20 @@ export class GpuExecutor implements Executor {
         dispatches: prepared.dispatches,
         homes,
         buffers,
+        transfers: transfers.steps,
         memory: {
           intermediateBytes: report.intermediateBytes,
           naiveBytes: memory.naiveBytes,
           intermediateBuffers: report.intermediateBuffers,
-          ioBytes: report.ioBytes,
+          ioBytes: report.ioBytes + transfers.bytes,
           constantBytes: report.constantBytes + prepared.constantBytes,
           scratchBytes: prepared.scratchBytes,
           strategy: memory.strategy,
           form: memory.form,
         },
-        pipelineCount: prepared.pipelineCount,
+        pipelineCount: prepared.pipelineCount + transfers.pipelineCount,
         poison: options.poisonOutputs ?? false,
+        timeline: options.timeline ?? false,
         query,
       });
     } catch (e) {
@@ -241,6 +281,7 @@ export class GpuExecutor implements Executor {
    */
   async run(inputs: HostTensor[]): Promise<HostTensor[]> {
     this.#check();
+    const clock = this.#timeline ? new PhaseClock() : undefined;
     const g = this.plan.graph;
     const device = this.#ctx.device;
     const host = new Map<number, HostTensor>();
@@ -262,35 +303,67 @@ export class GpuExecutor implements Executor {
         }
       }
     }
-    const steps = this.plan.steps;
-    const lastGpu = steps.findLast((s) => s.kind === "gpu");
-    for (const st of steps) {
+    const q = this.#query;
+    let stamps: BigInt64Array | undefined;
+    let submissions = 0;
+    clock?.skip();
+    for (const [i, st] of this.plan.steps.entries()) {
       if (st.kind === "cpu") {
         const node = g.nodes[st.node];
         const outs = runNodeOnHost(g, node, hostValue);
-        node.outputs.forEach((t, i) => host.set(t, outs[i]));
+        node.outputs.forEach((t, j) => host.set(t, outs[j]));
+        clock?.lap("cpu");
         continue;
       }
-      this.#upload(st, hostValue);
+      const tr = this.#transfers[i]!;
+      const routes = this.#upload(tr, hostValue, clock);
       const encoder = device.createCommandEncoder();
-      this.#encode(encoder, st);
-      const staging: [number, GPUBuffer][] = st.downloads.map((t) => [
-        t,
-        this.#copyToStaging(encoder, t, `${t}`),
-      ]);
-      const q = this.#query;
-      if (q && st === lastGpu) {
-        encoder.resolveQuerySet(q.set, 0, q.nodes.length * 2, q.resolve, 0);
-        encoder.copyBufferToBuffer(q.resolve, 0, q.read, 0, q.nodes.length * 16);
+      this.#encode(encoder, i, routes);
+      const readback = this.#readbackFor(i, "0");
+      if (readback) copyDownloads(encoder, tr.downloads, readback);
+      const timed = q && i === q.lastStep && readback;
+      if (timed) {
+        encoder.resolveQuerySet(q.set, 0, q.layout.count, q.resolve, 0);
+        encoder.copyBufferToBuffer(q.resolve, 0, readback, tr.readBytes, q.layout.count * 8);
       }
-      device.queue.submit([encoder.finish()]);
-      await Promise.all(staging.map(([, sb]) => sb.mapAsync(GPUMapMode.READ)));
-      for (const [t, sb] of staging) host.set(t, this.#readStaging(t, sb));
+      const commands = encoder.finish();
+      clock?.lap("encode");
+      device.queue.submit([commands]);
+      submissions++;
+      clock?.lap("submit");
+      if (!readback) continue;
+      await readback.mapAsync(GPUMapMode.READ);
+      clock?.lap("wait");
+      const mapped = readback.getMappedRange();
+      const values = readDownloads(mapped, tr.downloads, this.plan);
+      if (timed) {
+        stamps = new BigInt64Array(
+          mapped.slice(tr.readBytes, tr.readBytes + q.layout.count * 8),
+        );
+      }
+      readback.unmap();
+      tr.downloads.forEach((d, j) => host.set(d.tensor, values[j]));
+      clock?.lap("read");
       if (this.#lost) throw new GpuError(`The GPU device was lost during the run (${this.#lost})`);
     }
-    if (this.#query) this.timings = await this.#readTimings(this.#query);
+    if (q?.perNode && stamps) {
+      const s = stamps;
+      this.timings = [...q.layout.nodes].map(([node, at]) => ({
+        node,
+        op: g.nodes[node].op,
+        ms: Number(s[at + 1] - s[at]) / 1e6,
+      }));
+    }
     this.lastValues = host;
-    return g.outputs.map((t) => hostValue(t));
+    const outputs = g.outputs.map((t) => hostValue(t));
+    if (clock) {
+      const s = stamps;
+      const gpuMs = q && s
+        ? [...q.layout.steps.values()].reduce((a, x) => a + Number(s[x.end] - s[x.begin]) / 1e6, 0)
+        : undefined;
+      this.lastTimeline = clock.finish({ gpuMs, submissions });
+    }
+    return outputs;
   }
 
   /**
@@ -298,7 +371,7 @@ export class GpuExecutor implements Executor {
    * uploaded, recorded and submitted without waiting for the previous one's readback, so the
    * per-readback latency of the platform (about 10 ms on Deno's WebGPU) is paid once per group
    * instead of once per inference. Queue order keeps inferences from overwriting each other's
-   * inputs; each in-flight inference reads back into its own staging buffers. Plans with CPU steps,
+   * inputs; each in-flight inference reads back into its own readback buffer. Plans with CPU steps,
    * and profiling runs, run one after another.
    *
    * @example
@@ -316,36 +389,44 @@ export class GpuExecutor implements Executor {
   ): Promise<HostTensor[][]> {
     const steps = this.plan.steps;
     const out: HostTensor[][] = [];
-    if (steps.length !== 1 || steps[0].kind !== "gpu" || this.#query || this.#poison) {
+    if (
+      steps.length !== 1 || steps[0].kind !== "gpu" || this.#query || this.#poison ||
+      this.#timeline
+    ) {
       for (const b of batches) out.push(await this.run(b));
       return out;
     }
     this.#check();
-    const st = steps[0];
+    const tr = this.#transfers[0]!;
     const g = this.plan.graph;
     const device = this.#ctx.device;
     const depth = Math.max(1, options.depth ?? 8);
     for (let start = 0; start < batches.length; start += depth) {
       const group = batches.slice(start, start + depth);
-      const pending: { t: number; sb: GPUBuffer; run: number }[] = [];
-      group.forEach((inputs, j) => {
+      const readbacks = group.map((inputs, j) => {
         const host = new Map<number, HostTensor>();
         g.inputs.forEach((t, i) => host.set(t, inputs[i]));
-        this.#upload(st, (t) => {
+        const routes = this.#upload(tr, (t) => {
           const v = host.get(t) ?? g.tensors[t].value;
           if (!v) throw new GpuError(`Tensor ${t} "${g.tensors[t].name}" has no value to upload`);
           return v;
         });
         const encoder = device.createCommandEncoder();
-        this.#encode(encoder, st);
-        for (const t of st.downloads) {
-          pending.push({ t, sb: this.#copyToStaging(encoder, t, `${j}:${t}`), run: j });
-        }
+        this.#encode(encoder, 0, routes);
+        const readback = this.#readbackFor(0, `${j}`);
+        if (readback) copyDownloads(encoder, tr.downloads, readback);
         device.queue.submit([encoder.finish()]);
+        return readback;
       });
-      await Promise.all(pending.map((p) => p.sb.mapAsync(GPUMapMode.READ)));
-      const results = group.map(() => new Map<number, HostTensor>());
-      for (const p of pending) results[p.run].set(p.t, this.#readStaging(p.t, p.sb));
+      await Promise.all(readbacks.map((r) => r?.mapAsync(GPUMapMode.READ)));
+      const results = readbacks.map((r) => {
+        const m = new Map<number, HostTensor>();
+        if (!r) return m;
+        const values = readDownloads(r.getMappedRange(), tr.downloads, this.plan);
+        r.unmap();
+        tr.downloads.forEach((d, k) => m.set(d.tensor, values[k]));
+        return m;
+      });
       if (this.#lost) throw new GpuError(`The GPU device was lost during the run (${this.#lost})`);
       group.forEach((inputs, j) => {
         out.push(g.outputs.map((t) => {
@@ -358,69 +439,84 @@ export class GpuExecutor implements Executor {
     return out;
   }
 
-  #upload(st: GpuStep, value: (t: number) => HostTensor): void {
-    for (const t of st.uploads) {
-      const h = this.#homes.get(t)!;
-      const bytes = packPhwc4(value(t), h.kind);
-      if (bytes.byteLength > 0) this.#ctx.device.queue.writeBuffer(h.buffer, h.offset, bytes);
-    }
-  }
-
-  #encode(encoder: GPUCommandEncoder, st: GpuStep): void {
-    const q = this.#query;
-    if (q) {
-      for (const k of st.nodes) {
-        const qi = q.nodes.indexOf(k);
-        const pass = encoder.beginComputePass({
-          timestampWrites: {
-            querySet: q.set,
-            beginningOfPassWriteIndex: qi * 2,
-            endOfPassWriteIndex: qi * 2 + 1,
-          },
-        });
-        encodeDispatches(pass, this.#dispatches[k]);
-        pass.end();
+  /** Writes a step's uploads; returns the route each took. */
+  #upload(
+    tr: StepTransfers,
+    value: (t: number) => HostTensor,
+    clock?: PhaseClock,
+  ): UploadRoute[] {
+    const queue = this.#ctx.device.queue;
+    return tr.uploads.map((edge) => {
+      const v = value(edge.tensor);
+      const route = uploadRoute(edge, v);
+      if (route === "host") {
+        const bytes = packPhwc4(v, edge.home.kind);
+        clock?.lap("pack");
+        writeUpload(queue, edge, bytes, route);
+      } else {
+        writeUpload(queue, edge, v.data as Float32Array<ArrayBuffer>, route);
       }
-    } else {
-      const pass = encoder.beginComputePass();
-      for (const k of st.nodes) encodeDispatches(pass, this.#dispatches[k]);
-      pass.end();
-    }
+      clock?.lap("upload");
+      return route;
+    });
   }
 
-  async #readTimings(q: QueryState): Promise<NodeTiming[]> {
-    await q.read.mapAsync(GPUMapMode.READ);
-    const ts = new BigInt64Array(q.read.getMappedRange().slice(0));
-    q.read.unmap();
-    const g = this.plan.graph;
-    return q.nodes.map((k, i) => ({
-      node: k,
-      op: g.nodes[k].op,
-      ms: Number(ts[i * 2 + 1] - ts[i * 2]) / 1e6,
-    }));
-  }
-
-  /** Records a copy of tensor `t` into its staging buffer (made once per key) and returns it. */
-  #copyToStaging(encoder: GPUCommandEncoder, t: number, key: string): GPUBuffer {
-    const h = this.#homes.get(t)!;
-    let sb = this.#staging.get(key);
-    if (!sb) {
-      sb = this.#buffers.create(
-        align(h.bytes, 16),
-        `staging ${key}`,
-        GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  /**
+   * Records step `i`: one compute pass holding the packing programs of its uploads, its nodes'
+   * dispatches and the unpacking programs of its downloads; with per-node profiling, one pass per
+   * node between a packing and an unpacking pass, each with its timestamps.
+   */
+  #encode(encoder: GPUCommandEncoder, i: number, routes: readonly UploadRoute[]): void {
+    const tr = this.#transfers[i]!;
+    const packs = tr.uploads.flatMap((e, j) => routes[j] === "pack" ? [e.pack!] : []);
+    const unpacks = this.#stepUnpacks[i]!;
+    const q = this.#query;
+    const sq = q?.layout.steps.get(i);
+    const pass = (dispatches: readonly PreparedDispatch[], begin?: number, end?: number) => {
+      const p = encoder.beginComputePass(
+        q && begin !== undefined
+          ? {
+            timestampWrites: {
+              querySet: q.set,
+              beginningOfPassWriteIndex: begin,
+              endOfPassWriteIndex: end,
+            },
+          }
+          : {},
       );
-      this.#staging.set(key, sb);
+      encodeDispatches(p, dispatches);
+      return p;
+    };
+    if (q?.perNode && sq) {
+      pass(packs, sq.packPair, sq.packPair! + 1).end();
+      const st = this.plan.steps[i] as GpuStep;
+      for (const k of st.nodes) {
+        const at = q.layout.nodes.get(k)!;
+        pass(this.#dispatches[k], at, at + 1).end();
+      }
+      pass(unpacks, sq.unpackPair, sq.unpackPair! + 1).end();
+      return;
     }
-    encoder.copyBufferToBuffer(h.buffer, h.offset, sb, 0, h.bytes);
-    return sb;
+    const p = pass(packs, sq?.begin, sq?.end);
+    encodeDispatches(p, this.#stepDispatches[i]!);
+    encodeDispatches(p, unpacks);
+    p.end();
   }
 
-  #readStaging(t: number, sb: GPUBuffer): HostTensor {
-    const h = this.#homes.get(t)!;
-    const bytes = new Uint8Array(sb.getMappedRange(0, align(h.bytes, 16)).slice(0, h.bytes));
-    sb.unmap();
-    return unpackPhwc4(bytes, this.plan.graph.tensors[t], h.kind);
+  /** The readback buffer of step `i` for in-flight slot `slot` (made once), if it reads anything. */
+  #readbackFor(i: number, slot: string): GPUBuffer | undefined {
+    const key = `${i}:${slot}`;
+    if (this.#readback.has(key)) return this.#readback.get(key);
+    const q = this.#query;
+    const bytes = this.#transfers[i]!.readBytes +
+      (q && i === q.lastStep ? q.layout.count * 8 : 0);
+    const buffer = bytes === 0 ? undefined : this.#buffers.create(
+      bytes,
+      `readback of step ${i} (${slot})`,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    );
+    this.#readback.set(key, buffer);
+    return buffer;
   }
 
   /** Frees every GPU buffer the executor created. Calling `run` afterwards throws. */

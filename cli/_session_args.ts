@@ -26,12 +26,12 @@ export const SESSION_FLAGS = {
 } as const;
 
 /** Flags that only one backend uses; given with another backend they are refused. */
-const BACKEND_ONLY: Readonly<Record<string, "gpu" | "cpu">> = {
-  provider: "gpu",
-  precision: "gpu",
-  strategy: "gpu",
-  profile: "gpu",
-  threads: "cpu",
+const BACKEND_ONLY: Readonly<Record<string, readonly ("gpu" | "cpu")[]>> = {
+  provider: ["gpu"],
+  precision: ["gpu"],
+  strategy: ["gpu"],
+  profile: ["gpu", "cpu"],
+  threads: ["cpu"],
 };
 
 /** Validated session flags. */
@@ -87,8 +87,10 @@ export function sessionFlags(v: Record<string, string | boolean | undefined>): S
     ["gpu", "cpu", "reference"] as const,
   );
   for (const [flag, only] of Object.entries(BACKEND_ONLY)) {
-    if (v[flag] !== undefined && v[flag] !== false && backend !== only) {
-      throw new UsageError(`--${flag} applies only to --backend ${only}, not ${backend}`);
+    if (v[flag] !== undefined && v[flag] !== false && !(only as string[]).includes(backend)) {
+      throw new UsageError(
+        `--${flag} applies only to --backend ${only.join(" or ")}, not ${backend}`,
+      );
     }
   }
   const strategy = String(v.strategy ?? "GREEDY_BEST").toUpperCase();

@@ -33,7 +33,7 @@ Options:
   --iterations N    timed runs after one warm-up (default 10)
   --output FILE     write outputs: FILE.json ({outputs:[{name,dtype,shape,data}]}) or FILE.npy
                     (one file per output: FILE.npy, FILE.1.npy, ...)
-  --profile         per-op GPU time from timestamp queries (gpu backend only)
+  --profile         per-op time: GPU timestamp queries (gpu), wall clock per node (cpu)
   --json            print the summary as one JSON object
   -h, --help        this help
 
@@ -194,7 +194,12 @@ async function runMain(args: string[], io: Io): Promise<number> {
     }
     if (session.timings) {
       const byOp: Record<string, number> = {};
-      for (const t of session.timings) byOp[t.op] = (byOp[t.op] ?? 0) + t.ms;
+      for (const t of session.timings) {
+        // On the cpu backend, nodes outside the fast kernels are told apart.
+        const slow = flags.backend === "cpu" && placement?.[t.node]?.reason !== undefined;
+        const key = slow ? `${t.op} (reference)` : t.op;
+        byOp[key] = (byOp[key] ?? 0) + t.ms;
+      }
       summary.profile = byOp;
     }
     if (values.output) await writeOutputs(values.output, session, outs);

@@ -47,7 +47,7 @@ export interface SessionOptions {
   weightPrecision?: Precision;
   /** Memory strategy for intermediate tensors (default `GREEDY_BEST`; see `STRATEGIES`). */
   strategy?: string;
-  /** Measure per-op GPU time with timestamp queries. */
+  /** Measure per-op time: GPU timestamp queries (`gpu`), wall clock per node (`cpu`). */
   profile?: boolean;
   /** Record where each run's time goes (GPU backend: the executor's `lastTimeline`). */
   timeline?: boolean;

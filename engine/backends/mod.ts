@@ -81,13 +81,15 @@ class ReferenceBackend implements Executor {
 }
 
 class CpuBackend implements Executor {
-  readonly timings: NodeTiming[] | undefined = undefined;
+  timings: NodeTiming[] | undefined = undefined;
   readonly memory: MemoryReport;
   readonly placement: readonly NodePlacement[];
   #ex: CpuExecutor;
+  #profile: boolean;
 
-  constructor(plan: ExecutionPlan, ex: CpuExecutor) {
+  constructor(plan: ExecutionPlan, ex: CpuExecutor, profile = false) {
     this.#ex = ex;
+    this.#profile = profile;
     this.placement = ex.placement.map((p) => ({
       node: p.node,
       op: p.op,
@@ -109,7 +111,14 @@ class CpuBackend implements Executor {
   }
 
   run(inputs: HostTensor[]): Promise<HostTensor[]> {
-    return this.#ex.run(inputs);
+    if (!this.#profile) return this.#ex.run(inputs);
+    try {
+      const { times, outputs } = this.#ex.profileRun(inputs);
+      this.timings = times.map(({ node, op, ms }) => ({ node, op, ms }));
+      return Promise.resolve(outputs);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   runMany(batches: HostTensor[][]): Promise<HostTensor[][]> {
@@ -185,7 +194,7 @@ export const BACKENDS: Readonly<Record<Backend, BackendInfo>> = {
         threads: args.threads,
         memory: plan.memory,
       });
-      return { plan, executor: new CpuBackend(plan, ex) };
+      return { plan, executor: new CpuBackend(plan, ex, args.profile) };
     },
   },
   reference: {

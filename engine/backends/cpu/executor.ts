@@ -289,9 +289,27 @@ export class CpuExecutor {
    * @returns Per node: index, op, backend and milliseconds.
    */
   profile(inputs: HostTensor[]): (CpuPlacement & { ms: number })[] {
-    const times: number[] = [];
-    this.#run(inputs, times);
-    return this.placement.map((p, i) => ({ ...p, ms: times[i] }));
+    return this.profileRun(inputs).times;
+  }
+
+  /**
+   * Runs the graph once, timing every node as {@linkcode CpuExecutor.profile} does, and returns the
+   * outputs too.
+   *
+   * @example
+   * ```ts ignore
+   * const { times, outputs } = cpu.profileRun([x]);
+   * ```
+   *
+   * @param inputs One host tensor per graph input.
+   * @returns Per-node times and the graph's outputs.
+   */
+  profileRun(
+    inputs: HostTensor[],
+  ): { times: (CpuPlacement & { ms: number })[]; outputs: HostTensor[] } {
+    const ms: number[] = [];
+    const outputs = this.#run(inputs, ms);
+    return { times: this.placement.map((p, i) => ({ ...p, ms: ms[i] })), outputs };
   }
 
   #run(inputs: HostTensor[], times?: number[]): HostTensor[] {

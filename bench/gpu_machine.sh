@@ -23,7 +23,10 @@ cd "$root"
 if [ "${1:-}" = "prep" ]; then
   mkdir -p .device/models
   cp -f ../shared/models/networks/*.tflite .device/models/
-  mapfile -t entries < <( (git ls-files '*.ts'; ls bench/*.ts peers/*.ts) | sort -u)
+  # Dawn (npm webgpu) is imported only at run time, when provider dawn is asked for: an entry that
+  # names it statically puts it in the module cache that travels.
+  echo 'import "npm:webgpu@0.6.2";' > .device/dawn_entry.ts
+  mapfile -t entries < <( (git ls-files '*.ts'; ls bench/*.ts peers/*.ts; echo .device/dawn_entry.ts) | sort -u)
   ../shared/tools/gpu-prep "${entries[@]}"
   du -sh .device/models | sed 's/^/gpu_machine: models /'
   exit 0

@@ -140,16 +140,6 @@ export async function measureNetwork(
   if (options.backends.includes("cpu")) {
     for (const threads of options.cpuThreads) {
       const id = `cpu/${threads}t`;
-      if (options.cpuUnavailable) {
-        result.backends.push({
-          id,
-          backend: "cpu",
-          threads,
-          status: "skipped",
-          error: options.cpuUnavailable,
-        });
-        continue;
-      }
       const ran = await runBackend({ id, backend: "cpu", threads }, {
         make: () => createSession(model, { backend: "cpu", threads }),
         feed,

@@ -209,8 +209,6 @@ export interface MeasureOptions {
   gpus: readonly GpuSlot[];
   /** Thread counts of the `cpu` backend (e.g. `[1, 16]`). */
   cpuThreads: readonly number[];
-  /** Why the `cpu` backend cannot run, when it cannot. */
-  cpuUnavailable?: string;
   /** Run the reference on full-size networks too (default: tiny only). */
   referenceOnFull?: boolean;
   /** Peer accelerators to run (empty: none). */

@@ -1,8 +1,7 @@
 // Whole networks, GPU vs CPU: `deno bench -A bench/networks_bench.ts`.
 //
-// One `Deno.bench` group per network; the CPU (the fast backend on one thread, or the float64
-// reference while the fast backend is missing) is the group's baseline, so `deno bench` prints each
-// GPU provider's speedup over it. Each timed iteration is one `session.run`: input upload, the
+// One `Deno.bench` group per network; the CPU backend on one thread is the group's baseline, so
+// `deno bench` prints each GPU provider's speedup over it. Each timed iteration is one `session.run`: input upload, the
 // inference and output readback; sessions are created (and shaders compiled) outside the timing, and
 // Deno's warm-up iterations are not counted. `GPULITE_BENCH=full` (or `all`) selects the full-size
 // networks; the default `tiny` is what CI's software GPU (lavapipe) can afford. The reference runs on
@@ -32,12 +31,6 @@ const gpus = [
   ["deno", await device("deno")],
   ["dawn", await device("dawn")],
 ] as const;
-let cpuBackend = true;
-try {
-  Deno.statSync(new URL("../engine/backends/cpu/executor.ts", import.meta.url));
-} catch {
-  cpuBackend = false;
-}
 
 function inputsOf(model: Model): HostTensor[] {
   const g = model.subgraphs[0];
@@ -88,18 +81,12 @@ for (const net of benchNetworks({ size: SIZE })) {
     console.error(`networks_bench: ignoring ${net.id}: no kernel for ${missing.join(", ")}`);
   }
   const threads = navigator.hardwareConcurrency || 1;
-  if (cpuBackend) {
-    benchSession("cpu/1t", net.id, model, { backend: "cpu", threads: 1, baseline: true, ignore });
-    if (threads > 1) {
-      benchSession(`cpu/${threads}t`, net.id, model, { backend: "cpu", threads, ignore });
-    }
+  benchSession("cpu/1t", net.id, model, { backend: "cpu", threads: 1, baseline: true, ignore });
+  if (threads > 1) {
+    benchSession(`cpu/${threads}t`, net.id, model, { backend: "cpu", threads, ignore });
   }
   if (net.size === "tiny") {
-    benchSession("reference", net.id, model, {
-      backend: "reference",
-      baseline: !cpuBackend,
-      ignore,
-    });
+    benchSession("reference", net.id, model, { backend: "reference", ignore });
   }
   for (const [provider, ctx] of gpus) {
     if (ctx) {

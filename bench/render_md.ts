@@ -8,9 +8,6 @@ import type { Report } from "./report.ts";
 import type { BackendResult, NetworkResult, OutputDiff, PeerResult } from "./measure.ts";
 import { formatBytes, formatMs, formatStats, type Stats } from "../core/stats.ts";
 
-/** Header of the summary table; the smoke test looks for it. */
-export const SUMMARY_HEADER = "| network | size |";
-
 function table(head: string[], rows: string[][]): string {
   const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
   return [
@@ -80,7 +77,6 @@ function headerSection(report: Report): string {
           g.features?.join(", ") || "none"
         }`,
     ]),
-    ["CPU backend", h.cpuBackend],
     ["peer", `${h.peer.package} (${h.peer.license}): ${h.peer.status}`],
     [
       "method",

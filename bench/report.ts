@@ -82,8 +82,6 @@ export interface ReportHeader {
   cpuThreads: number;
   /** GPU providers. */
   gpus: GpuInfo[];
-  /** Whether the fast `cpu` backend exists, or why not. */
-  cpuBackend: string;
   /** The peer: package, license and whether it loaded. */
   peer: { package: string; license: string; status: string };
   /** The options the report ran with. */
@@ -160,15 +158,6 @@ function cpuModel(): string {
   }
 }
 
-function cpuBackendStatus(): string {
-  try {
-    Deno.statSync(new URL("../engine/backends/cpu/executor.ts", import.meta.url));
-    return "available";
-  } catch {
-    return "not available yet (engine/runtime/cpu_executor.ts is missing): the reference stands in as the CPU baseline";
-  }
-}
-
 function stderrLine(line: string): void {
   Deno.stderr.writeSync(new TextEncoder().encode(line + "\n"));
 }
@@ -208,7 +197,6 @@ export async function runReport(options: ReportOptions = {}): Promise<Report> {
   const cpuThreads = options.cpuThreads ?? [...new Set([1, hw])];
   const peers = options.peers ?? ["webgpu", "wasm"];
   const runs = Math.max(1, options.runs ?? 10);
-  const cpuBackend = cpuBackendStatus();
   const header: ReportHeader = {
     date: new Date().toISOString(),
     gpulite: VERSION,
@@ -218,7 +206,6 @@ export async function runReport(options: ReportOptions = {}): Promise<Report> {
     cpuModel: cpuModel(),
     cpuThreads: hw,
     gpus: [],
-    cpuBackend,
     peer: { package: "@litertjs/core@2.5.3", license: "Apache-2.0", status: "not run" },
     options: {
       size,
@@ -292,7 +279,6 @@ export async function runReport(options: ReportOptions = {}): Promise<Report> {
           backends,
           gpus: slots,
           cpuThreads,
-          cpuUnavailable: cpuBackend === "available" ? undefined : cpuBackend,
           referenceOnFull: options.referenceOnFull,
           peers,
           peerRunner: options.peerRunner,

@@ -1,0 +1,205 @@
+/**
+ * Where the milliseconds of one GPU inference go, per phase (median of N runs after warm-up): the
+ * session's input checks, host packing, uploads, encoding, submission, the readback wait and the
+ * GPU's own time within it (timestamp queries), reading results, CPU fallback nodes; plus session
+ * creation and the first run. With `--host-layout` the same plan also runs with layouts converted
+ * on the host, for comparison.
+ *
+ * ```sh
+ * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
+ *   [--warmup N] [--host-layout] [--json FILE] [--md FILE]
+ * ```
+ *
+ * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { acquireDevice, createSession, loadModel } from "../mod.ts";
+import type { GpuProvider, Session } from "../mod.ts";
+import { sessionInternals } from "../engine/session.ts";
+import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
+import {
+  HOST_PHASES,
+  type RunTimeline,
+  type Spread,
+  summarizeTimelines,
+  type TimelineSummary,
+} from "../engine/backends/gpu/timeline.ts";
+import { randomInputs } from "../cli/_session_args.ts";
+import { buildNetwork } from "../models/catalog.ts";
+import type { HostTensor } from "../core/kernel.ts";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    provider: { type: "string", default: "deno" },
+    runs: { type: "string", default: "30" },
+    warmup: { type: "string", default: "3" },
+    "host-layout": { type: "boolean", default: false },
+    json: { type: "string" },
+    md: { type: "string" },
+  },
+});
+if (positionals.length === 0) {
+  console.error(
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--host-layout] [--json FILE] [--md FILE]",
+  );
+  Deno.exit(2);
+}
+const runs = Math.max(1, Number(values.runs));
+const warmup = Math.max(0, Number(values.warmup));
+const provider = values.provider as GpuProvider;
+
+interface Measured {
+  /** Timelines of the timed runs. */
+  timelines: RunTimeline[];
+  /** Wall time of each `session.run` (or executor `run`). */
+  wall: number[];
+  summary: TimelineSummary;
+  /** Wall time minus the executor's total: the session's input checks and output naming. */
+  session: Spread;
+}
+
+function spreadOf(xs: number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return { median: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2, min: s[0], max: s.at(-1)! };
+}
+
+async function measure(
+  run: (inputs: HostTensor[]) => Promise<unknown>,
+  timeline: () => RunTimeline | undefined,
+  inputs: HostTensor[],
+): Promise<Measured> {
+  for (let i = 0; i < warmup; i++) await run(inputs);
+  const timelines: RunTimeline[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await run(inputs);
+    wall.push(performance.now() - t0);
+    timelines.push(timeline()!);
+  }
+  return {
+    timelines,
+    wall,
+    summary: summarizeTimelines(timelines),
+    session: spreadOf(wall.map((w, i) => w - timelines[i].totalMs)),
+  };
+}
+
+const ms = (x: number | undefined) => x === undefined || Number.isNaN(x) ? "-" : x.toFixed(3);
+
+/** Table rows: label, spread, what it is. */
+function rows(m: Measured): [string, Spread | undefined, string][] {
+  const s = m.summary;
+  const what: Record<string, string> = {
+    pack: "NHWC to PHWC4 on the host (inputs the GPU programs cannot take)",
+    upload: "queue.writeBuffer of inputs",
+    encode: "command encoder, compute pass, copies, finish",
+    submit: "queue.submit",
+    wait: "submit to mapAsync resolved (GPU time + readback latency)",
+    read: "mapped bytes into result arrays",
+    cpu: "nodes on the CPU",
+  };
+  return [
+    ["session", m.session, "input checks (NaN scan), output naming"],
+    ...HOST_PHASES.map((p): [string, Spread, string] => [p, s.phases[p], what[p]]),
+    ["  gpu", s.gpu, "GPU time: timestamps around each submission"],
+    ["  wait - gpu", s.waitBeyondGpu, "readback latency beyond the GPU's work"],
+    ["other", s.other, "executor bookkeeping between phases"],
+    ["executor", s.total, "GpuExecutor.run"],
+    ["total", spreadOf(m.wall), "session.run, wall clock"],
+  ];
+}
+
+function table(title: string, m: Measured, other?: Measured): string {
+  const head = other
+    ? "| phase | median ms | min | max | host layout median ms | what |\n| --- | ---: | ---: | ---: | ---: | --- |"
+    : "| phase | median ms | min | max | what |\n| --- | ---: | ---: | ---: | --- |";
+  const mine = rows(m);
+  const theirs = other ? rows(other) : undefined;
+  const lines = mine.map(([label, sp, what], i) => {
+    const cells = [label, ms(sp?.median), ms(sp?.min), ms(sp?.max)];
+    if (theirs) cells.push(ms(theirs[i][1]?.median));
+    cells.push(what);
+    return `| ${cells.join(" | ")} |`;
+  });
+  return `${title}\n\n${head}\n${lines.join("\n")}\n`;
+}
+
+const gpu = await acquireDevice({ provider });
+const results: Record<string, unknown>[] = [];
+let markdown = `# Latency per phase: ${gpu.adapterName} via ${provider}\n\n` +
+  `Median of ${runs} runs after ${warmup} warm-up runs; deno ${Deno.version.deno}; ${
+    new Date().toISOString()
+  }.\n\n`;
+for (const name of positionals) {
+  const short = name.split("/").at(-1)!.replace(/\.tflite$/, "");
+  const t0 = performance.now();
+  const model = name.endsWith(".tflite") ? await loadModel(name) : buildNetwork(name);
+  let s: Session;
+  try {
+    s = await createSession(model, { device: gpu, timeline: true });
+  } catch (e) {
+    console.log(`${short}: ${(e as Error).message.split("\n")[0]}`);
+    results.push({ model: short, error: (e as Error).message.split("\n")[0] });
+    continue;
+  }
+  const created = performance.now() - t0;
+  const inputs = randomInputs(s.inputs, 1);
+  const t1 = performance.now();
+  await s.run(inputs);
+  const firstRun = performance.now() - t1;
+  const { plan, executor } = sessionInternals(s);
+  const exec = executor as GpuExecutor;
+  const m = await measure((i) => s.run(i), () => exec.lastTimeline, inputs);
+  let host: Measured | undefined;
+  if (values["host-layout"]) {
+    const ex = await GpuExecutor.create(gpu, plan!, { timeline: true, hostLayout: true });
+    host = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
+    ex.dispose();
+  }
+  const steps = plan!.steps;
+  const facts = `${plan!.graph.nodes.length} nodes, ${
+    steps.filter((x) => x.kind === "gpu").length
+  } GPU submissions, ${
+    steps.filter((x) => x.kind === "cpu").length
+  } CPU steps, ${exec.pipelineCount} pipelines; created in ${created.toFixed(0)} ms, first run ${
+    firstRun.toFixed(1)
+  } ms`;
+  const text = table(`## ${short}\n\n${facts}`, m, host);
+  console.log(text);
+  markdown += text + "\n";
+  results.push({
+    model: short,
+    createdMs: created,
+    firstRunMs: firstRun,
+    nodes: plan!.graph.nodes.length,
+    gpuSteps: steps.filter((x) => x.kind === "gpu").length,
+    cpuSteps: steps.filter((x) => x.kind === "cpu").length,
+    pipelines: exec.pipelineCount,
+    summary: m.summary,
+    session: m.session,
+    wall: m.wall,
+    timelines: m.timelines,
+    hostLayout: host && { summary: host.summary, wall: host.wall, timelines: host.timelines },
+  });
+  s.dispose();
+}
+const report = {
+  adapter: gpu.adapterName,
+  provider,
+  summary: gpu.summary,
+  features: gpu.features,
+  deno: Deno.version.deno,
+  runs,
+  warmup,
+  date: new Date().toISOString(),
+  models: results,
+};
+if (values.json) Deno.writeTextFileSync(values.json, JSON.stringify(report, null, 1) + "\n");
+if (values.md) Deno.writeTextFileSync(values.md, markdown);
+gpu.device.destroy();

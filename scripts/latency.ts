@@ -131,6 +131,22 @@ function table(title: string, m: Measured, other?: Measured): string {
 }
 
 const gpu = await acquireDevice({ provider });
+/** Writes what was measured so far, so that a run cut short still leaves its results. */
+function save(): void {
+  const report = {
+    adapter: gpu.adapterName,
+    provider,
+    summary: gpu.summary,
+    features: gpu.features,
+    deno: Deno.version.deno,
+    runs,
+    warmup,
+    date: new Date().toISOString(),
+    models: results,
+  };
+  if (values.json) Deno.writeTextFileSync(values.json, JSON.stringify(report, null, 1) + "\n");
+  if (values.md) Deno.writeTextFileSync(values.md, markdown);
+}
 const results: Record<string, unknown>[] = [];
 let markdown = `# Latency per phase: ${gpu.adapterName} via ${provider}\n\n` +
   `Median of ${runs} runs after ${warmup} warm-up runs; deno ${Deno.version.deno}; ${
@@ -146,6 +162,8 @@ for (const name of positionals) {
   } catch (e) {
     console.log(`${short}: ${(e as Error).message.split("\n")[0]}`);
     results.push({ model: short, error: (e as Error).message.split("\n")[0] });
+    markdown += `## ${short}\n\n${(e as Error).message.split("\n")[0]}\n\n`;
+    save();
     continue;
   }
   const created = performance.now() - t0;
@@ -188,18 +206,6 @@ for (const name of positionals) {
     hostLayout: host && { summary: host.summary, wall: host.wall, timelines: host.timelines },
   });
   s.dispose();
+  save();
 }
-const report = {
-  adapter: gpu.adapterName,
-  provider,
-  summary: gpu.summary,
-  features: gpu.features,
-  deno: Deno.version.deno,
-  runs,
-  warmup,
-  date: new Date().toISOString(),
-  models: results,
-};
-if (values.json) Deno.writeTextFileSync(values.json, JSON.stringify(report, null, 1) + "\n");
-if (values.md) Deno.writeTextFileSync(values.md, markdown);
 gpu.device.destroy();

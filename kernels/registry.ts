@@ -85,6 +85,19 @@ import { stridedSlice } from "./strided_slice/mod.ts";
 import { tile } from "./tile/mod.ts";
 import { transpose } from "./transpose/mod.ts";
 import { unpack } from "./unpack/mod.ts";
+import { shape } from "./shape/mod.ts";
+import { whileKernel } from "./while/mod.ts";
+import { ifKernel } from "./if/mod.ts";
+import { callOnce } from "./call_once/mod.ts";
+import { equal } from "./equal/mod.ts";
+import { notEqual } from "./not_equal/mod.ts";
+import { less } from "./less/mod.ts";
+import { lessEqual } from "./less_equal/mod.ts";
+import { greater } from "./greater/mod.ts";
+import { greaterEqual } from "./greater_equal/mod.ts";
+import { logicalAnd } from "./logical_and/mod.ts";
+import { logicalOr } from "./logical_or/mod.ts";
+import { logicalNot } from "./logical_not/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -173,6 +186,21 @@ export const KERNELS: readonly AnyKernelDef[] = [
   tile,
   transpose,
   unpack,
+  shape,
+  // Control flow: run other subgraphs of the model on the reference
+  whileKernel,
+  ifKernel,
+  callOnce,
+  // Comparisons and logic (bool results, on the host)
+  equal,
+  notEqual,
+  less,
+  lessEqual,
+  greater,
+  greaterEqual,
+  logicalAnd,
+  logicalOr,
+  logicalNot,
 ];
 
 const BY_NAME = new Map<string, AnyKernelDef>(

@@ -1,0 +1,27 @@
+/**
+ * GREATER: elementwise `a > b` with broadcasting. The result is a bool tensor; it runs on the host (reference).
+ *
+ * @module
+ */
+import type { KernelDef } from "../../core/kernel.ts";
+import { COMPARE_DTYPES, predicateKernel } from "../_shared/predicate.ts";
+
+/**
+ * The GREATER kernel.
+ *
+ * @example
+ * ```ts
+ * import { greater } from "./mod.ts";
+ * const a = { dtype: "float32" as const, shape: [2], data: new Float32Array([1, 3]) };
+ * const b = { dtype: "float32" as const, shape: [], data: new Float32Array([2]) };
+ * const [y] = greater.reference({ inputs: [a, b], options: {}, outputs: [{ dtype: "bool", shape: [2] }] });
+ * if (y.data[0] !== 0 || y.data[1] !== 1) throw new Error("wrong");
+ * ```
+ */
+export const greater: KernelDef<Record<string, never>> = predicateKernel({
+  name: "GREATER",
+  optionsType: "GreaterOptions",
+  arity: 2,
+  dtypes: COMPARE_DTYPES,
+  fn: (a, b) => a > b,
+});

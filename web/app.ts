@@ -2,7 +2,8 @@
 /**
  * The browser page's script (bundled to `/app.js` by `web/serve.ts`): acquires a WebGPU device,
  * loads a `.tflite` the user picks, drops or chooses from the server, runs it on the GPU and on the
- * reference, runs conformance cases, and fills the page's tables.
+ * reference, runs conformance cases, and fills the page's tables; shows a committed or opened
+ * benchmark report (`bench/render_html.ts`) with its tables and charts.
  *
  * Results are published on `window.gpulite` and as JSON in `#results-json`: `state` (`idle`,
  * `running`, `done`, `error`), `adapter`, `conformance` rows, `model` and `error`.
@@ -10,11 +11,14 @@
  * Query parameters run the page unattended (for `deno task test:browser`): `ops=A,B` (or `all`)
  * runs those conformance ops, `model=/models/NAME.tflite` runs that model; with either the page
  * starts at once and ends in state `done` or `error`; `runs=N` sets the timed GPU runs after the
- * first (default 3).
+ * first (default 3); `report=NAME` shows the committed report `docs/results/NAME`.
  *
  * @module
  */
 import { acquireDevice, type GpuContext } from "../engine/backends/gpu/device.ts";
+import { renderHtml } from "../bench/render_html.ts";
+import type { Report } from "../bench/report.ts";
+import { barChart, PALETTE } from "../bench/svg.ts";
 import {
   type ConformanceRow,
   type ModelResult,
@@ -35,6 +39,8 @@ export interface PageResults {
   conformanceSeconds?: number;
   /** The model run, when a model ran. */
   model?: ModelResult & { name: string };
+  /** The committed report shown, when one was asked for. */
+  report?: string;
   /** What went wrong, when `state` is `error`. */
   error?: string;
 }
@@ -157,6 +163,18 @@ async function model(runs?: number): Promise<void> {
   }
   clearTable("timings");
   for (const [step, ms] of Object.entries(r.timings)) addRow("timings", [step, ms.toFixed(1)]);
+  $("timings-chart").innerHTML = barChart(
+    Object.entries(r.timings).map(([step, ms]) => ({
+      label: step,
+      bars: [{ series: "ms", value: Math.max(ms, 0.01), label: `${ms.toFixed(1)} ms` }],
+    })),
+    {
+      title: `${modelSource.name}: time per step`,
+      unit: "ms",
+      log: true,
+      series: [{ id: "ms", label: results.adapter ?? "this adapter", color: PALETTE[0] }],
+    },
+  );
   setStatus(
     `${modelSource.name}: ${r.onGpu} of ${r.nodes} nodes on the GPU; outputs ${
       r.passed ? "match" : "DIFFER from"
@@ -186,6 +204,30 @@ async function listServed(): Promise<void> {
   };
 }
 
+function showReport(report: Report): void {
+  const frame = $("report") as HTMLIFrameElement;
+  frame.srcdoc = renderHtml(report);
+  frame.hidden = false;
+}
+
+async function listReports(): Promise<void> {
+  const select = $("reports") as HTMLSelectElement;
+  try {
+    const names: string[] = await (await fetch("reports/")).json();
+    for (const n of names) select.add(new Option(n, `reports/${n}`));
+  } catch {
+    // Served without committed reports: the picker stays empty.
+  }
+  select.onchange = async () => {
+    if (select.value) showReport(await (await fetch(select.value)).json());
+  };
+  const file = $("report-file") as HTMLInputElement;
+  file.onchange = async () => {
+    const f = file.files?.[0];
+    if (f) showReport(JSON.parse(await f.text()));
+  };
+}
+
 function wire(): void {
   const file = $("file") as HTMLInputElement;
   file.onchange = async () => {
@@ -212,12 +254,20 @@ function wire(): void {
 async function main(): Promise<void> {
   wire();
   publish();
-  await listServed();
+  await Promise.all([listServed(), listReports()]);
   const params = new URLSearchParams(location.search);
   const ops = params.get("ops") || null;
   const url = params.get("model") || null;
-  if (ops === null && url === null) return;
+  const report = params.get("report") || null;
+  if (ops === null && url === null && report === null) return;
   await guarded("Unattended run", async () => {
+    if (report !== null) {
+      const response = await fetch(`reports/${encodeURIComponent(report)}`);
+      if (!response.ok) throw new Error(`No committed report ${report}`);
+      showReport(await response.json());
+      ($("reports") as HTMLSelectElement).value = `reports/${report}`;
+      results.report = report;
+    }
     if (ops !== null) {
       ($("ops") as HTMLInputElement).value = ops;
       await conformance(ops);

@@ -1,6 +1,7 @@
 /**
  * The browser page in headless Chromium with WebGPU (SwiftShader on machines without a GPU): every
- * op's conformance cases pass on the GPU, and a real network's outputs match the reference.
+ * op's conformance cases pass on the GPU, a real network's outputs match the reference, and a
+ * committed benchmark report shows its charts.
  * Runs under `deno task test:browser` (which sets `GPULITE_BROWSER=1`); skipped elsewhere and,
  * with a message, when Chromium is absent. `GPULITE_BROWSER_OPS=A,B` narrows the ops.
  *
@@ -12,6 +13,8 @@ import { startServer } from "./serve.ts";
 import type { PageResults } from "./app.ts";
 
 const MODEL = "mobilenet_v1_0.25_224.tflite";
+/** A committed benchmark report (`docs/results/NAME/report.json`) the page shows. */
+const REPORT = "lavapipe_tiny";
 const MODELS_DIR = new URL("../../shared/models/networks/", import.meta.url);
 /** The whole page run (about 70 s in SwiftShader on 2 cores: 45 s of conformance, 25 s of model). */
 const TIMEOUT_MS = 240_000;
@@ -53,11 +56,18 @@ Deno.test({
   async fn() {
     assert.ok(modelPresent, `${MODEL} is missing from ${MODELS_DIR.pathname}`);
     const server = await startServer({ modelsDir: MODELS_DIR });
-    const browser = await Chromium.launch(chromium!, { flags: WEBGPU_FLAGS });
+    let browser: Chromium | undefined;
     try {
+      // The bundle first: a bundler error fails here at once instead of as a page that never ends.
+      const bundle = await fetch(`${server.url}app.js`);
+      const text = await bundle.text();
+      assert.equal(bundle.status, 200, text);
+      browser = await Chromium.launch(chromium!, { flags: WEBGPU_FLAGS });
       const ops = Deno.env.get("GPULITE_BROWSER_OPS") ?? "all";
       const page = await browser.open(
-        `${server.url}?ops=${encodeURIComponent(ops)}&model=models/${MODEL}&runs=1`,
+        `${server.url}?ops=${
+          encodeURIComponent(ops)
+        }&model=models/${MODEL}&runs=1&report=${REPORT}`,
       );
       const r = await page.waitFor<PageResults>(
         "['done', 'error'].includes(globalThis.gpulite?.state) && globalThis.gpulite",
@@ -89,13 +99,26 @@ Deno.test({
         assert.ok(o.passed, `output ${o.name}: relative error ${o.rel} > ${o.tolerance}`);
       }
       assert.equal(m.onGpu, m.nodes, `${m.nodes - m.onGpu} nodes fell back to the CPU`);
+      assert.ok(
+        await page.evaluate<boolean>("!!document.querySelector('#timings-chart svg')"),
+        "the page draws no timings chart",
+      );
+
+      assert.equal(r.report, REPORT);
+      const charts = await page.waitFor<number>(
+        "document.getElementById('report').contentDocument?.querySelectorAll('svg').length",
+        { timeoutMs: 10_000 },
+      );
+      assert.ok(charts >= 3, `the report shows ${charts} charts`);
       console.log(
-        `browser_test: ${rows.length} conformance rows in ${r.conformanceSeconds?.toFixed(1)} s; ` +
+        `browser_test: ${charts} report charts; ${rows.length} conformance rows in ${
+          r.conformanceSeconds?.toFixed(1)
+        } s; ` +
           `${MODEL} max rel error ${Math.max(...m.outputs.map((o) => o.rel)).toExponential(2)} ` +
           `on ${r.adapter}`,
       );
     } finally {
-      await browser.close();
+      await browser?.close();
       await server.close();
     }
   },

@@ -4,7 +4,8 @@
  *
  * Routes: `/` the page, `/app.js` the bundle of `web/app.ts`, `/models/` a JSON list of the
  * `.tflite` files in the models folder (default `../shared/models/networks`), `/models/NAME` one
- * of them.
+ * of them, `/reports/` a JSON list of the committed benchmark reports (`docs/results/NAME/
+ * report.json`), `/reports/NAME` one of them.
  *
  * In the bundle `node:worker_threads` is replaced by `web/_worker_threads.ts` (the CPU backend's
  * pool is not part of the browser build) and the Dawn package `webgpu` stays an external import
@@ -35,6 +36,7 @@ export interface PageServer {
 const WEB = new URL("./", import.meta.url);
 const ROOT = new URL("../", WEB);
 const DEFAULT_MODELS = new URL("../shared/models/networks/", ROOT);
+const REPORTS = new URL("docs/results/", ROOT);
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -115,6 +117,24 @@ function reply(body: BodyInit, type: string, status = 200): Response {
   });
 }
 
+async function listReports(): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(REPORTS)) {
+      try {
+        if (e.isDirectory && Deno.statSync(new URL(`${e.name}/report.json`, REPORTS)).isFile) {
+          names.push(e.name);
+        }
+      } catch {
+        // A results folder without a report.
+      }
+    }
+  } catch {
+    return [];
+  }
+  return names.sort();
+}
+
 async function listModels(dir: URL): Promise<string[]> {
   const names: string[] = [];
   try {
@@ -155,6 +175,14 @@ export function startServer(options: ServerOptions = {}): Promise<PageServer> {
       if (path === "/app.js") return reply(await bundleForBrowser("app.ts"), TYPES[".js"]);
       if (path === "/models/") {
         return reply(JSON.stringify(await listModels(models)), TYPES[".json"]);
+      }
+      if (path === "/reports/") return reply(JSON.stringify(await listReports()), TYPES[".json"]);
+      const report = path.match(/^\/reports\/(\w[\w.-]*)$/)?.[1];
+      if (report) {
+        return reply(
+          await Deno.readFile(new URL(`${report}/report.json`, REPORTS)),
+          TYPES[".json"],
+        );
       }
       const name = path.match(/^\/models\/([\w.-]+\.tflite)$/)?.[1];
       if (name) return reply(await Deno.readFile(new URL(name, models)), TYPES[".tflite"]);

@@ -7,8 +7,6 @@
  *   precision (16 bytes per `vec4` in f32 and i32, 8 in f16); a tensor lives from the first GPU node
  *   that touches it to the last, counting epilogue operands as reads, the end of its partition when
  *   the host reads it back, and the start of a partition that uploads it.
- * - {@linkcode cpuUsageRecords}: what a CPU executor allocates. Sizes are plain row-major bytes; a
- *   tensor lives from its producer to its last reader.
  *
  * Graph inputs, graph outputs and constants are never intermediates: they own their memory.
  *
@@ -18,7 +16,6 @@ import type { Precision } from "../../core/kernel.ts";
 import { type DType, DTYPE_BYTES, numElements } from "../../core/ir.ts";
 import { phwc4Bytes, type StorageKind, storageOf } from "../../kernels/_gpu/phwc4.ts";
 import type { UsageRecord } from "../memory/types.ts";
-import { usageRecordsFromSchedule } from "../memory/usage_records.ts";
 import { nodeReads } from "../../core/topology.ts";
 
 export type { Precision, UsageRecord };
@@ -308,68 +305,6 @@ export function gpuUsageRecords<N extends LifetimeNode>(
     });
   }
   return result;
-}
-
-/**
- * Options of {@linkcode cpuUsageRecords}.
- *
- * @example
- * ```ts
- * import type { CpuUsageOptions } from "./lifetimes.ts";
- *
- * const options: CpuUsageOptions = { keep: [5] };
- * ```
- */
-export interface CpuUsageOptions {
-  /** Tensors the caller keeps in memory of their own (read after the run): not records. */
-  keep?: Iterable<number>;
-}
-
-/**
- * Usage records of the intermediate tensors of a CPU run (every node on the host). Sizes are plain
- * row-major bytes (elements x dtype bytes); a tensor lives from its producer to its last reader,
- * epilogue operands counting as reads; one never read lives at its producer only.
- *
- * @param graph The graph (an `ExecGraph`, or anything with its shape).
- * @param options Tensors to leave out.
- * @returns Records in production order and their tensors.
- * @throws {RangeError} When a dtype has no fixed byte size, or an intermediate is read before it is
- * produced.
- *
- * @example A residual: `t1` is read by nodes 1 and 2
- * ```ts
- * import { cpuUsageRecords } from "./lifetimes.ts";
- * import { deepStrictEqual } from "node:assert";
- *
- * const f = { dtype: "float32", shape: [1, 4, 4, 3] }; // 48 floats = 192 bytes
- * const { records, tensors } = cpuUsageRecords({
- *   tensors: [f, f, f, f],
- *   nodes: [
- *     { inputs: [0], outputs: [1] },
- *     { inputs: [1], outputs: [2] },
- *     { inputs: [2, 1], outputs: [3] },
- *   ],
- *   inputs: [0],
- *   outputs: [3],
- * });
- * deepStrictEqual(tensors, [1, 2]);
- * deepStrictEqual(records, [
- *   { size: 192, firstOp: 0, lastOp: 2 },
- *   { size: 192, firstOp: 1, lastOp: 2 },
- * ]);
- * ```
- */
-export function cpuUsageRecords(
-  graph: LifetimeGraph,
-  options: CpuUsageOptions = {},
-): { records: UsageRecord[]; tensors: number[] } {
-  const owned = new Set<number>([...graph.inputs, ...graph.outputs, ...(options.keep ?? [])]);
-  const { records, tensorIds } = usageRecordsFromSchedule({
-    ops: graph.nodes.map((node) => ({ inputs: defaultReads(node), outputs: node.outputs })),
-    tensorBytes: (t) => hostTensorBytes(graph.tensors[t]),
-    isIntermediate: (t) => !owned.has(t) && graph.tensors[t].value === undefined,
-  });
-  return { records, tensors: tensorIds };
 }
 
 /**

@@ -1,6 +1,5 @@
-import { deepStrictEqual, strictEqual, throws } from "node:assert";
+import { deepStrictEqual, throws } from "node:assert";
 import {
-  cpuUsageRecords,
   gpuUsageRecords,
   type LifetimeGraph,
   type LifetimeNode,
@@ -105,8 +104,6 @@ Deno.test("gpuUsageRecords() counts epilogue operands as reads", () => {
     [3],
   );
   deepStrictEqual(gpuUsageRecords(g, ALL_GPU).records[0], { size: 64, firstOp: 0, lastOp: 2 });
-  // On the CPU too.
-  deepStrictEqual(cpuUsageRecords(g).records[0], { size: 64, firstOp: 0, lastOp: 2 });
 });
 
 Deno.test("gpuUsageRecords() downloads at the partition's end and uploads at its start", () => {
@@ -231,47 +228,6 @@ Deno.test("gpuUsageRecords() rejects a GPU tensor whose dtype the GPU cannot hol
     [2],
   );
   throws(() => gpuUsageRecords(g, ALL_GPU), /cannot hold dtype uint8/);
-});
-
-Deno.test("cpuUsageRecords() sizes tensors in plain bytes and leaves out kept tensors", () => {
-  const g = graph(
-    [
-      f(4, 4, 5),
-      f(4, 4, 5),
-      { dtype: "int32", shape: [3] },
-      { dtype: "uint8", shape: [7] },
-      f(1, 1, 1),
-    ],
-    [
-      [[0], [1]],
-      [[1], [2]],
-      [[2], [3]],
-      [[3], [4]],
-    ],
-    [0],
-    [4],
-  );
-  const all = cpuUsageRecords(g);
-  deepStrictEqual(all.tensors, [1, 2, 3]);
-  deepStrictEqual(all.records, [
-    { size: 80 * 4, firstOp: 0, lastOp: 1 },
-    { size: 12, firstOp: 1, lastOp: 2 },
-    { size: 7, firstOp: 2, lastOp: 3 },
-  ]);
-  strictEqual(cpuUsageRecords(g, { keep: [2] }).tensors.join(), "1,3");
-});
-
-Deno.test("cpuUsageRecords() gives an unread result a one-node lifetime", () => {
-  const g = graph(
-    [f(1, 1, 4), f(1, 1, 4), f(1, 1, 4), f(1, 1, 4)],
-    [
-      [[0], [1, 2]],
-      [[1], [3]],
-    ],
-    [0],
-    [3],
-  );
-  deepStrictEqual(cpuUsageRecords(g).records[1], { size: 16, firstOp: 0, lastOp: 0 });
 });
 
 Deno.test("gpuUsageRecords() sizes tensors with tensorBytes when given", () => {

@@ -188,6 +188,30 @@ function concatModel(name: string, dtype: Eight): QuantModel {
   return { name, bytes: writeModel(g.build()) };
 }
 
+function moveModel(
+  name: string,
+  op: string,
+  spec: { dtype: Eight; shape: number[]; out: number[]; consts: [DType, number[], Int32Array][] },
+  options: Record<string, unknown> = {},
+): QuantModel {
+  const g = new GraphBuilder({ description: name });
+  const xq = q(0.05, spec.dtype === "uint8" ? 77 : -3);
+  const x = input8(g, { name: "x", dtype: spec.dtype, shape: spec.shape, quantization: xq });
+  const consts = spec.consts.map(([dtype, shape, data], i) =>
+    g.constant(`c${i}`, dtype, shape, data)
+  );
+  const [y] = g.op(op, [x, ...consts], [{
+    dtype: spec.dtype,
+    shape: spec.out,
+    name: "y",
+    quantization: xq,
+  }], {
+    options: options as never,
+  });
+  output8(g, y, { dtype: spec.dtype, shape: spec.out });
+  return { name, bytes: writeModel(g.build()) };
+}
+
 function detectionModel(): QuantModel {
   const g = new GraphBuilder({ description: "TFLite_Detection_PostProcess uint8, 2 classes" });
   const n = 64;
@@ -405,6 +429,51 @@ export function quantOpModels(): QuantModel[] {
           outDtype: dtype === "uint8" ? "int8" : "uint8",
         },
       ),
+    );
+  }
+  for (const dtype of ["uint8", "int8"] as const) {
+    const lo = dtype === "uint8" ? 0 : -128;
+    models.push(
+      unaryModel(`LEAKY_RELU ${dtype} alpha 0.2`, "LEAKY_RELU", {
+        dtype,
+        shape: [1, 300],
+        xq: q(0.05, lo + 128),
+        yq: q(0.03, lo + 50),
+      }, { alpha: 0.2 }),
+      unaryModel(`HARD_SWISH ${dtype}`, "HARD_SWISH", {
+        dtype,
+        shape: [1, 300],
+        xq: q(0.05, lo + 128),
+        yq: q(0.03, lo + 20),
+      }),
+      moveModel(`PAD ${dtype}`, "PAD", {
+        dtype,
+        shape: [1, 4, 5, 6],
+        out: [1, 6, 8, 6],
+        consts: [["int32", [4, 2], new Int32Array([0, 0, 1, 1, 2, 1, 0, 0])]],
+      }),
+      moveModel(`TRANSPOSE ${dtype}`, "TRANSPOSE", {
+        dtype,
+        shape: [1, 4, 5, 6],
+        out: [1, 6, 4, 5],
+        consts: [["int32", [4], new Int32Array([0, 3, 1, 2])]],
+      }),
+      moveModel(`STRIDED_SLICE ${dtype}`, "STRIDED_SLICE", {
+        dtype,
+        shape: [1, 4, 5, 6],
+        out: [1, 2, 3, 6],
+        consts: [
+          ["int32", [4], new Int32Array([0, 1, 0, 0])],
+          ["int32", [4], new Int32Array([1, 3, 5, 6])],
+          ["int32", [4], new Int32Array([1, 1, 2, 1])],
+        ],
+      }),
+      moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
+        dtype,
+        shape: [2, 5, 6],
+        out: [2, 3, 6],
+        consts: [["int32", [3], new Int32Array([4, 0, 2])]],
+      }, { axis: 1 }),
     );
   }
   models.push(detectionModel());

@@ -180,7 +180,7 @@ function diffOutput(
   const unit = y.dtype === "float32" && lsb ? lsb : 1;
   let maxDiff = 0, differing = 0;
   for (let i = 0; i < n; i++) {
-    const d = Math.round((Math.abs(Number(a[i]) - Number(b[i])) / unit) * 1e6) / 1e6;
+    const d = Math.round((Math.abs(Number(a[i]) - Number(b[i])) / unit) * 1e4) / 1e4;
     if (d > 0) differing++;
     if (d > maxDiff || Number.isNaN(d)) maxDiff = d;
   }

@@ -73,6 +73,19 @@ export function fakeQuantStep(t: ExecTensor): EpilogueStep {
   };
 }
 
+/**
+ * Whether a node computes on 8-bit activations: bound in 8-bit mode, or a dtype-generic op (PAD,
+ * TRANSPOSE, GATHER...) bound in float mode over 8-bit tensors. Float QUANTIZE nodes are not.
+ */
+function isEightBitNode(g: ExecGraph, n: ExecNode): boolean {
+  if (n.quant) return true;
+  if (n.op === "QUANTIZE") return false;
+  return n.inputs.some((t) =>
+    t >= 0 && !g.tensors[t].value && isQuantized(g.tensors[t]) &&
+    is8Bit(g.tensors[t].dtype)
+  );
+}
+
 function bind(
   g: ExecGraph,
   node: ExecNode,
@@ -105,14 +118,15 @@ function bind(
  * @returns The float graph and a report (`applied`: nodes rewritten).
  */
 export function dequantizeGraph(graph: ExecGraph): PassResult {
-  const quantNodes = graph.nodes.filter((n) => n.quant);
+  const eight = new Set(graph.nodes.filter((n) => isEightBitNode(graph, n)));
+  const quantNodes = [...eight];
   if (quantNodes.length === 0) {
     return { graph, report: { pass: "dequantize", applied: 0, details: [] } };
   }
   const g = cloneGraph(graph);
   const touched = new Set<number>();
-  for (const n of g.nodes) {
-    if (!n.quant) continue;
+  for (const [k, n] of g.nodes.entries()) {
+    if (!eight.has(graph.nodes[k])) continue;
     for (const t of [...n.inputs, ...n.outputs]) {
       if (t >= 0 && isQuantized(g.tensors[t])) touched.add(t);
     }
@@ -151,16 +165,17 @@ export function dequantizeGraph(graph: ExecGraph): PassResult {
   const resolve = (t: number) => alias.get(t) ?? renamed.get(t) ?? t;
   const body: ExecNode[] = [];
   const details: string[] = [];
-  for (const n of g.nodes) {
+  for (const [k, n] of g.nodes.entries()) {
     n.inputs = n.inputs.map((t) => (t < 0 ? t : resolve(t)));
     const outs = n.outputs.map((t) => outputs.get(t) ?? t);
+    const original = graph.nodes[k];
     if (n.op === "DEQUANTIZE" && n.quant && g.tensors[n.inputs[0]].dtype === "float32") {
       // Its input is already float (and fake-quantized by its producer).
       alias.set(outs[0], n.inputs[0]);
       details.push(`${n.op}#${n.index} removed`);
       continue;
     }
-    if (!n.quant) {
+    if (!eight.has(original)) {
       body.push(n, ...dequantizeAfter(n.outputs[0], n));
       continue;
     }

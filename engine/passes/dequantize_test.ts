@@ -2,7 +2,7 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert";
 import { buildExecGraph } from "../../core/exec_graph.ts";
 import type { HostTensor } from "../../core/kernel.ts";
 import { seededRandom } from "../../core/random.ts";
-import { readModel } from "../../format/tflite/mod.ts";
+import { GraphBuilder, readModel, writeModel } from "../../format/tflite/mod.ts";
 import { kernelFor } from "../../kernels/registry.ts";
 import { ReferenceExecutor } from "../backends/reference/executor.ts";
 import { quantOpModels } from "../../scripts/_quant_models.ts";
@@ -39,11 +39,14 @@ function maxLsb(a: HostTensor, b: HostTensor): number {
 }
 
 Deno.test("dequantizeGraph() leaves a graph without 8-bit nodes as it is", () => {
-  const g = opModel("DEQUANTIZE uint8");
-  const float = { ...g, nodes: g.nodes.map((n) => ({ ...n, quant: undefined })) };
-  const r = dequantizeGraph(float);
+  const b = new GraphBuilder();
+  const x = b.input("x", "float32", [1, 4]);
+  const [y] = b.op("LOGISTIC", [x], [{ dtype: "float32", shape: [1, 4] }]);
+  b.output(y);
+  const g = exec(writeModel(b.build()));
+  const r = dequantizeGraph(g);
   strictEqual(r.report.applied, 0);
-  strictEqual(r.graph, float);
+  strictEqual(r.graph, g);
 });
 
 Deno.test("dequantizeGraph() gives float weights, a DEQUANTIZE after 8-bit inputs and a QUANTIZE before 8-bit outputs", () => {

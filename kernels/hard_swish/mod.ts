@@ -8,6 +8,7 @@
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
 import { unaryBuilder } from "../_cpu/elementwise.ts";
+import { hardSwishInteger } from "./quant.ts";
 
 /**
  * The HARD_SWISH kernel.
@@ -32,4 +33,5 @@ export const hardSwish: KernelDef<Record<string, never>> = {
     specials: [NaN, Infinity, -Infinity],
   }),
   cpu: { float: unaryBuilder("un_hard_swish", [-Infinity, Infinity]) },
+  quant: hardSwishInteger,
 };

@@ -9,6 +9,7 @@ import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
 import { floatOption } from "../_shared/options.ts";
 import { f32Lit } from "../_gpu/wgsl.ts";
+import { leakyReluInteger } from "./quant.ts";
 
 /**
  * The LEAKY_RELU kernel.
@@ -21,12 +22,15 @@ import { f32Lit } from "../_gpu/wgsl.ts";
  * if (y.data[0] !== -0.5) throw new Error("wrong");
  * ```
  */
-export const leakyRelu: KernelDef<{ alpha: number }> = unaryKernel({
-  name: "LEAKY_RELU",
-  optionsType: "LeakyReluOptions",
-  parse: (options) => ({ alpha: floatOption("LEAKY_RELU", options, "alpha", 0) }),
-  fn: (x, { alpha }) => (x > 0 ? x : x * alpha),
-  wgsl: (x, { alpha }) => `select(${x} * ${f32Lit(alpha)}, ${x}, ${x} > vec4<f32>(0.0))`,
-  optionSets: [{ alpha: 0.2 }, { alpha: 0.01 }, {}, { alpha: 1.5 }, { alpha: -0.3 }],
-  specials: [NaN, Infinity, -Infinity],
-});
+export const leakyRelu: KernelDef<{ alpha: number }> = {
+  ...unaryKernel({
+    name: "LEAKY_RELU",
+    optionsType: "LeakyReluOptions",
+    parse: (options) => ({ alpha: floatOption("LEAKY_RELU", options, "alpha", 0) }),
+    fn: (x, { alpha }) => (x > 0 ? x : x * alpha),
+    wgsl: (x, { alpha }) => `select(${x} * ${f32Lit(alpha)}, ${x}, ${x} > vec4<f32>(0.0))`,
+    optionSets: [{ alpha: 0.2 }, { alpha: 0.01 }, {}, { alpha: 1.5 }, { alpha: -0.3 }],
+    specials: [NaN, Infinity, -Infinity],
+  }),
+  quant: leakyReluInteger,
+};

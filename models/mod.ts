@@ -6,9 +6,9 @@
  *
  * @example
  * ```ts
- * import { buildTflite, CATALOG, formatHistogram, opHistogram } from "./mod.ts";
+ * import { buildTflite, CATALOG, opHistogram } from "./mod.ts";
  * const entry = CATALOG.find((e) => e.name === "deeplabv3_tiny");
- * if (entry?.kind === "built") console.log(formatHistogram(opHistogram(entry.build().subgraphs[0])));
+ * if (entry?.kind === "built") console.log(opHistogram(entry.build().subgraphs[0]));
  * if (buildTflite("googlenet_tiny").length < 1000) throw new Error("wrong");
  * ```
  *
@@ -33,14 +33,7 @@ export {
   type SizeTag,
 } from "./catalog.ts";
 export { locateNpmFile, type LocateOptions, npmFileHint } from "./npm_models.ts";
-export {
-  type ConstantIssue,
-  constantIssues,
-  formatHistogram,
-  macCount,
-  opHistogram,
-  paramCount,
-} from "./stats.ts";
+export { type ConstantIssue, constantIssues, macCount, opHistogram, paramCount } from "./stats.ts";
 export {
   convOutputSize,
   padBefore,

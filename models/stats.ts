@@ -30,22 +30,6 @@ export function opHistogram(graph: Graph): Record<string, number> {
   return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
 }
 
-/**
- * A histogram as one line, the way `shared/models/README.md` writes it: `CONV_2D×15 SOFTMAX×1`.
- *
- * @example
- * ```ts
- * import { formatHistogram } from "./stats.ts";
- * if (formatHistogram({ CONV_2D: 2, ADD: 1 }) !== "CONV_2D×2 ADD×1") throw new Error("wrong");
- * ```
- *
- * @param histogram Op to count.
- * @returns The line.
- */
-export function formatHistogram(histogram: Record<string, number>): string {
-  return Object.entries(histogram).map(([op, n]) => `${op}×${n}`).join(" ");
-}
-
 /** Inputs that hold shapes, sizes or axes rather than learned values: op to input indices. */
 const SHAPE_INPUTS: Readonly<Record<string, readonly number[]>> = {
   RESHAPE: [1],

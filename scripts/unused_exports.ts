@@ -13,7 +13,8 @@
  * `deno eval` snippets of shell scripts count too. A file counts as used when something imports it,
  * names it by URL (`new URL("./x.ts", import.meta.url)`: workers, file checks), a shell script,
  * `deno.json` or a Markdown page names its path, or it runs by itself (tests, benches, files that
- * read `Deno.args` or `import.meta.main`). Names used only by tests are listed apart, with the tests;
+ * read `Deno.args` or `import.meta.main`). A file's own uses of a name are counted outside comments.
+ * Names used only by tests are listed apart, with the tests;
  * a name its own test alone imports is as good as dead. The scan is textual (regular expressions
  * over the source, doc examples included, a file's examples of itself excluded), so read each
  * finding before deleting.
@@ -164,6 +165,11 @@ export interface UnusedReport {
   unusedFiles: string[];
 }
 
+/** The source without block and line comments (doc examples do not count as uses). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+}
+
 function isTest(path: string): boolean {
   return /(_test|_testing|_test_util)\.ts$/.test(path) || path.endsWith("/testing.ts");
 }
@@ -246,9 +252,10 @@ export function findUnused(
   for (const [path, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     if (isTest(path) || !path.endsWith(".ts")) continue;
     const text = options.texts.get(path) ?? "";
+    const code = withoutComments(text);
     for (const [name, kind] of f.declared) {
       const by = [...(users.get(`${path}\t${name}`) ?? [])].filter((u) => u !== path);
-      const uses = text.match(new RegExp(String.raw`\b${name}\b`, "g"))?.length ?? 0;
+      const uses = code.match(new RegExp(String.raw`\b${name}\b`, "g"))?.length ?? 0;
       if (by.length === 0) {
         if (uses > 1) report.localOnly.push({ file: path, name, kind });
         else report.unused.push({ file: path, name });

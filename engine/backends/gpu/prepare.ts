@@ -107,7 +107,7 @@ export async function prepareDispatches(args: {
 }
 
 /**
- * Encodes dispatches into a compute pass.
+ * Encodes dispatches into a compute pass, setting the pipeline only where it changes.
  *
  * @example
  * ```ts ignore
@@ -121,8 +121,12 @@ export function encodeDispatches(
   pass: GPUComputePassEncoder,
   dispatches: readonly PreparedDispatch[],
 ): void {
+  let pipeline: GPUComputePipeline | undefined;
   for (const d of dispatches) {
-    pass.setPipeline(d.pipeline);
+    if (d.pipeline !== pipeline) {
+      pipeline = d.pipeline;
+      pass.setPipeline(pipeline);
+    }
     pass.setBindGroup(0, d.bindGroup);
     pass.dispatchWorkgroups(...d.dispatch);
   }

@@ -98,6 +98,12 @@ import { greaterEqual } from "./greater_equal/mod.ts";
 import { logicalAnd } from "./logical_and/mod.ts";
 import { logicalOr } from "./logical_or/mod.ts";
 import { logicalNot } from "./logical_not/mod.ts";
+import { atan2 } from "./atan2/mod.ts";
+import { sinh } from "./sinh/mod.ts";
+import { select } from "./select/mod.ts";
+import { selectV2 } from "./select_v2/mod.ts";
+import { reduceAny } from "./reduce_any/mod.ts";
+import { reduceAll } from "./reduce_all/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -201,6 +207,13 @@ export const KERNELS: readonly AnyKernelDef[] = [
   logicalAnd,
   logicalOr,
   logicalNot,
+  select,
+  selectV2,
+  reduceAny,
+  reduceAll,
+  // Math with a WGSL kernel
+  atan2,
+  sinh,
 ];
 
 const BY_NAME = new Map<string, AnyKernelDef>(

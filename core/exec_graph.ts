@@ -7,9 +7,10 @@
  */
 import type { Graph, NodeOptions, Tensor } from "./ir.ts";
 import { DTYPE_BYTES, numElements, opName } from "./ir.ts";
-import { ModelFormatError, OpError, UnsupportedError } from "./errors.ts";
+import { ModelFormatError, OpError, UnsupportedError, UsageError } from "./errors.ts";
 import type { AnyKernelDef, HostTensor, OpInput, TensorData, TensorSpec } from "./kernel.ts";
 import { validateGraph } from "./validate.ts";
+import { foldOnHost, foldsAtBinding } from "./shape_fold.ts";
 
 /** One fused elementwise step appended to a node's output (see `engine/passes/`). */
 export interface EpilogueStep {
@@ -68,6 +69,34 @@ export interface ExecGraph {
   inputs: number[];
   /** Graph output tensor indices. */
   outputs: number[];
+  /** The model's other subgraphs, for control-flow nodes (absent for a lone graph). */
+  subgraphs?: SubgraphBinder;
+  /** Shape computations evaluated at binding (`OP#index`), whose outputs became constants. */
+  hostFolded?: string[];
+}
+
+/** A model's subgraphs, bound on demand for the input specs a control-flow node gives them. */
+export interface SubgraphBinder {
+  /** Number of subgraphs in the model. */
+  readonly count: number;
+  /** The name of subgraph `index` (may be empty). */
+  name(index: number): string;
+  /**
+   * Binds subgraph `index` with inputs of the given specs (memoised per shapes); throws a
+   * `ModelFormatError` for an index out of range.
+   */
+  bind(index: number, inputs: readonly TensorSpec[]): ExecGraph;
+}
+
+/** Options of {@linkcode buildExecGraph}. */
+export interface BuildOptions {
+  /**
+   * Shapes of the graph's inputs, in input order (`undefined`: the file's shape); they replace
+   * the file's `-1` dimensions and must agree with its static ones.
+   */
+  inputShapes?: readonly (readonly number[] | undefined)[];
+  /** The model's subgraphs, handed to control-flow kernels. */
+  subgraphs?: SubgraphBinder;
 }
 
 /** Looks a kernel up by op name. */
@@ -139,7 +168,11 @@ export function decodeConstant(t: Tensor): HostTensor {
  * @param lookup Kernel lookup (usually `kernelFor` from `kernels/registry.ts`).
  * @returns The executable graph.
  */
-export function buildExecGraph(graph: Graph, lookup: KernelLookup): ExecGraph {
+export function buildExecGraph(
+  graph: Graph,
+  lookup: KernelLookup,
+  options: BuildOptions = {},
+): ExecGraph {
   validateGraph(graph);
   const tensors: ExecTensor[] = graph.tensors.map((t) => {
     const e: ExecTensor = { name: t.name, dtype: t.dtype, shape: [...t.shape] };
@@ -173,16 +206,12 @@ export function buildExecGraph(graph: Graph, lookup: KernelLookup): ExecGraph {
     }
     for (const t of node.outputs) available.add(t);
   });
-  for (const i of graph.inputs) {
-    if (tensors[i].shape.some((d) => d < 0)) {
-      throw new UnsupportedError(
-        `Input ${i} "${tensors[i].name}" has a dynamic shape [${
-          tensors[i].shape
-        }]; gpulite needs static shapes`,
-      );
-    }
-  }
-  const nodes: ExecNode[] = graph.nodes.map((node, index) => {
+  graph.inputs.forEach((i, k) => {
+    tensors[i].shape = resolveInputShape(tensors[i], k, options.inputShapes?.[k]);
+  });
+  const nodes: ExecNode[] = [];
+  const hostFolded: string[] = [];
+  graph.nodes.forEach((node, index) => {
     const { node: bound, outputs } = bindNode(tensors, {
       index,
       op: opName(node),
@@ -191,6 +220,7 @@ export function buildExecGraph(graph: Graph, lookup: KernelLookup): ExecGraph {
       outputs: node.outputs,
       options: node.options,
       customOptions: node.customOptions,
+      subgraphs: options.subgraphs,
     });
     node.outputs.forEach((ti, k) => {
       const t = tensors[ti];
@@ -200,14 +230,63 @@ export function buildExecGraph(graph: Graph, lookup: KernelLookup): ExecGraph {
       t.dtype = s.dtype;
       if (s.quantization) t.quantization = s.quantization;
     });
-    return bound;
+    if (foldsAtBinding(bound, tensors)) {
+      const values = foldOnHost(bound, tensors);
+      node.outputs.forEach((ti, k) => tensors[ti].value = values[k]);
+      hostFolded.push(`${bound.op}#${index}`);
+    } else {
+      nodes.push(bound);
+    }
   });
-  return {
+  const exec: ExecGraph = {
     tensors,
     nodes,
     inputs: [...graph.inputs],
     outputs: [...graph.outputs],
   };
+  if (options.subgraphs) exec.subgraphs = options.subgraphs;
+  if (hostFolded.length > 0) exec.hostFolded = hostFolded;
+  return exec;
+}
+
+/**
+ * The shape an input runs with: the given one (checked against the file's rank and static
+ * dimensions), else the file's, which must then be static.
+ *
+ * @example
+ * ```ts
+ * import { resolveInputShape } from "./exec_graph.ts";
+ * const t = { name: "x", dtype: "float32" as const, shape: [-1, 32, 32, 3] };
+ * if (resolveInputShape(t, 0, [2, 32, 32, 3]).join() !== "2,32,32,3") throw new Error("wrong");
+ * ```
+ *
+ * @param t The input tensor as the file declares it.
+ * @param k Its position among the graph's inputs (for errors).
+ * @param given The shape asked for, if any.
+ * @returns The static shape.
+ */
+export function resolveInputShape(
+  t: TensorSpec & { name: string },
+  k: number,
+  given: readonly number[] | undefined,
+): number[] {
+  const where = `Input ${k} "${t.name}"`;
+  if (given === undefined) {
+    if (t.shape.some((d) => d < 0)) {
+      throw new UsageError(
+        `${where} has dynamic dimensions [${t.shape}]; give its shape (inputShapes, or --input-shape ${
+          t.name || k
+        }=${t.shape.map((d) => d < 0 ? "N" : d).join("x")})`,
+      );
+    }
+    return [...t.shape];
+  }
+  const fits = given.length === t.shape.length &&
+    given.every((d, i) => Number.isInteger(d) && d >= 0 && (t.shape[i] < 0 || t.shape[i] === d));
+  if (!fits) {
+    throw new UsageError(`${where} has shape [${t.shape}]; the shape [${given}] does not fit it`);
+  }
+  return [...given];
 }
 
 /** What {@linkcode bindNode} binds: one node, by op, tensor indices and raw options. */
@@ -228,6 +307,8 @@ export interface BindArgs {
   options: NodeOptions;
   /** Raw custom options. */
   customOptions?: Uint8Array;
+  /** The model's subgraphs, for control-flow kernels. */
+  subgraphs?: SubgraphBinder;
 }
 
 /** A bound node and the specs of its outputs. */
@@ -318,7 +399,12 @@ export function bindNode(tensors: readonly ExecTensor[], args: BindArgs): BoundN
   let options: unknown;
   let specs: TensorSpec[];
   try {
-    options = kernel.parse({ options: args.options, customOptions: args.customOptions, inputs });
+    options = kernel.parse({
+      options: args.options,
+      customOptions: args.customOptions,
+      inputs,
+      subgraphs: args.subgraphs,
+    });
     specs = quant
       ? quantSpecs(kernel, { inputs, options, declared })
       : kernel.infer({ inputs, options, outputs: declared });

@@ -6,6 +6,7 @@
  * @module
  */
 import type { DType, NodeOptions, Quantization } from "./ir.ts";
+import type { SubgraphBinder } from "./exec_graph.ts";
 
 /** Numeric precision of GPU storage: `f32`, or `f16` when the adapter has `shader-f16`. */
 export type Precision = "f32" | "f16";
@@ -52,6 +53,11 @@ export interface ParseArgs {
   customOptions?: Uint8Array;
   /** Inputs (`undefined` for an omitted optional input). */
   inputs: (OpInput | undefined)[];
+  /**
+   * The model's other subgraphs, for control-flow ops (WHILE, IF, CALL_ONCE) that run one: binds a
+   * subgraph for inputs of given specs. Absent when the node is bound outside a model.
+   */
+  subgraphs?: SubgraphBinder;
 }
 
 /** What {@linkcode KernelDef.infer} and {@linkcode KernelDef.reference} receive besides tensors. */
@@ -239,6 +245,11 @@ export interface OpTraits {
    * shape and storage that dies at this node (in-place execution).
    */
   inPlace?: boolean;
+  /**
+   * The outputs depend only on the shapes of the inputs, never on their values (SHAPE): once the
+   * input shapes are known the node is evaluated at binding and its outputs become constants.
+   */
+  shapeOnly?: boolean;
 }
 
 /** What a CPU step sees when it runs: views of the backend's shared memory and its thread pool. */

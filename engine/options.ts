@@ -106,6 +106,29 @@ const OPTION_CHECKS: Record<string, (v: unknown) => void> = {
   },
   inspect: indexList("inspect"),
   cpuNodes: indexList("cpuNodes"),
+  inputShapes(v) {
+    if (typeof v !== "object" || v === null) {
+      throw new UsageError(
+        `inputShapes must be an array or an object of shapes by input name, got ${describe(v)}`,
+      );
+    }
+    for (const [k, shape] of Object.entries(v)) {
+      const ok = shape === undefined ||
+        (Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0));
+      if (!ok) {
+        throw new UsageError(
+          `inputShapes[${JSON.stringify(k)}] must be an array of non-negative integers, got ${
+            describe(shape)
+          }`,
+        );
+      }
+    }
+  },
+  signature(v) {
+    if (typeof v !== "string") {
+      throw new UsageError(`signature must be a string, got ${describe(v)}`);
+    }
+  },
   device(v) {
     if (typeof v !== "object" || v === null || !("device" in v)) {
       throw new UsageError(`device must be a context from acquireDevice(), got ${describe(v)}`);
@@ -179,6 +202,59 @@ export interface InputSpec {
   name: string;
   /** Element type. */
   dtype: string;
+  /** Other names the input answers to (its signature name). */
+  aliases?: readonly string[];
+}
+
+function inputPosition(specs: readonly InputSpec[], key: string): number {
+  const i = specs.findIndex((s) => s.name === key || (s.aliases ?? []).includes(key));
+  if (i >= 0) return i;
+  const names = specs.flatMap((s) => [s.name, ...(s.aliases ?? [])]);
+  throw new UsageError(
+    `Unknown input name ${JSON.stringify(key)}; the model's inputs are ${
+      [...new Set(names)].map((n) => JSON.stringify(n)).join(", ")
+    }`,
+  );
+}
+
+/**
+ * The shapes given for a model's inputs, in input order: from an array (by position) or an object
+ * keyed by input name, signature name or position.
+ *
+ * @example
+ * ```ts
+ * import { orderInputShapes } from "./options.ts";
+ * const specs = [{ name: "a", dtype: "float32" }, { name: "b", dtype: "float32", aliases: ["image"] }];
+ * const shapes = orderInputShapes({ image: [1, 8, 8, 3] }, specs);
+ * if (shapes[0] !== undefined || shapes[1]!.join() !== "1,8,8,3") throw new Error("wrong");
+ * ```
+ *
+ * @param given The `inputShapes` option.
+ * @param specs The model's inputs, in order.
+ * @returns One shape or `undefined` per input.
+ * @throws {UsageError} For an unknown name or position.
+ */
+export function orderInputShapes(
+  given: readonly (readonly number[] | undefined)[] | Readonly<Record<string, readonly number[]>>,
+  specs: readonly InputSpec[],
+): (number[] | undefined)[] {
+  const out: (number[] | undefined)[] = specs.map(() => undefined);
+  if (Array.isArray(given)) {
+    if (given.length > specs.length) {
+      throw new UsageError(
+        `inputShapes gives ${given.length} shapes; the model has ${specs.length} inputs`,
+      );
+    }
+    given.forEach((s, i) => out[i] = s ? [...s] : undefined);
+    return out;
+  }
+  for (const [key, shape] of Object.entries(given) as [string, readonly number[]][]) {
+    const i = /^\d+$/.test(key) && Number(key) < specs.length
+      ? Number(key)
+      : inputPosition(specs, key);
+    out[i] = [...shape];
+  }
+  return out;
 }
 
 function checkValue(v: unknown, spec: InputSpec, i: number): HostTensor | TensorData {
@@ -245,15 +321,8 @@ export function normalizeInputs(
     list = inputs;
   } else {
     const record = inputs as Record<string, unknown>;
-    const unknown = Object.keys(record).filter((k) => !specs.some((s) => s.name === k));
-    if (unknown.length > 0) {
-      throw new UsageError(
-        `Unknown input name ${JSON.stringify(unknown[0])}; the model's inputs are ${
-          specs.map((s) => JSON.stringify(s.name)).join(", ")
-        }`,
-      );
-    }
-    list = specs.map((s) => record[s.name]);
+    list = specs.map(() => undefined);
+    for (const [key, v] of Object.entries(record)) list[inputPosition(specs, key)] = v;
   }
   if (list.length !== specs.length) {
     throw new UsageError(`The model takes ${specs.length} inputs, got ${list.length}`);

@@ -7,7 +7,8 @@
  */
 import type { Model } from "../core/ir.ts";
 import { numElements } from "../core/ir.ts";
-import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
+import type { ExecGraph } from "../core/exec_graph.ts";
+import { buildModelGraph, modelEntry } from "../core/model_graph.ts";
 import type { DType } from "../core/ir.ts";
 import type { HostTensor, Precision, TensorData } from "../core/kernel.ts";
 import { GpuError, UsageError } from "../core/errors.ts";
@@ -24,7 +25,13 @@ import {
   type NodeTiming,
 } from "./backends/mod.ts";
 import { acquireDevice, type GpuContext, type GpuProvider } from "./backends/gpu/device.ts";
-import { normalizeInputs, validateModelArgument, validateSessionOptions } from "./options.ts";
+import {
+  type InputSpec,
+  normalizeInputs,
+  orderInputShapes,
+  validateModelArgument,
+  validateSessionOptions,
+} from "./options.ts";
 import { STRATEGIES } from "./memory/strategies.ts";
 
 export type { Backend, MemoryReport, NodePlacement, NodeTiming };
@@ -65,6 +72,14 @@ export interface SessionOptions {
   maxTensorBytes?: number;
   /** Let elementwise ops write their output over an input that dies there (default `false`). */
   inPlace?: boolean;
+  /**
+   * Shapes of the inputs, by position or by input (or signature) name: they resolve the model's
+   * `-1` dimensions, and the plan, memory and kernels are built for them. A dynamic input without
+   * a shape here is a `UsageError`. `run` with other shapes builds (and caches) another plan.
+   */
+  inputShapes?: (number[] | undefined)[] | Record<string, number[]>;
+  /** The signature to run (its subgraph, inputs and outputs by signature name; default: the main graph). */
+  signature?: string;
   /** Reorder independent branches for a lower memory peak, without adding CPU<->GPU hops (default `false`). */
   reorder?: boolean;
 }
@@ -77,6 +92,8 @@ export interface TensorInfo {
   dtype: DType;
   /** Static shape. */
   shape: number[];
+  /** The name the model's signature gives it, when it has one. */
+  signatureName?: string;
 }
 
 /** Inputs a session accepts: host tensors, bare typed arrays in input order, or by input name. */
@@ -84,7 +101,7 @@ export type SessionInputs = (HostTensor | TensorData)[] | Record<string, HostTen
 
 /** A session's outputs: in the model's order, and by name through `byName`. */
 export type SessionOutputs = HostTensor[] & {
-  /** The same tensors keyed by output name. */
+  /** The same tensors keyed by output name, and by signature output name. */
   readonly byName: Readonly<Record<string, HostTensor>>;
 };
 
@@ -158,11 +175,34 @@ export function sessionInternals(session: Session): SessionInternals {
 /** Names of the memory strategies a session's `strategy` option accepts. */
 export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
 
+/** One plan of a session: the graph bound for one set of input shapes, and its executor. */
+interface Variant {
+  graph: ExecGraph;
+  plan: ExecutionPlan | undefined;
+  executor: Executor;
+  passes: PassReport[];
+}
+
+/** How a session names its inputs and outputs, and builds plans for other input shapes. */
+interface SessionShapes {
+  /** The entry graph's input shapes as the file declares them (`-1`: dynamic). */
+  declared: number[][];
+  /** Signature names of the inputs and outputs, by position (`undefined`: none). */
+  inputNames: (string | undefined)[];
+  outputNames: (string | undefined)[];
+  /** Builds the plan for other input shapes. */
+  build(shapes: number[][]): Promise<Variant>;
+}
+
+function shapeKey(shapes: readonly (readonly number[])[]): string {
+  return shapes.map((s) => s.join("x")).join(",");
+}
+
 /** A model ready to run on one backend. */
 export class Session {
-  /** The model's inputs. */
+  /** The model's inputs (shapes as the session was created with). */
   readonly inputs: TensorInfo[];
-  /** The model's outputs. */
+  /** The model's outputs (shapes as the session was created with). */
   readonly outputs: TensorInfo[];
   /** The backend. */
   readonly backend: Backend;
@@ -172,6 +212,8 @@ export class Session {
   readonly gpu: GpuContext | undefined;
   #executor: Executor;
   #graph: ExecGraph;
+  #shapes: SessionShapes;
+  #variants = new Map<string, Variant>();
   #ownsDevice: boolean;
   #rejectNaN: boolean;
   #disposed = false;
@@ -180,30 +222,35 @@ export class Session {
 
   /** @internal */
   constructor(init: {
-    graph: ExecGraph;
+    variant: Variant;
+    shapes: SessionShapes;
     backend: Backend;
-    executor: Executor;
-    plan: ExecutionPlan | undefined;
-    passes: PassReport[];
     gpu?: GpuContext;
     ownsDevice: boolean;
     rejectNaN: boolean;
   }) {
+    const { graph } = init.variant;
     this.backend = init.backend;
-    this.#executor = init.executor;
-    this.#graph = init.graph;
-    INTERNALS.set(this, { graph: init.graph, plan: init.plan, executor: init.executor });
-    this.passes = init.passes;
+    this.#executor = init.variant.executor;
+    this.#graph = graph;
+    this.#shapes = init.shapes;
+    INTERNALS.set(this, init.variant);
+    this.passes = init.variant.passes;
     this.gpu = init.gpu;
     this.#ownsDevice = init.ownsDevice;
     this.#rejectNaN = init.rejectNaN;
-    const info = (t: number): TensorInfo => ({
-      name: init.graph.tensors[t].name,
-      dtype: init.graph.tensors[t].dtype,
-      shape: [...init.graph.tensors[t].shape],
-    });
-    this.inputs = init.graph.inputs.map(info);
-    this.outputs = init.graph.outputs.map(info);
+    const info = (t: number, name: string | undefined): TensorInfo => {
+      const i: TensorInfo = {
+        name: graph.tensors[t].name,
+        dtype: graph.tensors[t].dtype,
+        shape: [...graph.tensors[t].shape],
+      };
+      if (name !== undefined) i.signatureName = name;
+      return i;
+    };
+    this.inputs = graph.inputs.map((t, k) => info(t, init.shapes.inputNames[k]));
+    this.outputs = graph.outputs.map((t, k) => info(t, init.shapes.outputNames[k]));
+    this.#variants.set(shapeKey(this.inputs.map((i) => i.shape)), init.variant);
   }
 
   /** Where each node runs and why. */
@@ -235,9 +282,9 @@ export class Session {
    * @returns One host tensor per model output, in order and by name.
    */
   run(inputs: SessionInputs): Promise<SessionOutputs> {
-    return this.#enqueue(() => {
-      const feed = this.#checkInputs(inputs);
-      return this.#executor.run(feed).then((outs) => this.#named(outs));
+    return this.#enqueue(async () => {
+      const feed = await this.#checkInputs(inputs);
+      return this.#named(await this.#executor.run(feed));
     });
   }
 
@@ -258,9 +305,22 @@ export class Session {
     batches: SessionInputs[],
     options: { depth?: number } = {},
   ): Promise<SessionOutputs[]> {
-    return this.#enqueue(() => {
-      const feeds = batches.map((b) => this.#checkInputs(b));
-      return this.#executor.runMany(feeds, options).then((r) => r.map((o) => this.#named(o)));
+    return this.#enqueue(async () => {
+      const feeds: HostTensor[][] = [];
+      for (const b of batches) {
+        feeds.push(await this.#checkInputs(b));
+        if (
+          shapeKey(feeds.at(-1)!.map((t) => t.shape)) !== shapeKey(feeds[0].map((t) => t.shape))
+        ) {
+          throw new UsageError(
+            `Batch ${
+              feeds.length - 1
+            } has other input shapes than batch 0; runMany takes one shape set`,
+          );
+        }
+      }
+      const r = await this.#executor.runMany(feeds, options);
+      return r.map((o) => this.#named(o));
     });
   }
 
@@ -281,17 +341,49 @@ export class Session {
   #named(outs: HostTensor[]): SessionOutputs {
     const byName: Record<string, HostTensor> = {};
     this.outputs.forEach((o, i) => byName[o.name] = outs[i]);
+    this.outputs.forEach((o, i) => {
+      if (o.signatureName !== undefined) byName[o.signatureName] = outs[i];
+    });
     return Object.defineProperty(outs, "byName", {
       value: byName,
       enumerable: false,
     }) as SessionOutputs;
   }
 
-  #checkInputs(inputs: SessionInputs): HostTensor[] {
-    const list = normalizeInputs(inputs, this.inputs);
+  /** Switches to the plan for these input shapes, building it the first time. */
+  async #useShapes(shapes: number[][]): Promise<void> {
+    const key = shapeKey(shapes);
+    const current = shapeKey(this.#graph.inputs.map((t) => this.#graph.tensors[t].shape));
+    if (key === current) return;
+    let variant = this.#variants.get(key);
+    if (!variant) {
+      variant = await this.#shapes.build(shapes);
+      this.#variants.set(key, variant);
+    }
+    this.#graph = variant.graph;
+    this.#executor = variant.executor;
+    INTERNALS.set(this, variant);
+  }
+
+  /** The shapes of given inputs, when they fit the model's dynamic dimensions. */
+  #shapesOf(list: (HostTensor | TensorData)[]): number[][] {
+    return list.map((v, i) => {
+      const declared = this.#shapes.declared[i];
+      const current = this.#graph.tensors[this.#graph.inputs[i]].shape;
+      if (ArrayBuffer.isView(v)) return current;
+      const shape = (v as HostTensor).shape;
+      const fits = shape.length === declared.length &&
+        shape.every((d, k) => declared[k] < 0 || declared[k] === d);
+      return fits ? [...shape] : current;
+    });
+  }
+
+  async #checkInputs(inputs: SessionInputs): Promise<HostTensor[]> {
+    const list = normalizeInputs(inputs, this.#inputSpecs());
+    await this.#useShapes(this.#shapesOf(list));
     const g = this.#graph;
     return list.map((v, i) => {
-      const spec = this.inputs[i];
+      const spec = { ...this.inputs[i], shape: g.tensors[g.inputs[i]].shape };
       const where = `Input ${i} "${spec.name}"`;
       const t: HostTensor = ArrayBuffer.isView(v)
         ? { dtype: spec.dtype, shape: spec.shape, data: v as TensorData }
@@ -320,8 +412,16 @@ export class Session {
     });
   }
 
+  #inputSpecs(): InputSpec[] {
+    return this.inputs.map((i) => ({
+      name: i.name,
+      dtype: i.dtype,
+      aliases: i.signatureName === undefined ? [] : [i.signatureName],
+    }));
+  }
+
   #release(): void {
-    this.#executor.dispose();
+    for (const v of this.#variants.values()) v.executor.dispose();
     if (this.#ownsDevice) this.gpu?.device.destroy();
   }
 
@@ -367,30 +467,44 @@ export async function createSession(model: Model, options: SessionOptions = {}):
   validateSessionOptions(options);
   const backend: Backend = options.backend ?? "gpu";
   const info = BACKENDS[backend];
-  const graph0 = model.subgraphs[0];
-  if (!graph0) throw new UsageError("The model has no subgraph to run");
-  let graph = buildExecGraph(graph0, kernelFor);
-  checkTensorSizes(graph, { maxTensorBytes: options.maxTensorBytes });
-  let passes: PassReport[] = [];
-  if (options.passes !== false) {
-    const r = applyPasses(graph, {
-      only: Array.isArray(options.passes) ? options.passes : undefined,
-      fuseEpilogues: backend !== "reference",
+  const entry = modelEntry(model, options.signature);
+  const source = model.subgraphs[entry.subgraph];
+  const declared = source.inputs.map((t) => [...source.tensors[t].shape]);
+  const specs = source.inputs.map((t, k): InputSpec => ({
+    name: source.tensors[t].name,
+    dtype: source.tensors[t].dtype,
+    aliases: entry.inputNames[k] === undefined ? [] : [entry.inputNames[k]!],
+  }));
+  const given = options.inputShapes ? orderInputShapes(options.inputShapes, specs) : [];
+  const bind = (
+    shapes: readonly (number[] | undefined)[],
+  ): { graph: ExecGraph; passes: PassReport[] } => {
+    let graph = buildModelGraph(model, kernelFor, {
+      subgraph: entry.subgraph,
+      inputShapes: shapes,
     });
-    graph = r.graph;
-    passes = r.reports;
-  }
+    checkTensorSizes(graph, { maxTensorBytes: options.maxTensorBytes });
+    let passes: PassReport[] = [];
+    if (options.passes !== false) {
+      const r = applyPasses(graph, {
+        only: Array.isArray(options.passes) ? options.passes : undefined,
+        fuseEpilogues: backend !== "reference",
+      });
+      graph = r.graph;
+      passes = r.reports;
+    }
+    return { graph, passes };
+  };
+  // Binding before acquiring a device: shape and op errors come without touching the GPU.
+  const first = bind(given);
   const precision = options.precision ?? "f32";
   const gpu = info.gpu
     ? options.device ?? await acquireDevice({ provider: options.provider })
     : undefined;
   const ownsDevice = gpu !== undefined && !options.device;
-  try {
-    if (gpu && precision === "f16" && !gpu.device.features.has("shader-f16")) {
-      throw new GpuError(`The adapter ${gpu.adapterName} lacks shader-f16; use precision f32`);
-    }
+  const realise = async (bound: { graph: ExecGraph; passes: PassReport[] }): Promise<Variant> => {
     const { plan, executor } = await info.create({
-      graph,
+      graph: bound.graph,
       gpu,
       plan: {
         precision,
@@ -405,12 +519,21 @@ export async function createSession(model: Model, options: SessionOptions = {}):
       timeline: options.timeline,
       threads: options.threads,
     });
+    return { graph: bound.graph, plan, executor, passes: bound.passes };
+  };
+  try {
+    if (gpu && precision === "f16" && !gpu.device.features.has("shader-f16")) {
+      throw new GpuError(`The adapter ${gpu.adapterName} lacks shader-f16; use precision f32`);
+    }
     return new Session({
-      graph,
+      variant: await realise(first),
+      shapes: {
+        declared,
+        inputNames: entry.inputNames,
+        outputNames: entry.outputNames,
+        build: (shapes) => realise(bind(shapes)),
+      },
       backend,
-      executor,
-      plan,
-      passes,
       gpu,
       ownsDevice,
       rejectNaN: options.rejectNaN ?? true,

@@ -89,6 +89,10 @@ import { shape } from "./shape/mod.ts";
 import { whileKernel } from "./while/mod.ts";
 import { ifKernel } from "./if/mod.ts";
 import { callOnce } from "./call_once/mod.ts";
+import { shape } from "./shape/mod.ts";
+import { whileKernel } from "./while/mod.ts";
+import { ifKernel } from "./if/mod.ts";
+import { callOnce } from "./call_once/mod.ts";
 import { equal } from "./equal/mod.ts";
 import { notEqual } from "./not_equal/mod.ts";
 import { less } from "./less/mod.ts";
@@ -192,6 +196,11 @@ export const KERNELS: readonly AnyKernelDef[] = [
   tile,
   transpose,
   unpack,
+  shape,
+  // Control flow: run other subgraphs of the model on the reference
+  whileKernel,
+  ifKernel,
+  callOnce,
   shape,
   // Control flow: run other subgraphs of the model on the reference
   whileKernel,

@@ -8,6 +8,7 @@
 import type { EpilogueStep, ExecGraph, ExecNode } from "../core/exec_graph.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import { numElements } from "../core/ir.ts";
+import { OpError } from "../core/errors.ts";
 import { broadcastIndex } from "./_shared/tensor.ts";
 
 /**
@@ -74,4 +75,35 @@ export function runNodeOnHost(
     applyEpilogue(result[0].data as Float32Array, result[0].shape, node.epilogue, value);
   }
   return result;
+}
+
+/**
+ * Runs a whole exec graph on the host, node by node on the reference kernels: how control-flow ops
+ * (WHILE, IF, CALL_ONCE) run the subgraphs they call.
+ *
+ * @example
+ * ```ts
+ * import { runGraphOnHost } from "./run_node.ts";
+ * const x = { dtype: "float32" as const, shape: [1], data: new Float32Array([3]) };
+ * const graph = { tensors: [{ name: "x", dtype: "float32" as const, shape: [1] }], nodes: [], inputs: [0], outputs: [0] };
+ * if (runGraphOnHost(graph, [x])[0] !== x) throw new Error("wrong");
+ * ```
+ *
+ * @param graph The exec graph.
+ * @param inputs One value per graph input.
+ * @returns The graph's outputs.
+ */
+export function runGraphOnHost(graph: ExecGraph, inputs: readonly HostTensor[]): HostTensor[] {
+  const values = new Map<number, HostTensor>();
+  graph.inputs.forEach((t, i) => values.set(t, inputs[i]));
+  const value = (t: number): HostTensor => {
+    const v = values.get(t) ?? graph.tensors[t].value;
+    if (!v) throw new OpError(`Tensor ${t} "${graph.tensors[t].name}" was never computed`);
+    return v;
+  };
+  for (const node of graph.nodes) {
+    const outs = runNodeOnHost(graph, node, value);
+    node.outputs.forEach((t, i) => values.set(t, outs[i]));
+  }
+  return graph.outputs.map(value);
 }

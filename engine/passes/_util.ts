@@ -26,6 +26,8 @@ export function cloneGraph(g: ExecGraph): ExecGraph {
     nodes: g.nodes.map((n) => ({ ...n, inputs: [...n.inputs], epilogue: [...n.epilogue] })),
     inputs: [...g.inputs],
     outputs: [...g.outputs],
+    ...(g.subgraphs ? { subgraphs: g.subgraphs } : {}),
+    ...(g.hostFolded ? { hostFolded: [...g.hostFolded] } : {}),
   };
 }
 

@@ -89,10 +89,6 @@ import { shape } from "./shape/mod.ts";
 import { whileKernel } from "./while/mod.ts";
 import { ifKernel } from "./if/mod.ts";
 import { callOnce } from "./call_once/mod.ts";
-import { shape } from "./shape/mod.ts";
-import { whileKernel } from "./while/mod.ts";
-import { ifKernel } from "./if/mod.ts";
-import { callOnce } from "./call_once/mod.ts";
 import { equal } from "./equal/mod.ts";
 import { notEqual } from "./not_equal/mod.ts";
 import { less } from "./less/mod.ts";
@@ -196,11 +192,6 @@ export const KERNELS: readonly AnyKernelDef[] = [
   tile,
   transpose,
   unpack,
-  shape,
-  // Control flow: run other subgraphs of the model on the reference
-  whileKernel,
-  ifKernel,
-  callOnce,
   shape,
   // Control flow: run other subgraphs of the model on the reference
   whileKernel,

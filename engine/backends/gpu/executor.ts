@@ -99,6 +99,8 @@ export class GpuExecutor implements Executor {
   #readback = new Map<string, GPUBuffer | undefined>();
   #timeline: boolean;
   #poison: boolean;
+  /** NaN bytes written over outputs before each run, when poisoning (made once). */
+  #nan: Uint8Array<ArrayBuffer> | undefined;
   #disposed = false;
   #lost: string | undefined;
   #query: QueryState | undefined;
@@ -298,9 +300,11 @@ export class GpuExecutor implements Executor {
     if (this.#poison) {
       for (const t of g.outputs) {
         const h = this.#homes.get(t);
-        if (h && h.bytes > 0) {
-          device.queue.writeBuffer(h.buffer, h.offset, new Uint8Array(h.bytes).fill(NAN_BYTE));
+        if (!h || h.bytes === 0) continue;
+        if (!this.#nan || this.#nan.byteLength < h.bytes) {
+          this.#nan = new Uint8Array(h.bytes).fill(NAN_BYTE);
         }
+        device.queue.writeBuffer(h.buffer, h.offset, this.#nan, 0, h.bytes);
       }
     }
     const q = this.#query;

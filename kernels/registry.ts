@@ -104,6 +104,11 @@ import { select } from "./select/mod.ts";
 import { selectV2 } from "./select_v2/mod.ts";
 import { reduceAny } from "./reduce_any/mod.ts";
 import { reduceAll } from "./reduce_all/mod.ts";
+import { topkV2 } from "./topk_v2/mod.ts";
+import { scatterNd } from "./scatter_nd/mod.ts";
+import { fill } from "./fill/mod.ts";
+import { zerosLike } from "./zeros_like/mod.ts";
+import { onesLike } from "./ones_like/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -211,6 +216,11 @@ export const KERNELS: readonly AnyKernelDef[] = [
   selectV2,
   reduceAny,
   reduceAll,
+  topkV2,
+  scatterNd,
+  fill,
+  zerosLike,
+  onesLike,
   // Math with a WGSL kernel
   atan2,
   sinh,

@@ -1,0 +1,24 @@
+import { deepStrictEqual, throws } from "node:assert";
+import { OpError } from "../../core/errors.ts";
+import { assertHostCasesConform, values } from "../_shared/host_op_testing.ts";
+import { zerosLike } from "./mod.ts";
+
+Deno.test("ZEROS_LIKE gives zeros of the input's shape and dtype", () => {
+  const x = { dtype: "int64" as const, shape: [2, 2], data: new BigInt64Array([5n, -1n, 7n, 2n]) };
+  const outputs = zerosLike.infer({ inputs: [x], options: {} });
+  deepStrictEqual(outputs, [{ dtype: "int64", shape: [2, 2] }]);
+  deepStrictEqual(values(zerosLike.reference({ inputs: [x], options: {}, outputs })[0]), [
+    0,
+    0,
+    0,
+    0,
+  ]);
+});
+
+Deno.test("ZEROS_LIKE rejects a missing input", () => {
+  throws(() => zerosLike.parse({ inputs: [], options: {} }), OpError);
+});
+
+Deno.test("ZEROS_LIKE cases run through the .tflite loader and match the reference", async () => {
+  await assertHostCasesConform(zerosLike);
+});

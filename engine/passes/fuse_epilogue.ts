@@ -47,6 +47,34 @@ const UNARY: Readonly<Record<string, UnaryRule>> = {
   },
 };
 
+/**
+ * An epilogue step made from a source node by this pass: it also records that node's fused
+ * activation (`NONE` for unary steps), so that a backend can lower the step to the source op's own
+ * kernel on its output, in place, with the step's `extra` operand as the op's second input.
+ */
+export interface SourceStep extends EpilogueStep {
+  /** The source node's fused activation. */
+  activation: FusedActivation;
+}
+
+/**
+ * The source node's fused activation of an epilogue step this pass made, `undefined` for other
+ * steps (e.g. fake quantization), which only `apply` describes.
+ *
+ * @example
+ * ```ts
+ * import { sourceActivation } from "./fuse_epilogue.ts";
+ * const step = { op: "RELU", wgsl: "", extra: [], apply: (v: number) => v };
+ * if (sourceActivation(step) !== undefined) throw new Error("wrong");
+ * ```
+ *
+ * @param step The step.
+ * @returns Its activation, when the step came from a source node.
+ */
+export function sourceActivation(step: EpilogueStep): FusedActivation | undefined {
+  return (step as Partial<SourceStep>).activation;
+}
+
 function isFloat(g: ExecGraph, t: number): boolean {
   return g.tensors[t].dtype === "float32";
 }
@@ -74,11 +102,17 @@ function stepFor(
   src: number,
   producerPos: number,
   prod: Map<number, number>,
-): EpilogueStep | undefined {
+): SourceStep | undefined {
   const act = (node.raw.options.fusedActivationFunction ?? "NONE") as FusedActivation;
   const unary = UNARY[node.op];
   if (unary) {
-    return { op: node.op, wgsl: unary.wgsl("v"), extra: [], apply: (v) => unary.apply(v) };
+    return {
+      op: node.op,
+      wgsl: unary.wgsl("v"),
+      extra: [],
+      apply: (v) => unary.apply(v),
+      activation: "NONE",
+    };
   }
   const rule = BINARY[node.op];
   if (!rule || node.inputs.length !== 2) return undefined;
@@ -97,6 +131,7 @@ function stepFor(
     wgsl: activationWgsl(act, rule.wgsl("v", "e0")),
     extra: [{ tensor: operand, mode }],
     apply: (v, e) => applyActivation(act, rule.apply(v, e[0])),
+    activation: act,
   };
 }
 

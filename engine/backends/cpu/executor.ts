@@ -15,6 +15,8 @@ import type { ExecGraph, ExecNode } from "../../../core/exec_graph.ts";
 import { applyEpilogue, runNodeOnHost } from "../../../kernels/run_node.ts";
 import { kernelIndex, kernelModuleBytes, MAX_PAGES } from "../../../kernels/_cpu/kernels.ts";
 import { WorkerPool } from "./pool.ts";
+import { lowerEpilogue } from "./epilogue.ts";
+import type { EpilogueStep } from "../../../core/exec_graph.ts";
 
 /** Where a node ran. */
 export interface CpuPlacement {
@@ -51,9 +53,12 @@ export class CpuExecutor {
   readonly threads: number;
   /** Bytes of the activation arena. */
   readonly arenaBytes: number;
+  /** Fused epilogue steps of fast nodes that run on the host (no kernel lowers them). */
+  readonly hostEpilogueSteps: number;
   #rt: CpuRuntime & { pool: WorkerPool };
   #arena: Map<number, number>;
   #steps: CpuStep[][];
+  #hostEpilogue: EpilogueStep[][];
   #host = new Map<number, HostTensor>();
   #memory: WebAssembly.Memory;
   #disposed = false;
@@ -64,6 +69,7 @@ export class CpuExecutor {
       rt: CpuRuntime & { pool: WorkerPool };
       arena: Map<number, number>;
       steps: CpuStep[][];
+      hostEpilogue: EpilogueStep[][];
       placement: CpuPlacement[];
       memory: WebAssembly.Memory;
       arenaBytes: number;
@@ -73,6 +79,11 @@ export class CpuExecutor {
     this.#rt = init.rt;
     this.#arena = init.arena;
     this.#steps = init.steps;
+    this.#hostEpilogue = init.hostEpilogue;
+    this.hostEpilogueSteps = init.hostEpilogue.reduce(
+      (a, h, i) => a + (init.steps[i].length > 0 ? h.length : 0),
+      0,
+    );
     this.placement = init.placement;
     this.#memory = init.memory;
     this.threads = init.rt.pool.threads;
@@ -143,6 +154,7 @@ export class CpuExecutor {
       kernel: kernelIndex,
     };
     const steps: CpuStep[][] = [];
+    const hostEpilogue: EpilogueStep[][] = [];
     const placement: CpuPlacement[] = [];
     nodes.forEach((node, i) => {
       const build = node.quant ? node.kernel.cpu?.quant : node.kernel.cpu?.float;
@@ -157,7 +169,12 @@ export class CpuExecutor {
         );
       }
       placement.push({ node: i, op: node.op, backend: fast ? "cpu-fast" : "reference" });
-      steps.push(fast ?? []);
+      // The fused epilogue of a fast node runs as its source ops' kernels where they exist.
+      const lowered = fast && node.epilogue.length > 0
+        ? lowerEpilogue(ctx, node)
+        : { steps: [], host: node.epilogue };
+      steps.push(fast ? [...fast, ...lowered.steps] : []);
+      hostEpilogue.push(lowered.host);
     });
     const pages = Math.ceil((top + 4096) / 65536);
     if (pages > MAX_PAGES) {
@@ -188,6 +205,7 @@ export class CpuExecutor {
       rt,
       arena,
       steps,
+      hostEpilogue,
       placement,
       memory,
       arenaBytes: plan.totalSize,
@@ -232,13 +250,13 @@ export class CpuExecutor {
     this.#rt.f32.set(src.subarray(0, n), a >> 2);
   }
 
-  #epilogue(node: ExecNode): void {
+  #epilogue(node: ExecNode, steps: readonly EpilogueStep[]): void {
     const t = node.outputs[0];
     const a = this.#arena.get(t);
     if (a === undefined) return;
     const shape = this.graph.tensors[t].shape;
     const view = this.#rt.f32.subarray(a >> 2, (a >> 2) + numElements(shape));
-    applyEpilogue(view, shape, node.epilogue, (e) => this.#value(e));
+    applyEpilogue(view, shape, steps, (e) => this.#value(e));
   }
 
   /**
@@ -329,7 +347,8 @@ export class CpuExecutor {
         node.outputs.forEach((t, k) => this.#store(t, outs[k]));
       } else {
         for (const s of steps) s(this.#rt);
-        if (node.epilogue.length > 0) this.#epilogue(node);
+        const rest = this.#hostEpilogue[i];
+        if (rest.length > 0) this.#epilogue(node, rest);
       }
       if (times) times[i] = performance.now() - t0;
     });

@@ -1,0 +1,89 @@
+import { strictEqual } from "node:assert/strict";
+import type { Graph, Tensor } from "../../../core/ir.ts";
+import { buildExecGraph } from "../../../core/exec_graph.ts";
+import type { HostTensor } from "../../../core/kernel.ts";
+import { seededRandom } from "../../../core/random.ts";
+import { kernelFor } from "../../../kernels/registry.ts";
+import { applyPasses } from "../../passes/mod.ts";
+import { ReferenceExecutor } from "../reference/executor.ts";
+import { CpuExecutor } from "./executor.ts";
+
+const r = seededRandom(11);
+const f32 = (n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+const bytes = (a: Float32Array) => new Uint8Array(a.buffer);
+
+/**
+ * x -> CONV_2D 3x3 -> ADD(y, RELU6) -> SUB(z) -> MUL(per-channel constant) -> LOGISTIC -> HARD_SWISH,
+ * with `y` and `z` graph inputs: the first four elementwise nodes become epilogue steps of the
+ * convolution (at most four), HARD_SWISH stays a node.
+ */
+function chain(): { graph: Graph; inputs: HostTensor[] } {
+  const S = [1, 9, 7, 12];
+  const n = 9 * 7 * 12;
+  const tensors: Tensor[] = [
+    { name: "x", dtype: "float32", shape: [1, 9, 7, 5] },
+    { name: "w", dtype: "float32", shape: [12, 3, 3, 5], data: bytes(f32(12 * 45)) },
+    { name: "b", dtype: "float32", shape: [12], data: bytes(f32(12)) },
+    { name: "conv", dtype: "float32", shape: S },
+    { name: "y", dtype: "float32", shape: S },
+    { name: "add", dtype: "float32", shape: S },
+    { name: "sub", dtype: "float32", shape: S },
+    { name: "scale", dtype: "float32", shape: [1, 1, 1, 12], data: bytes(f32(12)) },
+    { name: "mul", dtype: "float32", shape: S },
+    { name: "z", dtype: "float32", shape: S },
+    { name: "logistic", dtype: "float32", shape: S },
+    { name: "out", dtype: "float32", shape: S },
+  ];
+  const conv = {
+    padding: "SAME",
+    strideW: 1,
+    strideH: 1,
+    dilationWFactor: 1,
+    dilationHFactor: 1,
+    fusedActivationFunction: "NONE",
+  };
+  const act = (a: string) => ({ fusedActivationFunction: a });
+  const graph: Graph = {
+    name: "chain",
+    tensors,
+    nodes: [
+      { op: "CONV_2D", version: 1, inputs: [0, 1, 2], outputs: [3], options: conv },
+      { op: "ADD", version: 1, inputs: [4, 3], outputs: [5], options: act("RELU6") },
+      { op: "SUB", version: 1, inputs: [5, 9], outputs: [6], options: act("NONE") },
+      { op: "MUL", version: 1, inputs: [6, 7], outputs: [8], options: act("RELU") },
+      { op: "LOGISTIC", version: 1, inputs: [8], outputs: [10], options: {} },
+      { op: "HARD_SWISH", version: 1, inputs: [10], outputs: [11], options: {} },
+    ],
+    inputs: [0, 4, 9],
+    outputs: [11],
+  };
+  const t = (shape: number[], len: number): HostTensor => ({
+    dtype: "float32",
+    shape,
+    data: f32(len),
+  });
+  return { graph, inputs: [t([1, 9, 7, 5], 9 * 7 * 5), t(S, n), t(S, n)] };
+}
+
+Deno.test("fused epilogue steps run as their source ops' CPU kernels and match the reference", async () => {
+  const { graph, inputs } = chain();
+  const fused = applyPasses(buildExecGraph(graph, kernelFor)).graph;
+  strictEqual(fused.nodes.map((n) => n.op).join(), "CONV_2D,HARD_SWISH", "four steps fused");
+  strictEqual(fused.nodes[0].epilogue.map((s) => s.op).join(), "ADD,SUB,MUL,LOGISTIC");
+  const [want] = new ReferenceExecutor(fused).run(inputs);
+  for (const threads of [1, 2]) {
+    const cpu = await CpuExecutor.create(fused, { threads });
+    try {
+      strictEqual(cpu.placement.every((p) => p.backend === "cpu-fast"), true);
+      strictEqual(cpu.hostEpilogueSteps, 0, "no step left to the host");
+      const [got] = await cpu.run(inputs);
+      let worst = 0;
+      for (let i = 0; i < want.data.length; i++) {
+        worst = Math.max(worst, Math.abs(Number(got.data[i]) - Number(want.data[i])));
+      }
+      if (!(worst < 1e-6)) throw new Error(`threads ${threads}: max error ${worst}`);
+    } finally {
+      cpu.dispose();
+    }
+  }
+});

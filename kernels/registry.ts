@@ -108,7 +108,6 @@ import { topkV2 } from "./topk_v2/mod.ts";
 import { scatterNd } from "./scatter_nd/mod.ts";
 import { fill } from "./fill/mod.ts";
 import { zerosLike } from "./zeros_like/mod.ts";
-import { onesLike } from "./ones_like/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -220,7 +219,6 @@ export const KERNELS: readonly AnyKernelDef[] = [
   scatterNd,
   fill,
   zerosLike,
-  onesLike,
   // Math with a WGSL kernel
   atan2,
   sinh,

@@ -1,6 +1,6 @@
 /**
- * Constant-valued tensors: FILL (a shape from a constant operand, a scalar value), ZEROS_LIKE and
- * ONES_LIKE (the shape and dtype of the input). Run on the host; a constant-folding pass may fold
+ * Constant-valued tensors: FILL (a shape from a constant operand, a scalar value) and ZEROS_LIKE
+ * (the shape and dtype of the input; TensorFlow Lite has no ONES_LIKE builtin). Run on the host; a constant-folding pass may fold
  * them away.
  *
  * @module
@@ -75,13 +75,12 @@ function dims(shape: number[]) {
 }
 
 /**
- * ZEROS_LIKE (`value: 0`) or ONES_LIKE (`value: 1`): the input's shape and dtype, every element
- * `value`.
+ * A `*_LIKE` op: the input's shape and dtype, every element `value` (ZEROS_LIKE: 0).
  *
  * @example
  * ```ts
  * import { likeKernel } from "./fill.ts";
- * const ones = likeKernel({ name: "ONES_LIKE", value: 1 });
+ * const ones = likeKernel({ name: "ONES", value: 1 });
  * const x = { dtype: "int32" as const, shape: [2], data: new Int32Array([5, 6]) };
  * const [y] = ones.reference({ inputs: [x], options: {}, outputs: [{ dtype: "int32", shape: [2] }] });
  * if (y.data.join() !== "1,1") throw new Error("wrong");

@@ -24,7 +24,7 @@ import type { Executor, MemoryReport, NodeTiming } from "../executor.ts";
 import { runNodeOnHost } from "../../../kernels/run_node.ts";
 import type { GpuContext } from "./device.ts";
 import { allocateTensors, GpuBuffers } from "./allocate.ts";
-import { encodeDispatches, type PreparedDispatch, prepareDispatches } from "./prepare.ts";
+import { type PreparedDispatch, prepareDispatches } from "./prepare.ts";
 import type { GpuTensorHome } from "./program.ts";
 import {
   copyDownloads,
@@ -35,7 +35,8 @@ import {
   uploadRoute,
   writeUpload,
 } from "./transfers.ts";
-import { PhaseClock, type RunTimeline, type TimestampLayout, timestampLayout } from "./timeline.ts";
+import { gpuMsOf, nodeMsOf, PhaseClock, type RunTimeline } from "./timeline.ts";
+import { createTimestampQueries, encodeStep, type TimestampQueries } from "./encode.ts";
 
 export type { MemoryReport as GpuMemoryReport, NodePlacement, NodeTiming, RunTimeline };
 
@@ -58,18 +59,6 @@ export interface GpuExecutorOptions {
   /** Convert inputs and outputs between NHWC and PHWC4 on the host, not the GPU (to compare). */
   hostLayout?: boolean;
 }
-
-interface QueryState {
-  set: GPUQuerySet;
-  resolve: GPUBuffer;
-  layout: TimestampLayout;
-  /** One pass per node (per-node profiling). */
-  perNode: boolean;
-  /** The last GPU step, whose readback carries the timestamps. */
-  lastStep: number;
-}
-
-type GpuStep = Extract<PlanStep, { kind: "gpu" }>;
 
 const NAN_BYTE = 0xff;
 
@@ -103,7 +92,7 @@ export class GpuExecutor implements Executor {
   #nan: Uint8Array<ArrayBuffer> | undefined;
   #disposed = false;
   #lost: string | undefined;
-  #query: QueryState | undefined;
+  #query: TimestampQueries | undefined;
 
   private constructor(init: {
     ctx: GpuContext;
@@ -116,7 +105,7 @@ export class GpuExecutor implements Executor {
     pipelineCount: number;
     poison: boolean;
     timeline: boolean;
-    query: QueryState | undefined;
+    query: TimestampQueries | undefined;
   }) {
     this.plan = init.plan;
     this.memory = init.memory;
@@ -180,24 +169,9 @@ export class GpuExecutor implements Executor {
         prepareDispatches({ device, plan, homes, buffers, weightPrecision }),
         prepareTransfers({ device, plan, homes, buffers, hostLayout: options.hostLayout }),
       ]);
-      let query: QueryState | undefined;
-      const lastStep = plan.steps.findLastIndex((s) => s.kind === "gpu");
-      const timed = options.profile || options.timeline;
-      if (timed && device.features.has("timestamp-query") && lastStep >= 0) {
-        const perNode = options.profile ?? false;
-        const layout = timestampLayout(plan.steps, { perNode });
-        query = {
-          set: device.createQuerySet({ type: "timestamp", count: layout.count }),
-          resolve: buffers.create(
-            layout.count * 8,
-            "timestamps",
-            GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
-          ),
-          layout,
-          perNode,
-          lastStep,
-        };
-      }
+      const query = options.profile || options.timeline
+        ? createTimestampQueries(device, buffers, plan.steps, { perNode: options.profile ?? false })
+        : undefined;
       await device.queue.onSubmittedWorkDone();
       if (buffers.outOfMemory) throw new GpuError(`Session creation ran ${buffers.outOfMemory}`);
       const memory = plan.memory!;
@@ -351,20 +325,16 @@ export class GpuExecutor implements Executor {
       if (this.#lost) throw new GpuError(`The GPU device was lost during the run (${this.#lost})`);
     }
     if (q?.perNode && stamps) {
-      const s = stamps;
-      this.timings = [...q.layout.nodes].map(([node, at]) => ({
+      this.timings = nodeMsOf(q.layout, stamps).map(([node, ms]) => ({
         node,
         op: g.nodes[node].op,
-        ms: Number(s[at + 1] - s[at]) / 1e6,
+        ms,
       }));
     }
     this.lastValues = host;
     const outputs = g.outputs.map((t) => hostValue(t));
     if (clock) {
-      const s = stamps;
-      const gpuMs = q && s
-        ? [...q.layout.steps.values()].reduce((a, x) => a + Number(s[x.end] - s[x.begin]) / 1e6, 0)
-        : undefined;
+      const gpuMs = q && stamps ? gpuMsOf(q.layout, stamps) : undefined;
       this.lastTimeline = clock.finish({ gpuMs, submissions });
     }
     return outputs;
@@ -465,46 +435,17 @@ export class GpuExecutor implements Executor {
     });
   }
 
-  /**
-   * Records step `i`: one compute pass holding the packing programs of its uploads, its nodes'
-   * dispatches and the unpacking programs of its downloads; with per-node profiling, one pass per
-   * node between a packing and an unpacking pass, each with its timestamps.
-   */
+  /** Records step `i` with the packing programs of the uploads that take them this run. */
   #encode(encoder: GPUCommandEncoder, i: number, routes: readonly UploadRoute[]): void {
-    const tr = this.#transfers[i]!;
-    const packs = tr.uploads.flatMap((e, j) => routes[j] === "pack" ? [e.pack!] : []);
-    const unpacks = this.#stepUnpacks[i]!;
-    const q = this.#query;
-    const sq = q?.layout.steps.get(i);
-    const pass = (dispatches: readonly PreparedDispatch[], begin?: number, end?: number) => {
-      const p = encoder.beginComputePass(
-        q && begin !== undefined
-          ? {
-            timestampWrites: {
-              querySet: q.set,
-              beginningOfPassWriteIndex: begin,
-              endOfPassWriteIndex: end,
-            },
-          }
-          : {},
-      );
-      encodeDispatches(p, dispatches);
-      return p;
-    };
-    if (q?.perNode && sq) {
-      pass(packs, sq.packPair, sq.packPair! + 1).end();
-      const st = this.plan.steps[i] as GpuStep;
-      for (const k of st.nodes) {
-        const at = q.layout.nodes.get(k)!;
-        pass(this.#dispatches[k], at, at + 1).end();
-      }
-      pass(unpacks, sq.unpackPair, sq.unpackPair! + 1).end();
-      return;
-    }
-    const p = pass(packs, sq?.begin, sq?.end);
-    encodeDispatches(p, this.#stepDispatches[i]!);
-    encodeDispatches(p, unpacks);
-    p.end();
+    encodeStep(encoder, {
+      step: i,
+      packs: this.#transfers[i]!.uploads.flatMap((e, j) => routes[j] === "pack" ? [e.pack!] : []),
+      nodes: (this.plan.steps[i] as Extract<PlanStep, { kind: "gpu" }>).nodes,
+      dispatches: this.#dispatches,
+      flat: this.#stepDispatches[i]!,
+      unpacks: this.#stepUnpacks[i]!,
+      queries: this.#query,
+    });
   }
 
   /** The readback buffer of step `i` for in-flight slot `slot` (made once), if it reads anything. */

@@ -162,6 +162,47 @@ export function timestampLayout(
   return { count: next, nodes, steps: out };
 }
 
+/**
+ * GPU milliseconds of a run from its resolved timestamps: each step's span, summed.
+ *
+ * @example
+ * ```ts
+ * import { gpuMsOf, timestampLayout } from "./timeline.ts";
+ * const steps = [{ kind: "gpu" as const, nodes: [0], uploads: [], downloads: [] }];
+ * const ms = gpuMsOf(timestampLayout(steps, { perNode: false }), new BigInt64Array([5n, 1_500_005n]));
+ * if (ms !== 1.5) throw new Error("wrong");
+ * ```
+ *
+ * @param layout Where each query went.
+ * @param stamps Resolved timestamps, in nanoseconds.
+ * @returns Milliseconds.
+ */
+export function gpuMsOf(layout: TimestampLayout, stamps: BigInt64Array): number {
+  let ms = 0;
+  for (const s of layout.steps.values()) ms += Number(stamps[s.end] - stamps[s.begin]) / 1e6;
+  return ms;
+}
+
+/**
+ * GPU milliseconds of each node that had a pass of its own (per-node profiling).
+ *
+ * @example
+ * ```ts
+ * import { nodeMsOf, timestampLayout } from "./timeline.ts";
+ * const steps = [{ kind: "gpu" as const, nodes: [3], uploads: [], downloads: [] }];
+ * const l = timestampLayout(steps, { perNode: true });
+ * const [[node, ms]] = nodeMsOf(l, new BigInt64Array([0n, 1n, 10n, 250_010n, 0n, 0n]));
+ * if (node !== 3 || ms !== 0.25) throw new Error("wrong");
+ * ```
+ *
+ * @param layout Where each query went.
+ * @param stamps Resolved timestamps, in nanoseconds.
+ * @returns `[node, milliseconds]` per timed node, in execution order.
+ */
+export function nodeMsOf(layout: TimestampLayout, stamps: BigInt64Array): [number, number][] {
+  return [...layout.nodes].map(([node, at]) => [node, Number(stamps[at + 1] - stamps[at]) / 1e6]);
+}
+
 /** Summary statistics of one quantity over runs. */
 export interface Spread {
   /** Median. */

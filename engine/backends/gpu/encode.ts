@@ -1,0 +1,125 @@
+/**
+ * Recording one GPU step: one compute pass holding the packing programs of its uploads, its nodes'
+ * dispatches and the unpacking programs of its downloads, with timestamps at the pass's start and
+ * end when timing; with per-node profiling, one pass per node between a packing and an unpacking
+ * pass, each with its own pair of timestamps. Also the timestamp query set and its resolve buffer.
+ *
+ * @module
+ */
+import type { PlanStep } from "../../plan/plan.ts";
+import type { GpuBuffers } from "./allocate.ts";
+import { encodeDispatches, type PreparedDispatch } from "./prepare.ts";
+import { type TimestampLayout, timestampLayout } from "./timeline.ts";
+
+/** The timestamp queries of an executor. */
+export interface TimestampQueries {
+  /** The query set. */
+  set: GPUQuerySet;
+  /** Where queries resolve before being copied into the last step's readback buffer. */
+  resolve: GPUBuffer;
+  /** Which query each pass writes. */
+  layout: TimestampLayout;
+  /** One pass per node (per-node profiling). */
+  perNode: boolean;
+  /** The last GPU step, whose readback carries the timestamps. */
+  lastStep: number;
+}
+
+/**
+ * Creates the timestamp queries of a plan, or `undefined` when the device lacks `timestamp-query`
+ * or the plan has no GPU step.
+ *
+ * @example
+ * ```ts ignore
+ * const queries = createTimestampQueries(device, buffers, plan.steps, { perNode: false });
+ * ```
+ *
+ * @param device The device.
+ * @param buffers Where the resolve buffer is created.
+ * @param steps The plan's steps.
+ * @param options `perNode`: one pass (and one pair of queries) per node.
+ * @returns The queries.
+ */
+export function createTimestampQueries(
+  device: GPUDevice,
+  buffers: GpuBuffers,
+  steps: readonly PlanStep[],
+  options: { perNode: boolean },
+): TimestampQueries | undefined {
+  const lastStep = steps.findLastIndex((s) => s.kind === "gpu");
+  if (!device.features.has("timestamp-query") || lastStep < 0) return undefined;
+  const layout = timestampLayout(steps, options);
+  return {
+    set: device.createQuerySet({ type: "timestamp", count: layout.count }),
+    resolve: buffers.create(
+      layout.count * 8,
+      "timestamps",
+      GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    ),
+    layout,
+    perNode: options.perNode,
+    lastStep,
+  };
+}
+
+/** What one step's recording needs. */
+export interface StepRecording {
+  /** Index of the step in the plan. */
+  step: number;
+  /** Packing programs of the uploads that take them this run. */
+  packs: readonly PreparedDispatch[];
+  /** Node positions of the step, in order. */
+  nodes: readonly number[];
+  /** Dispatches of every node, by node position. */
+  dispatches: readonly (readonly PreparedDispatch[])[];
+  /** The step's node dispatches in order (flattened once). */
+  flat: readonly PreparedDispatch[];
+  /** Unpacking programs of its downloads. */
+  unpacks: readonly PreparedDispatch[];
+  /** Timestamp queries, when timing. */
+  queries?: TimestampQueries;
+}
+
+/**
+ * Records a step's passes into an encoder.
+ *
+ * @example
+ * ```ts ignore
+ * encodeStep(encoder, { step: 0, packs, nodes: st.nodes, dispatches, flat, unpacks });
+ * ```
+ *
+ * @param encoder The step's command encoder.
+ * @param r What to record.
+ */
+export function encodeStep(encoder: GPUCommandEncoder, r: StepRecording): void {
+  const q = r.queries;
+  const sq = q?.layout.steps.get(r.step);
+  const pass = (dispatches: readonly PreparedDispatch[], begin?: number, end?: number) => {
+    const p = encoder.beginComputePass(
+      q && begin !== undefined
+        ? {
+          timestampWrites: {
+            querySet: q.set,
+            beginningOfPassWriteIndex: begin,
+            endOfPassWriteIndex: end,
+          },
+        }
+        : {},
+    );
+    encodeDispatches(p, dispatches);
+    return p;
+  };
+  if (q?.perNode && sq) {
+    pass(r.packs, sq.packPair, sq.packPair! + 1).end();
+    for (const k of r.nodes) {
+      const at = q.layout.nodes.get(k)!;
+      pass(r.dispatches[k], at, at + 1).end();
+    }
+    pass(r.unpacks, sq.unpackPair, sq.unpackPair! + 1).end();
+    return;
+  }
+  const p = pass(r.packs, sq?.begin, sq?.end);
+  encodeDispatches(p, r.flat);
+  encodeDispatches(p, r.unpacks);
+  p.end();
+}

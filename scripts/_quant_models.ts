@@ -468,6 +468,24 @@ export function quantOpModels(): QuantModel[] {
           ["int32", [4], new Int32Array([1, 1, 2, 1])],
         ],
       }),
+      (() => {
+        const g = new GraphBuilder({ description: `MEAN ${dtype}` });
+        const x = input8(g, {
+          name: "x",
+          dtype,
+          shape: [1, 7, 9, 6],
+          quantization: q(0.05, lo + 200),
+        });
+        const axes = g.constant("axes", "int32", [2], new Int32Array([1, 2]));
+        const [y] = g.op("MEAN", [x, axes], [{
+          dtype,
+          shape: [1, 1, 1, 6],
+          name: "y",
+          quantization: q(0.02, lo + 100),
+        }], { options: { keepDims: true } as never });
+        output8(g, y, { dtype, shape: [1, 1, 1, 6] });
+        return { name: `MEAN ${dtype} over H, W`, bytes: writeModel(g.build()) };
+      })(),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

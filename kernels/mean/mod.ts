@@ -7,6 +7,7 @@ import type { KernelDef } from "../../core/kernel.ts";
 import type { ReduceOptions } from "../_shared/pool_reduce.ts";
 import { reduceKernel } from "../_shared/pool_reduce.ts";
 import { meanFloat } from "./cpu.ts";
+import { meanInteger } from "./quant.ts";
 
 /** The MEAN kernel. */
 export const mean: KernelDef<ReduceOptions> = {
@@ -16,4 +17,5 @@ export const mean: KernelDef<ReduceOptions> = {
     mean: true,
   }),
   cpu: { float: meanFloat },
+  quant: meanInteger,
 };

@@ -21,6 +21,7 @@ import {
   transposeConvReference,
   type TransposeGeometry,
 } from "../_shared/transpose_conv.ts";
+import { transposeBuilder } from "../_cpu/transpose_conv.ts";
 
 const OP = "Convolution2DTransposeBias";
 
@@ -107,6 +108,12 @@ export const convolution2dTransposeBias: KernelDef<Convolution2DTransposeBiasOpt
         limits,
       })];
     },
+  },
+  cpu: {
+    float: transposeBuilder<Convolution2DTransposeBiasOptions>(
+      [0, 1, 2],
+      (o, w, x) => shapes(o, x, w).geometry,
+    ),
   },
   cases(): OpCase[] {
     return CASES.map(([x, w, padding, s]) => ({

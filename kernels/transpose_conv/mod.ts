@@ -16,6 +16,7 @@ import {
   transposeConvReference,
   type TransposeGeometry,
 } from "../_shared/transpose_conv.ts";
+import { transposeBuilder } from "../_cpu/transpose_conv.ts";
 
 const OP = "TRANSPOSE_CONV";
 
@@ -124,6 +125,7 @@ export const transposeConv: KernelDef<TransposeConvOptions> = {
       })];
     },
   },
+  cpu: { float: transposeBuilder<TransposeConvOptions>([2, 1, 3], geometry) },
   cases(): OpCase[] {
     return CASES.map(([x, w, [oh, ow], padding, s, act, bias]) => ({
       name: `[${x}] w[${w}] -> ${oh}x${ow} ${padding} s${s} ${act}${bias ? " bias" : ""}`,

@@ -22,6 +22,21 @@ export type { Backend } from "../engine/session.ts";
 export type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
 export type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
 export type { HostTensor } from "../core/kernel.ts";
+/** The IR types a loaded network's model is made of, re-exported so the report documents itself. */
+export type {
+  DType,
+  Graph,
+  Model,
+  Node,
+  NodeOptions,
+  OptionValue,
+  Quantization,
+  Signature,
+  SignatureTensor,
+  SparseDimension,
+  Sparsity,
+  Tensor,
+} from "../core/ir.ts";
 export type { UsageRecord } from "../engine/memory/mod.ts";
 export type * from "./measure_types.ts";
 

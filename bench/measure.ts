@@ -221,11 +221,6 @@ export async function measureNetwork(
     const id = `litert/${accelerator}`;
     const peer: PeerResult = { id, runtime: "@litertjs/core@2.5.3", accelerator, status: "ok" };
     result.peers.push(peer);
-    if (options.peerUnavailable) {
-      peer.status = "failed";
-      peer.error = options.peerUnavailable;
-      continue;
-    }
     try {
       log(`${id}: compiling and running`);
       const run = await peerRunner(options);

@@ -215,8 +215,6 @@ export interface MeasureOptions {
   peers: readonly LitertAccelerator[];
   /** The peer runner (default: LiteRT.js, imported when first needed). */
   peerRunner?: PeerRunner;
-  /** Why the peer cannot run, when it cannot. */
-  peerUnavailable?: string;
   /** Progress lines. */
   progress?: (message: string) => void;
 }

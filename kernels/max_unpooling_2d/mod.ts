@@ -18,6 +18,7 @@ import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import { decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import type { PoolParams } from "../_shared/pool_window.ts";
 import { parsePoolParamsBytes, poolParamsBytes } from "../_shared/pool_custom.ts";
+import { unpoolBuilder } from "./cpu.ts";
 
 const OP = "MaxUnpooling2D";
 
@@ -195,6 +196,7 @@ export const maxUnpooling2d: KernelDef<PoolParams> = {
       return plan(inputs[0]!, outputs[0], options);
     },
   },
+  cpu: { float: unpoolBuilder(geometry) },
   cases(): OpCase[] {
     return UNPOOL_CASES.map(([shape, p, dtype]) => {
       const n = shape.reduce((a, b) => a * b, 1);

@@ -1,11 +1,9 @@
 /**
  * `gpulite plan MODEL [--json] [--precision f32|f16] [--alignment N]`: every memory strategy on a
- * model's intermediate tensors, with no GPU needed. The model's main graph is built and rewritten by
- * the graph passes as a GPU session would; a node whose kernel has a GPU half (and whose tensors the
- * GPU can hold) is assumed to run on the GPU, the rest on the CPU, with the executor's partition
- * refinement; sizes are PHWC4 bytes at the precision. A model with an op the engine lacks falls back
- * to the file's graph as it stands (no passes, the file's shapes with dynamic dimensions as 1, every
- * node on the GPU), and says so.
+ * model's intermediate tensors, with no GPU needed. The usage records come from `plan_records.ts`
+ * (the exec graph after passes, placed as a GPU session would place it, or the file's graph as a
+ * fallback), the report and its table from `plan_report.ts`; `plan_markdown.ts` puts several reports
+ * in one Markdown table.
  *
  * @module
  */

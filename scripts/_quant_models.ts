@@ -486,6 +486,24 @@ export function quantOpModels(): QuantModel[] {
         output8(g, y, { dtype, shape: [1, 1, 1, 6] });
         return { name: `MEAN ${dtype} over H, W`, bytes: writeModel(g.build()) };
       })(),
+      moveModel(`RESIZE_BILINEAR ${dtype}`, "RESIZE_BILINEAR", {
+        dtype,
+        shape: [1, 4, 5, 6],
+        out: [1, 7, 9, 6],
+        consts: [["int32", [2], new Int32Array([7, 9])]],
+      }),
+      moveModel(`RESIZE_BILINEAR ${dtype} half-pixel centres`, "RESIZE_BILINEAR", {
+        dtype,
+        shape: [1, 4, 5, 6],
+        out: [1, 8, 10, 6],
+        consts: [["int32", [2], new Int32Array([8, 10])]],
+      }, { halfPixelCenters: true }),
+      moveModel(`RESIZE_NEAREST_NEIGHBOR ${dtype}`, "RESIZE_NEAREST_NEIGHBOR", {
+        dtype,
+        shape: [1, 4, 5, 6],
+        out: [1, 7, 9, 6],
+        consts: [["int32", [2], new Int32Array([7, 9])]],
+      }),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

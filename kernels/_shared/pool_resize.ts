@@ -91,7 +91,23 @@ function nearestAxis(
   return i;
 }
 
-function resizeReference(mode: ResizeMode, x: HostTensor, o: ResizeOptions): HostTensor {
+/**
+ * The float32 reference of a resize (any input dtype; values are read as numbers).
+ *
+ * @example
+ * ```ts
+ * import { resizeReference } from "./pool_resize.ts";
+ * const x = { dtype: "float32" as const, shape: [1, 1, 2, 1], data: new Float32Array([0, 2]) };
+ * const o = { alignCorners: false, halfPixelCenters: false, outH: 1, outW: 4 };
+ * if (resizeReference("bilinear", x, o).data[1] !== 1) throw new Error("wrong");
+ * ```
+ *
+ * @param mode `bilinear` or `nearest`.
+ * @param x The NHWC input.
+ * @param o The options.
+ * @returns The float32 output.
+ */
+export function resizeReference(mode: ResizeMode, x: HostTensor, o: ResizeOptions): HostTensor {
   const [B, H, W, C] = x.shape;
   const out = allocTensor("float32", [B, o.outH, o.outW, C]);
   const sy = resizeScale({ size: H, out: o.outH, alignCorners: o.alignCorners });

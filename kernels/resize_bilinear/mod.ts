@@ -8,6 +8,7 @@ import type { KernelDef } from "../../core/kernel.ts";
 import type { ResizeOptions } from "../_shared/pool_resize.ts";
 import { resizeKernel } from "../_shared/pool_resize.ts";
 import { resizeBilinearFloat } from "./cpu.ts";
+import { resizeBilinearInteger } from "./quant.ts";
 
 /** The RESIZE_BILINEAR kernel. */
 export const resizeBilinear: KernelDef<ResizeOptions> = {
@@ -17,4 +18,5 @@ export const resizeBilinear: KernelDef<ResizeOptions> = {
     mode: "bilinear",
   }),
   cpu: { float: resizeBilinearFloat },
+  quant: resizeBilinearInteger,
 };

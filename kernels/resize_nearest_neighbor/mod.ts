@@ -7,10 +7,14 @@
 import type { KernelDef } from "../../core/kernel.ts";
 import type { ResizeOptions } from "../_shared/pool_resize.ts";
 import { resizeKernel } from "../_shared/pool_resize.ts";
+import { resizeNearestNeighborInteger } from "./quant.ts";
 
 /** The RESIZE_NEAREST_NEIGHBOR kernel. */
-export const resizeNearestNeighbor: KernelDef<ResizeOptions> = resizeKernel({
-  name: "RESIZE_NEAREST_NEIGHBOR",
-  optionsType: "ResizeNearestNeighborOptions",
-  mode: "nearest",
-});
+export const resizeNearestNeighbor: KernelDef<ResizeOptions> = {
+  ...resizeKernel({
+    name: "RESIZE_NEAREST_NEIGHBOR",
+    optionsType: "ResizeNearestNeighborOptions",
+    mode: "nearest",
+  }),
+  quant: resizeNearestNeighborInteger,
+};

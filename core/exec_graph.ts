@@ -190,6 +190,18 @@ export function buildExecGraph(
       e.value = decodeConstant({ ...graph.tensors[i], data: new Uint8Array(0) });
     }
   });
+  // A variable tensor without data that no node produces (LSTM and SVDF state) starts at zero in
+  // every run: state is not carried from one run to the next.
+  tensors.forEach((e, i) => {
+    const bytes = DTYPE_BYTES[e.dtype];
+    if (
+      !e.value && graph.tensors[i].isVariable && !produced.has(i) && !graph.inputs.includes(i) &&
+      bytes !== undefined && e.shape.every((d) => d >= 0)
+    ) {
+      const data = new Uint8Array(numElements(e.shape) * bytes);
+      e.value = decodeConstant({ ...graph.tensors[i], data });
+    }
+  });
   const available = new Set<number>(graph.inputs);
   tensors.forEach((t, i) => {
     if (t.value || graph.tensors[i].isVariable) available.add(i);

@@ -108,6 +108,8 @@ import { topkV2 } from "./topk_v2/mod.ts";
 import { scatterNd } from "./scatter_nd/mod.ts";
 import { fill } from "./fill/mod.ts";
 import { zerosLike } from "./zeros_like/mod.ts";
+import { lstm } from "./lstm/mod.ts";
+import { unidirectionalSequenceLstm } from "./unidirectional_sequence_lstm/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -219,6 +221,9 @@ export const KERNELS: readonly AnyKernelDef[] = [
   scatterNd,
   fill,
   zerosLike,
+  // Recurrent (float, on the host)
+  lstm,
+  unidirectionalSequenceLstm,
   // Math with a WGSL kernel
   atan2,
   sinh,

@@ -1,0 +1,259 @@
+/**
+ * gpulite's fast CPU backend next to LiteRT.js Wasm (XNNPack), both on one thread, on every real
+ * float network in `../shared/models/networks`: same file, same seeded inputs, median of `--runs`
+ * timed runs after one warm-up (inputs in and outputs out included on both sides). LiteRT.js runs in
+ * a child process per network. `--before DIR` also times another checkout of gpulite (e.g. a
+ * `git worktree` at an older commit) in the same run, for before/after ratios.
+ *
+ * ```sh
+ * deno run -A bench/cpu_vs_litert.ts --out docs/results/cpu_2core [--runs 10] [--before DIR]
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import type { HostTensor } from "../core/kernel.ts";
+import { seededRandom } from "../core/random.ts";
+import { type Stats, summarize } from "../core/stats.ts";
+import { createSession, loadModel } from "../engine/session.ts";
+import { runLitertIsolated } from "../peers/litert.ts";
+
+/** One network's measurements. */
+export interface CpuVsLitertRow {
+  /** File name without `.tflite`. */
+  network: string;
+  /** LiteRT.js Wasm (XNNPack, 1 thread) milliseconds. */
+  litert: Stats;
+  /** gpulite cpu (1 thread) milliseconds. */
+  gpulite: Stats;
+  /** The `--before` checkout's gpulite cpu milliseconds, when given. */
+  before?: Stats;
+  /** Largest difference between gpulite's and LiteRT.js's outputs, relative to LiteRT.js's largest value. */
+  agreement: number;
+  /** One-minute load average when the network's measurements began. */
+  load: number;
+}
+
+type SessionModule = typeof import("../engine/session.ts");
+
+/** An output by name. */
+interface Named {
+  name: string;
+  data: ArrayLike<number>;
+}
+
+const NETWORKS = new URL("../../shared/models/networks/", import.meta.url).pathname;
+
+function inputsFor(shapes: readonly (readonly number[])[]): HostTensor[] {
+  const r = seededRandom(1);
+  return shapes.map((s) => ({
+    dtype: "float32",
+    shape: [...s],
+    data: Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => r()),
+  }));
+}
+
+async function timeGpulite(
+  lib: Pick<SessionModule, "createSession" | "loadModel">,
+  path: string,
+  runs: number,
+): Promise<{ stats: Stats; inputs: HostTensor[]; outputs: Named[] }> {
+  const session = await lib.createSession(await lib.loadModel(path), {
+    backend: "cpu",
+    threads: 1,
+  });
+  try {
+    const inputs = inputsFor(session.inputs.map((t) => t.shape));
+    const outputs = (await session.run(inputs)).map((t, k) => ({
+      name: session.outputs[k].name,
+      data: t.data as ArrayLike<number>,
+    }));
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await session.run(inputs);
+      times.push(performance.now() - t);
+    }
+    return { stats: summarize(times), inputs, outputs };
+  } finally {
+    session.dispose();
+  }
+}
+
+function agreement(ours: readonly Named[], theirs: readonly Named[]): number {
+  let num = 0, den = 0;
+  ours.forEach((o, k) => {
+    const t = theirs.find((x) => x.name === o.name) ?? theirs[k];
+    if (!t || t.data.length !== o.data.length) {
+      num = NaN;
+      return;
+    }
+    for (let i = 0; i < o.data.length; i++) {
+      num = Math.max(num, Math.abs(o.data[i] - t.data[i]));
+      den = Math.max(den, Math.abs(t.data[i]));
+    }
+  });
+  return num / Math.max(den, 1e-6);
+}
+
+/**
+ * Measures every network.
+ *
+ * @example
+ * ```ts ignore
+ * const rows = await measureCpuVsLitert({ runs: 10 });
+ * ```
+ *
+ * @param options Timed runs, the other checkout's root, networks to keep (default all).
+ * @returns One row per network.
+ */
+export async function measureCpuVsLitert(
+  options: { runs: number; before?: string; only?: string[] },
+): Promise<CpuVsLitertRow[]> {
+  const before: SessionModule | undefined = options.before
+    ? await import(join(Deno.realPathSync(options.before), "engine/session.ts"))
+    : undefined;
+  const files = [...Deno.readDirSync(NETWORKS)].map((e) => e.name)
+    .filter((f) => f.endsWith(".tflite")).sort();
+  const rows: CpuVsLitertRow[] = [];
+  for (const file of files) {
+    const network = file.replace(/\.tflite$/, "");
+    if (options.only && !options.only.includes(network)) continue;
+    const path = join(NETWORKS, file);
+    const load = Deno.loadavg()[0];
+    const now = await timeGpulite({ createSession, loadModel }, path, options.runs);
+    const inputs = now.inputs.map((t) => ({ data: t.data as Float32Array, shape: t.shape }));
+    const peer = await runLitertIsolated(await Deno.readFile(path), inputs, {
+      accelerator: "wasm",
+      runs: options.runs,
+      warmup: 1,
+    });
+    const old = before ? (await timeGpulite(before, path, options.runs)).stats : undefined;
+    rows.push({
+      network,
+      litert: summarize(peer.latenciesMs),
+      gpulite: now.stats,
+      before: old,
+      agreement: agreement(
+        now.outputs,
+        peer.outputs.map((o) => ({ name: o.name, data: o.data as ArrayLike<number> })),
+      ),
+      load,
+    });
+    console.error(
+      `${network}: litert ${rows.at(-1)!.litert.median.toFixed(2)} ms, gpulite ${
+        now.stats.median.toFixed(2)
+      } ms${old ? `, before ${old.median.toFixed(2)} ms` : ""} (load ${load.toFixed(1)})`,
+    );
+  }
+  return rows;
+}
+
+function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+}
+
+/**
+ * The Markdown table of the rows: milliseconds (median, p10–p90), ratios to LiteRT.js (above 1:
+ * gpulite slower) and their geometric mean.
+ *
+ * @example
+ * ```ts
+ * import { cpuVsLitertMarkdown } from "./cpu_vs_litert.ts";
+ * const s = { n: 1, median: 2, p10: 2, p90: 2, min: 2, max: 2, mean: 2 };
+ * const md = cpuVsLitertMarkdown([
+ *   { network: "net", litert: { ...s, median: 4 }, gpulite: s, agreement: 0, load: 1 },
+ * ]);
+ * if (!md.includes("| net | 4.00") || !md.includes("0.50")) throw new Error("wrong");
+ * ```
+ *
+ * @param rows Measurements.
+ * @returns The table.
+ */
+export function cpuVsLitertMarkdown(rows: readonly CpuVsLitertRow[]): string {
+  const hasBefore = rows.some((r) => r.before);
+  const ms = (s: Stats) => `${s.median.toFixed(2)} (${s.p10.toFixed(1)}–${s.p90.toFixed(1)})`;
+  const head = [
+    "network",
+    "LiteRT.js Wasm ms",
+    ...(hasBefore ? ["gpulite cpu before ms", "ratio before"] : []),
+    "gpulite cpu ms",
+    "ratio",
+    "outputs differ by",
+    "load",
+  ];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const r of rows) {
+    const cells = [
+      r.network,
+      ms(r.litert),
+      ...(hasBefore && r.before
+        ? [ms(r.before), (r.before.median / r.litert.median).toFixed(2)]
+        : hasBefore
+        ? ["-", "-"]
+        : []),
+      ms(r.gpulite),
+      (r.gpulite.median / r.litert.median).toFixed(2),
+      r.agreement.toExponential(1),
+      r.load.toFixed(1),
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  const g = (f: (r: CpuVsLitertRow) => number | undefined) => {
+    const xs = rows.map(f).filter((x): x is number => x !== undefined);
+    return xs.length === rows.length && xs.length ? geomean(xs).toFixed(2) : "-";
+  };
+  const foot = [
+    "geometric mean",
+    "",
+    ...(hasBefore ? ["", g((r) => r.before && r.before.median / r.litert.median)] : []),
+    "",
+    g((r) => r.gpulite.median / r.litert.median),
+    "",
+    "",
+  ];
+  lines.push(`| ${foot.join(" | ")} |`);
+  return lines.join("\n") + "\n";
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      runs: { type: "string", default: "10" },
+      out: { type: "string" },
+      before: { type: "string" },
+      networks: { type: "string" },
+    },
+  });
+  const rows = await measureCpuVsLitert({
+    runs: Number(values.runs),
+    before: values.before,
+    only: values.networks?.split(","),
+  });
+  const md = cpuVsLitertMarkdown(rows);
+  console.log(md);
+  if (values.out) {
+    await Deno.mkdir(values.out, { recursive: true });
+    const command = `deno run -A bench/cpu_vs_litert.ts ${Deno.args.join(" ")}`;
+    const meta = {
+      date: new Date().toISOString(),
+      command,
+      deno: Deno.version.deno,
+      cpuThreads: navigator.hardwareConcurrency,
+    };
+    await Deno.writeTextFile(
+      join(values.out, "vs_litert.json"),
+      JSON.stringify({ ...meta, rows }, null, 2) + "\n",
+    );
+    await Deno.writeTextFile(
+      join(values.out, "vs_litert.md"),
+      `# gpulite cpu vs LiteRT.js Wasm (XNNPack), one thread each\n\n` +
+        `Made by \`${command}\` on ${meta.date} (Deno ${meta.deno}, ${meta.cpuThreads} cores ` +
+        `shared with other work). Milliseconds: median (p10–p90) of ${values.runs} runs after ` +
+        `one warm-up, inputs in and outputs out included; ratio above 1: gpulite slower; load: ` +
+        `one-minute load average when the network began.\n\n${md}`,
+    );
+  }
+}

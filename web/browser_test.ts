@@ -67,7 +67,7 @@ Deno.test({
       const page = await browser.open(
         `${server.url}?ops=${
           encodeURIComponent(ops)
-        }&model=models/${MODEL}&runs=1&report=${REPORT}`,
+        }&model=models/${MODEL}&runs=0&report=${REPORT}`,
       );
       const r = await page.waitFor<PageResults>(
         "['done', 'error'].includes(globalThis.gpulite?.state) && globalThis.gpulite",

@@ -33,8 +33,34 @@ export function limitsOf(device: GPUDevice): GpuLimitsInfo {
   };
 }
 
-/** A cache of bind group layouts and pipelines on one device. */
+const CACHES = new WeakMap<GPUDevice, PipelineCache>();
+
+/**
+ * A cache of bind group layouts and pipelines on one device, shared by every session on that
+ * device: a second session of the same model (or of a model with the same programs) compiles
+ * nothing.
+ */
 export class PipelineCache {
+  /**
+   * The device's shared cache.
+   *
+   * @example
+   * ```ts ignore
+   * const cache = PipelineCache.for(gpu.device);
+   * ```
+   *
+   * @param device The device.
+   * @returns Its cache (made on first use, dropped with the device).
+   */
+  static for(device: GPUDevice): PipelineCache {
+    let cache = CACHES.get(device);
+    if (!cache) {
+      cache = new PipelineCache(device);
+      CACHES.set(device, cache);
+    }
+    return cache;
+  }
+
   #device: GPUDevice;
   #layouts = new Map<string, GPUBindGroupLayout>();
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();

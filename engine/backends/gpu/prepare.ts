@@ -52,7 +52,8 @@ export async function prepareDispatches(args: {
 }): Promise<Prepared> {
   const { device, plan, homes, buffers, weightPrecision } = args;
   const { graph, precision } = plan;
-  const cache = new PipelineCache(device);
+  const cache = PipelineCache.for(device);
+  const used = new Set<Promise<GPUComputePipeline>>();
   const result: Prepared = {
     dispatches: graph.nodes.map(() => []),
     constantBytes: 0,
@@ -90,8 +91,10 @@ export async function prepareDispatches(args: {
       });
       const layout = cache.layout(readOnly);
       const label = `Node ${node.index} (${node.op}) program "${prog.label}"`;
+      const pipe = cache.pipeline({ code, readOnly, label });
+      used.add(pipe);
       pending.push(
-        cache.pipeline({ code, readOnly, label }).then((pipeline) => {
+        pipe.then((pipeline) => {
           prepared[pi] = {
             pipeline,
             bindGroup: device.createBindGroup({ layout, entries }),
@@ -102,7 +105,7 @@ export async function prepareDispatches(args: {
     });
   });
   await Promise.all(pending);
-  result.pipelineCount = cache.size;
+  result.pipelineCount = used.size;
   return result;
 }
 

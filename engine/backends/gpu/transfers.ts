@@ -103,7 +103,8 @@ export async function prepareTransfers(args: {
   const { device, plan, homes, buffers } = args;
   const onHost = args.hostLayout ?? false;
   const { graph } = plan;
-  const cache = new PipelineCache(device);
+  const cache = PipelineCache.for(device);
+  const used = new Set<Promise<GPUComputePipeline>>();
   const layout = cache.layout([true, false]);
   const maxWorkgroupsPerDimension = device.limits.maxComputeWorkgroupsPerDimension;
   const hostBuffers = new Map<string, GPUBuffer>();
@@ -135,7 +136,9 @@ export async function prepareTransfers(args: {
     const label = `${direction === "pack" ? "Packing" : "Unpacking"} tensor ${t} "${
       graph.tensors[t].name
     }"`;
-    const pipeline = await cache.pipeline({ code: p.code, readOnly: [true, false], label });
+    const pipe = cache.pipeline({ code: p.code, readOnly: [true, false], label });
+    used.add(pipe);
+    const pipeline = await pipe;
     const bindGroup = device.createBindGroup({
       layout,
       entries: [{ binding: 0, resource: { buffer: src } }, {
@@ -202,7 +205,7 @@ export async function prepareTransfers(args: {
     ]);
     return { uploads, downloads, readBytes };
   }));
-  return { steps, bytes, pipelineCount: cache.size };
+  return { steps, bytes, pipelineCount: used.size };
 }
 
 /**

@@ -47,6 +47,8 @@ export interface LaunchOptions {
   flags?: readonly string[];
   /** Milliseconds to wait for the DevTools endpoint (default 20000). */
   startTimeoutMs?: number;
+  /** Milliseconds one DevTools command may take, e.g. an evaluation in a hung page (default 60000). */
+  commandTimeoutMs?: number;
 }
 
 interface Pending {
@@ -151,11 +153,17 @@ export class Chromium {
   #next = 1;
   #pending = new Map<number, Pending>();
   #closed = false;
+  #commandTimeoutMs: number;
 
-  private constructor(process: Deno.ChildProcess, socket: WebSocket, dir: string) {
+  private constructor(
+    process: Deno.ChildProcess,
+    socket: WebSocket,
+    init: { dir: string; commandTimeoutMs: number },
+  ) {
     this.#process = process;
     this.#socket = socket;
-    this.#dir = dir;
+    this.#dir = init.dir;
+    this.#commandTimeoutMs = init.commandTimeoutMs;
     socket.onmessage = (e) => {
       const msg = JSON.parse(e.data);
       const p = msg.id !== undefined ? this.#pending.get(msg.id) : undefined;
@@ -248,7 +256,10 @@ export class Chromium {
       socket.onopen = () => resolve();
       socket.onerror = () => reject(new Error(`Cannot connect to Chromium at ${endpoint}`));
     });
-    return new Chromium(process, socket, dir);
+    return new Chromium(process, socket, {
+      dir,
+      commandTimeoutMs: options.commandTimeoutMs ?? 60000,
+    });
   }
 
   /**
@@ -266,8 +277,22 @@ export class Chromium {
   ): Promise<Record<string, unknown>> {
     if (this.#closed) return Promise.reject(new Error("Chromium was closed"));
     const id = this.#next++;
+    const limit = this.#commandTimeoutMs;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`Chromium did not answer ${method} within ${limit} ms`));
+      }, limit);
+      this.#pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       this.#socket.send(JSON.stringify({ id, method, params, sessionId }));
     });
   }

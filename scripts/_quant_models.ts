@@ -504,6 +504,26 @@ export function quantOpModels(): QuantModel[] {
         out: [1, 7, 9, 6],
         consts: [["int32", [2], new Int32Array([7, 9])]],
       }),
+      (() => {
+        const g = new GraphBuilder({ description: `PRELU ${dtype}` });
+        const x = input8(g, {
+          name: "x",
+          dtype,
+          shape: [1, 4, 5, 6],
+          quantization: q(0.05, lo + 140),
+        });
+        const alpha = g.constant("alpha", dtype, [1, 1, 6], bytes8(dtype, 6, 3), {
+          quantization: q(0.004, lo + 128),
+        });
+        const [y] = g.op("PRELU", [x, alpha], [{
+          dtype,
+          shape: [1, 4, 5, 6],
+          name: "y",
+          quantization: q(0.04, lo + 120),
+        }]);
+        output8(g, y, { dtype, shape: [1, 4, 5, 6] });
+        return { name: `PRELU ${dtype} per-channel alpha`, bytes: writeModel(g.build()) };
+      })(),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

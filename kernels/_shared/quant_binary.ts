@@ -50,6 +50,21 @@ const prepareMul: Prepare = (op, a, b, y, o) => {
   };
 };
 
+const preparePrelu: Prepare = (op, a, b, y) => {
+  const qa = tensorQuant(op, a), qb = tensorQuant(op, b), qy = tensorQuant(op, y);
+  const identity = quantizeMultiplier(qa.scale / qy.scale);
+  const slope = quantizeMultiplier((qa.scale * qb.scale) / qy.scale);
+  const [lo, hi] = outputRange(op, "NONE", y);
+  return (u, v) => {
+    const x = u - qa.zeroPoint;
+    const r =
+      (x >= 0
+        ? multiplyByQuantizedMultiplier(x, identity)
+        : multiplyByQuantizedMultiplier(x * (v - qb.zeroPoint), slope)) + qy.zeroPoint;
+    return r < lo ? lo : r > hi ? hi : r;
+  };
+};
+
 function quantBinary(op: string, prepare: Prepare): QuantKernelDef<BinaryOptions> {
   return {
     reference({ inputs, options, outputs }): HostTensor[] {
@@ -109,3 +124,18 @@ export const subInteger: QuantKernelDef<BinaryOptions> = quantBinary("SUB", prep
  * ```
  */
 export const mulInteger: QuantKernelDef<BinaryOptions> = quantBinary("MUL", prepareMul);
+
+/**
+ * The 8-bit PRELU: non-negative inputs rescaled by `s_x / s_out`, negative ones multiplied by the
+ * zero-point-corrected alpha and rescaled by `s_x * s_alpha / s_out` (TFLite's two multipliers).
+ *
+ * @example
+ * ```ts
+ * import { preluInteger } from "./quant_binary.ts";
+ * const q = { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 };
+ * const t = (v: number) => ({ dtype: "int8" as const, shape: [1], quantization: q, data: new Int8Array([v]) });
+ * const [y] = preluInteger.reference({ inputs: [t(-4), t(1)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * if (y.data[0] !== -2) throw new Error("wrong");
+ * ```
+ */
+export const preluInteger: QuantKernelDef<BinaryOptions> = quantBinary("PRELU", preparePrelu);

@@ -9,6 +9,7 @@
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
 import { binaryBuilder } from "../_cpu/elementwise.ts";
+import { preluInteger } from "./quant.ts";
 
 /**
  * The PRELU kernel.
@@ -47,4 +48,5 @@ export const prelu: KernelDef<BinaryOptions> = {
     edges: [{ a: [NaN, Infinity, -Infinity, -0, 0, -2, -2], b: [0.5, 0.5, 0.5, 0.5, 0.5, -1, 0] }],
   }),
   cpu: { float: binaryBuilder("prelu") },
+  quant: preluInteger,
 };

@@ -14,6 +14,8 @@ import { fuseEpilogues } from "./fuse_epilogue.ts";
 
 export type { Pass, PassReport, PassResult } from "./types.ts";
 export { foldConstants, foldMulAdd, fuseActivations, fuseEpilogues, mergePad, removeIdentity };
+/** Not in {@linkcode PASSES}: backends that run 8-bit graphs in float (the GPU) call it first. */
+export { dequantizeGraph } from "./dequantize.ts";
 
 /** The passes in the order they run. */
 export const PASSES: readonly { name: string; run: Pass; fusion?: boolean }[] = [

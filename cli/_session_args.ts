@@ -22,22 +22,34 @@ export const SESSION_FLAGS = {
   strategy: { type: "string" },
   threads: { type: "string" },
   seed: { type: "string" },
+  "input-shape": { type: "string", multiple: true },
+  "in-place": { type: "boolean" },
+  reorder: { type: "boolean" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
 /** Flags that only one backend uses; given with another backend they are refused. */
-const BACKEND_ONLY: Readonly<Record<string, readonly ("gpu" | "cpu")[]>> = {
-  provider: ["gpu"],
-  precision: ["gpu"],
-  strategy: ["gpu"],
+const BACKEND_ONLY: Readonly<Record<string, readonly Backend[]>> = {
+  provider: ["gpu", "cooperative"],
+  precision: ["gpu", "cooperative"],
+  strategy: ["gpu", "cpu"],
+  "in-place": ["gpu", "cpu"],
+  reorder: ["gpu", "cpu"],
   profile: ["gpu", "cpu"],
-  threads: ["cpu"],
+  threads: ["cpu", "cooperative"],
 };
+
+/** Backends the command line runs. */
+type Backend = "gpu" | "cpu" | "reference" | "cooperative";
 
 /** Validated session flags. */
 export interface SessionFlags {
   /** Backend. */
-  backend: "gpu" | "cpu" | "reference";
+  backend: Backend;
+  /** Elementwise ops write over inputs that die there (`--in-place`). */
+  inPlace: boolean;
+  /** Branches reordered for a lower memory peak (`--reorder`). */
+  reorder: boolean;
   /** GPU provider. */
   provider: "deno" | "dawn";
   /** Precision. */
@@ -48,6 +60,41 @@ export interface SessionFlags {
   threads?: number;
   /** Seed of random inputs. */
   seed: number;
+  /** Input shapes from `--input-shape NAME=1x64x64x3`, by input name or position. */
+  inputShapes?: Record<string, number[]>;
+}
+
+/**
+ * Parses `--input-shape` values: `NAME=DIMSxDIMS` (name or input position, `x`-separated
+ * dimensions), repeated or comma-separated.
+ *
+ * @example
+ * ```ts
+ * import { parseInputShapes } from "./_session_args.ts";
+ * const s = parseInputShapes(["image=1x64x64x3,1=2x5"]);
+ * if (s.image.join() !== "1,64,64,3" || s["1"].join() !== "2,5") throw new Error("wrong");
+ * ```
+ *
+ * @param values The flag's values.
+ * @returns Shapes by input name or position.
+ * @throws {UsageError} For a malformed value.
+ */
+export function parseInputShapes(values: readonly string[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const item of values.flatMap((v) => v.split(","))) {
+    const at = item.lastIndexOf("=");
+    const name = item.slice(0, at);
+    const dims = item.slice(at + 1).split("x").map((d) => (/^\d+$/.test(d) ? Number(d) : NaN));
+    if (at <= 0 || dims.some((d) => Number.isNaN(d))) {
+      throw new UsageError(
+        `--input-shape must look like NAME=1x64x64x3 (input name or position), got ${
+          JSON.stringify(item)
+        }`,
+      );
+    }
+    out[name] = item.slice(at + 1) === "" ? [] : dims;
+  }
+  return out;
 }
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
@@ -80,11 +127,13 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
  * @param v Values from parseArgs.
  * @returns The flags.
  */
-export function sessionFlags(v: Record<string, string | boolean | undefined>): SessionFlags {
+export function sessionFlags(
+  v: Record<string, string | boolean | string[] | undefined>,
+): SessionFlags {
   const backend = oneOf(
     "backend",
     String(v.backend ?? "gpu"),
-    ["gpu", "cpu", "reference"] as const,
+    ["gpu", "cpu", "reference", "cooperative"] as const,
   );
   for (const [flag, only] of Object.entries(BACKEND_ONLY)) {
     if (v[flag] !== undefined && v[flag] !== false && !(only as string[]).includes(backend)) {
@@ -110,13 +159,17 @@ export function sessionFlags(v: Record<string, string | boolean | undefined>): S
       throw new UsageError(`--threads must be a positive integer, got ${v.threads}`);
     }
   }
+  const shapes = v["input-shape"] as unknown as string[] | undefined;
   return {
+    ...(shapes && shapes.length > 0 ? { inputShapes: parseInputShapes(shapes) } : {}),
     backend,
     provider: oneOf("provider", String(v.provider ?? "deno"), ["deno", "dawn"] as const),
     precision: oneOf("precision", String(v.precision ?? "f32"), ["f32", "f16"] as const),
     strategy,
     threads,
     seed,
+    inPlace: v["in-place"] === true,
+    reorder: v.reorder === true,
   };
 }
 

@@ -24,6 +24,7 @@ Options:
   --provider P      deno (default) or dawn
   --strategy NAME   memory strategy (default GREEDY_BEST)
   --seed N          seed of the random inputs (default 1)
+  --input-shape NAME=1x64x64x3   shape of a dynamic input (name or position; repeatable)
   --tolerance X     relative error above which outputs disagree (default 1e-4 in f32, 1e-2 in f16)
   --json            print one JSON object
   -h, --help        this help
@@ -101,6 +102,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
   const model = await loadModel(positionals[0]);
   const session = await createSession(model, {
     backend: "gpu",
+    inputShapes: flags.inputShapes,
     provider: flags.provider,
     precision: flags.precision,
     strategy: flags.strategy,
@@ -133,6 +135,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
       const all = g.nodes.flatMap((n) => n.outputs);
       const probe = await createSession(model, {
         backend: "gpu",
+        inputShapes: flags.inputShapes,
         device: session.gpu,
         precision: flags.precision,
         strategy: flags.strategy,

@@ -12,9 +12,13 @@ import type { Model } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
 import { modelUsageRecords } from "./plan_records.ts";
 import { formatPlanReport, planReport } from "./plan_report.ts";
+import { parseInputShapes } from "./_session_args.ts";
+import { orderInputShapes } from "../engine/options.ts";
+import { modelEntry } from "../core/model_graph.ts";
 import type { Command, Io } from "./command.ts";
 
 const HELP = `Usage: gpulite plan MODEL [--json] [--precision f32|f16] [--alignment N]
+                    [--input-shape NAME=1x64x64x3]
 
 Plans the memory of a .tflite model's intermediate tensors with every strategy (no GPU needed) and
 prints, per strategy: total bytes, ratio to the lower bound of its form (shared objects or offsets),
@@ -30,6 +34,8 @@ Options:
   --json            Print one JSON object instead of a table
   --precision P     f32 (default) or f16
   --alignment N     Offset alignment of offsets plans in bytes (default 16, what sessions use)
+  --input-shape NAME=1x64x64x3   shape of a dynamic input (name or position; repeatable); without
+                    it a dynamic model plans the file's graph with -1 read as 1
   -h, --help        Show this help`;
 
 /**
@@ -54,6 +60,7 @@ export const planCommand: Command = {
         json: { type: "boolean" },
         precision: { type: "string", default: "f32" },
         alignment: { type: "string", default: "16" },
+        "input-shape": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
       allowPositionals: true,
@@ -92,7 +99,26 @@ export const planCommand: Command = {
       io.err(`error: ${oneLine(e)}`);
       return exitCodeOf(e);
     }
-    const records = modelUsageRecords(model, { precision });
+    let inputShapes: (number[] | undefined)[] | undefined;
+    try {
+      const shapes = values["input-shape"];
+      if (shapes && shapes.length > 0) {
+        const main = model.subgraphs[0];
+        const names = modelEntry(model, undefined).inputNames;
+        inputShapes = orderInputShapes(
+          parseInputShapes(shapes),
+          main.inputs.map((t, k) => ({
+            name: main.tensors[t].name,
+            dtype: main.tensors[t].dtype,
+            aliases: names[k] === undefined ? [] : [names[k]!],
+          })),
+        );
+      }
+    } catch (e) {
+      io.err(`error: ${oneLine(e)}`);
+      return exitCodeOf(e);
+    }
+    const records = modelUsageRecords(model, { precision, inputShapes });
     const report = planReport(records, { model: path, alignment, precision });
     io.out(values.json ? JSON.stringify(report) : formatPlanReport(report));
     return 0;

@@ -10,13 +10,14 @@
  */
 
 import type { Graph, Model } from "../core/ir.ts";
-import { buildExecGraph, type KernelLookup } from "../core/exec_graph.ts";
+import type { KernelLookup } from "../core/exec_graph.ts";
+import { buildModelGraph } from "../core/model_graph.ts";
 import { applyPasses } from "../engine/passes/mod.ts";
 import { buildPlan } from "../engine/plan/plan.ts";
 import { type MemoryLevers, memoryLevers } from "../engine/plan/levers.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import type { Precision } from "../core/kernel.ts";
-import { OpError, UnsupportedError } from "../core/errors.ts";
+import { OpError, UnsupportedError, UsageError } from "../core/errors.ts";
 import {
   gpuTensorBytes,
   gpuUsageRecords,
@@ -73,10 +74,17 @@ export interface ModelRecordsOptions {
   precision?: Precision;
   /** Kernel lookup (default `kernelFor` of `kernels/registry.ts`). */
   lookup?: KernelLookup;
+  /** Shapes of the main graph's inputs, by position (they resolve `-1` dimensions). */
+  inputShapes?: (number[] | undefined)[];
 }
 
-function fromExecGraph(model: Model, precision: Precision, lookup: KernelLookup): ModelRecords {
-  const graph = applyPasses(buildExecGraph(model.subgraphs[0], lookup), {}).graph;
+function fromExecGraph(
+  model: Model,
+  precision: Precision,
+  options: { lookup: KernelLookup; inputShapes?: (number[] | undefined)[] },
+): ModelRecords {
+  const bound = buildModelGraph(model, options.lookup, { inputShapes: options.inputShapes });
+  const graph = applyPasses(bound, {}).graph;
   const plan = buildPlan(graph, { precision, strategy: "NAIVE" });
   const gpuNodes = plan.placement.filter((p) => p.backend === "gpu").length;
   return {
@@ -148,9 +156,15 @@ export function modelUsageRecords(model: Model, options: ModelRecordsOptions = {
   const main = model.subgraphs[0];
   if (!main) throw new RangeError("The model has no subgraph");
   try {
-    return fromExecGraph(model, precision, options.lookup ?? kernelFor);
+    return fromExecGraph(model, precision, {
+      lookup: options.lookup ?? kernelFor,
+      inputShapes: options.inputShapes,
+    });
   } catch (e) {
-    if (!(e instanceof UnsupportedError || e instanceof OpError)) throw e;
+    // A dynamic input without a shape (UsageError) also plans the file's graph, -1 read as 1.
+    if (!(e instanceof UnsupportedError || e instanceof OpError || e instanceof UsageError)) {
+      throw e;
+    }
     return fromFileGraph(main, precision, e.message.split("\n")[0]);
   }
 }

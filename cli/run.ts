@@ -23,13 +23,18 @@ const HELP = `Usage: gpulite run MODEL [options]
 Runs MODEL and prints a timing summary.
 
 Options:
-  --backend B       gpu (default), cpu or reference
-  --provider P      deno (default) or dawn (WebGPU implementation; gpu backend only)
-  --precision P     f32 (default) or f16 (GPU storage precision; gpu backend only)
-  --strategy NAME   memory strategy for intermediates (default GREEDY_BEST; gpu backend only)
-  --threads N       threads of the cpu backend (default: all cores; cpu backend only)
+  --backend B       gpu (default), cpu, reference, or cooperative (µLayer: layers split across
+                    CPU and GPU by a latency predictor profiled at creation)
+  --provider P      deno (default) or dawn (WebGPU implementation; gpu and cooperative)
+  --precision P     f32 (default) or f16 (GPU storage precision; gpu and cooperative)
+  --strategy NAME   memory strategy for intermediates (default GREEDY_BEST; gpu and cpu)
+  --in-place        elementwise ops write over an input that dies there (gpu and cpu)
+  --reorder         reorder branches for a lower memory peak (gpu and cpu)
+  --threads N       CPU threads (default: all cores; cpu and cooperative)
   --input a.npy,b.npy   input tensors in model input order (default: seeded random)
   --seed N          seed of random inputs (default 1)
+  --input-shape NAME=1x64x64x3   shape of a dynamic input (name or position; repeat or
+                    comma-separate); .npy inputs give their shapes themselves
   --iterations N    timed runs after one warm-up (default 10)
   --output FILE     write outputs: FILE.json ({outputs:[{name,dtype,shape,data}]}) or FILE.npy
                     (one file per output: FILE.npy, FILE.1.npy, ...)
@@ -135,25 +140,33 @@ async function runMain(args: string[], io: Io): Promise<number> {
     throw new UsageError(`MODEL ${modelPath}: no such file`);
   }
   const model = await loadModel(modelPath);
+  const given = inputFiles
+    ? await Promise.all(inputFiles.map(async (f) => readNpy(await Deno.readFile(f), f)))
+    : undefined;
+  const inputShapes: Record<string, number[]> = { ...flags.inputShapes };
+  given?.forEach((t, i) => inputShapes[String(i)] ??= t.shape);
   const t0 = performance.now();
   const session = await createSession(model, {
+    inputShapes,
     backend: flags.backend,
     provider: flags.provider,
     precision: flags.precision,
     strategy: flags.strategy,
     threads: flags.threads,
+    inPlace: flags.inPlace,
+    reorder: flags.reorder,
     profile: values.profile,
   });
   try {
     const createMs = performance.now() - t0;
     let inputs: HostTensor[];
-    if (inputFiles) {
+    if (inputFiles && given) {
       if (inputFiles.length !== session.inputs.length) {
         throw new UsageError(
           `--input names ${inputFiles.length} files; the model takes ${session.inputs.length} inputs`,
         );
       }
-      inputs = await Promise.all(inputFiles.map(async (f) => readNpy(await Deno.readFile(f), f)));
+      inputs = given;
     } else inputs = randomInputs(session.inputs, flags.seed);
     const t1 = performance.now();
     let outs = await session.run(inputs);

@@ -395,7 +395,11 @@ export class Session {
         );
       }
       if (t.shape.join() !== spec.shape.join()) {
-        throw new UsageError(`${where} must have shape [${spec.shape}], got [${t.shape}]`);
+        const declared = this.#shapes.declared[i];
+        const want = declared.some((d) => d < 0)
+          ? `[${declared}] (-1: any size)`
+          : `[${spec.shape}]`;
+        throw new UsageError(`${where} must have shape ${want}, got [${t.shape}]`);
       }
       if (t.data.length !== numElements(spec.shape)) {
         throw new UsageError(

@@ -7,9 +7,14 @@ import type { CpuBuilder } from "../../core/kernel.ts";
 import { poolGeometry, type PoolParams } from "../_shared/pool_window.ts";
 import { ACT_RANGE, loopBuilder } from "./build.ts";
 
+/** The maximum's starting value: float32's lowest finite value, as the reference's. */
+const MAX_IDENTITY = -3.4028234663852886e38;
+
 /**
- * Builder of a float32 AVERAGE_POOL_2D or MAX_POOL_2D node: a loop over the window, accumulating in
- * float64, then the fused activation.
+ * Builder of a float32 AVERAGE_POOL_2D or MAX_POOL_2D node: per output pixel, the window's valid
+ * input rows are folded into the output row (channels innermost, contiguous), then scaled (average)
+ * and clamped by the fused activation. Max and average are separate loops, so that each stays
+ * monomorphic for the JIT.
  *
  * @example
  * ```ts ignore
@@ -27,27 +32,49 @@ export function poolBuilder(mode: "avg" | "max"): CpuBuilder<PoolParams> {
     if (!range || shape.length !== 4) return undefined;
     const geo = poolGeometry(node.op, shape, p);
     const [B, H, W, C] = geo.input;
-    const acc = new Float64Array(C);
     const [lo, hi] = range;
+    const clamp = lo > -Infinity || hi < Infinity;
+    const avg = mode === "avg";
+    // Per output column: the first and last valid input column; per output row likewise.
+    const span = (out: number, stride: number, pad: number, filter: number, size: number) => {
+      const s = new Int32Array(out), e = new Int32Array(out);
+      for (let v = 0; v < out; v++) {
+        const v0 = v * stride - pad;
+        s[v] = Math.max(v0, 0);
+        e[v] = Math.min(v0 + filter, size);
+      }
+      return { s, e };
+    };
+    const sy = span(geo.y.out, p.strideH, geo.y.pad, p.filterH, H);
+    const sx = span(geo.x.out, p.strideW, geo.x.pad, p.filterW, W);
     return (f) => {
       let o = y;
       for (let b = 0; b < B; b++) {
         for (let oy = 0; oy < geo.y.out; oy++) {
-          const y0 = oy * p.strideH - geo.y.pad;
-          const ys = Math.max(y0, 0), ye = Math.min(y0 + p.filterH, H);
-          for (let ox = 0; ox < geo.x.out; ox++) {
-            const x0 = ox * p.strideW - geo.x.pad;
-            const xs = Math.max(x0, 0), xe = Math.min(x0 + p.filterW, W);
-            acc.fill(mode === "avg" ? 0 : -Infinity);
+          const ys = sy.s[oy], ye = sy.e[oy];
+          for (let ox = 0; ox < geo.x.out; ox++, o += C) {
+            const xs = sx.s[ox], xe = sx.e[ox];
+            const first = x + ((b * H + ys) * W + xs) * C;
+            // The average starts from the first row; the maximum from the reference's identity.
+            if (avg) f.copyWithin(o, first, first + C);
+            else f.fill(MAX_IDENTITY, o, o + C);
             for (let iy = ys; iy < ye; iy++) {
-              for (let ix = xs; ix < xe; ix++) {
+              for (let ix = avg && iy === ys ? xs + 1 : xs; ix < xe; ix++) {
                 const base = x + ((b * H + iy) * W + ix) * C;
-                if (mode === "avg") { for (let c = 0; c < C; c++) acc[c] += f[base + c]; }
-                else for (let c = 0; c < C; c++) acc[c] = Math.max(acc[c], f[base + c]);
+                if (avg) { for (let c = 0; c < C; c++) f[o + c] += f[base + c]; }
+                else {
+                  for (let c = 0; c < C; c++) {
+                    const v = f[base + c];
+                    if (v > f[o + c]) f[o + c] = v;
+                  }
+                }
               }
             }
-            const inv = mode === "avg" ? 1 / ((ye - ys) * (xe - xs)) : 1;
-            for (let c = 0; c < C; c++) f[o++] = Math.min(hi, Math.max(lo, acc[c] * inv));
+            if (avg) {
+              const inv = 1 / ((ye - ys) * (xe - xs));
+              for (let c = o; c < o + C; c++) f[c] *= inv;
+            }
+            if (clamp) { for (let c = o; c < o + C; c++) f[c] = Math.min(hi, Math.max(lo, f[c])); }
           }
         }
       }

@@ -193,6 +193,11 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     block(4, false);
     addTo(f, cb, cb, 64);
     f.br(0).end().end();
+    // 8 channels left: one pass over the taps for both vectors.
+    f.get(cEnd).get(cb).op("i32.sub").i32(32).op("i32.ge_s").open("if");
+    block(2, false);
+    addTo(f, cb, cb, 32);
+    f.end();
     f.open("block").open("loop");
     f.get(cEnd).get(cb).op("i32.sub").i32(16).op("i32.lt_s").br(1, true);
     block(1, false);

@@ -29,7 +29,10 @@ Options:
   --json            print one JSON object
   -h, --help        this help
 
-It always compares the gpu backend with the reference: --backend and --threads do not apply.
+  --backend B       gpu (default), cpu or cooperative: the backend compared with the reference
+  --threads N       CPU threads (cpu and cooperative)
+
+The first diverging op is searched on the gpu backend (its intermediates are read back).
 
 ${EXIT_CODES_HELP}`;
 
@@ -77,12 +80,8 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     io.out(HELP);
     return 0;
   }
-  for (const flag of ["backend", "threads"] as const) {
-    if (values[flag] !== undefined) {
-      throw new UsageError(
-        `--${flag} does not apply to compare (it always runs the gpu backend against the reference)`,
-      );
-    }
+  if (values.backend === "reference") {
+    throw new UsageError("--backend reference would compare the reference with itself");
   }
   if (positionals.length !== 1) {
     throw new UsageError("compare takes exactly one MODEL path (see gpulite compare --help)");
@@ -101,11 +100,15 @@ async function compareMain(args: string[], io: Io): Promise<number> {
   }
   const model = await loadModel(positionals[0]);
   const session = await createSession(model, {
-    backend: "gpu",
+    backend: flags.backend,
     inputShapes: flags.inputShapes,
-    provider: flags.provider,
-    precision: flags.precision,
-    strategy: flags.strategy,
+    ...(flags.backend === "gpu" || flags.backend === "cooperative"
+      ? { provider: flags.provider, precision: flags.precision }
+      : {}),
+    ...(flags.backend === "cooperative" ? {} : { strategy: flags.strategy }),
+    threads: flags.threads,
+    inPlace: flags.inPlace,
+    reorder: flags.reorder,
   });
   try {
     const inputs = randomInputs(session.inputs, flags.seed);
@@ -129,7 +132,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
       gpuOps: `${placement.filter((p) => p.backend === "gpu").length}/${placement.length}`,
       outputs,
     };
-    if (outputs.some((o) => !o.ok)) {
+    if (outputs.some((o) => !o.ok) && flags.backend === "gpu") {
       // Read back every intermediate and find the first node whose output leaves the tolerance.
       const g = sessionInternals(session).graph;
       const all = g.nodes.flatMap((n) => n.outputs);
@@ -168,7 +171,11 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     if (values.json) io.out(JSON.stringify(summary));
     else {
       io.out(`model     ${summary.model}`);
-      io.out(`adapter   ${summary.adapter} (${flags.precision}); ops on GPU ${summary.gpuOps}`);
+      io.out(
+        `backend   ${flags.backend}${
+          summary.adapter ? ` on ${summary.adapter} (${flags.precision})` : ""
+        }; ops on GPU ${summary.gpuOps}`,
+      );
       for (const o of outputs) {
         io.out(
           `${o.ok ? "ok  " : "FAIL"}  ${o.name}: max abs ${o.maxAbs.toExponential(2)}, rel ${

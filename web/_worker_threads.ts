@@ -1,7 +1,8 @@
 /**
- * What the browser build puts in place of `node:worker_threads`: the CPU backend's worker pool
- * imports it, and a page has no Node worker threads. The GPU and reference backends never start a
- * worker, so the page loads; a pool that tries to start one gets a one-line error.
+ * What the browser build puts in place of `node:worker_threads`: the cpu backend's worker pool
+ * imports it, and a page has no Node worker threads. The gpu and reference backends, and the cpu
+ * backend on one thread, never start a worker, so the page loads and runs them; a pool that tries
+ * to start one gets a one-line error.
  *
  * @module
  */
@@ -15,7 +16,7 @@ export class Worker {
   /** Always throws {@linkcode UnsupportedError}. */
   constructor() {
     throw new UnsupportedError(
-      "The CPU backend's worker threads are not part of the browser build; use the gpu or reference backend",
+      "The cpu backend's worker threads are not part of the browser build; pass threads: 1, or use the gpu or reference backend",
     );
   }
 }

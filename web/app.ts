@@ -148,6 +148,8 @@ async function model(runs?: number): Promise<void> {
   setStatus(`Running ${modelSource.name} on the GPU and on the reference...`);
   const r = await runModel(ctx, modelSource.bytes ?? new URL(modelSource.url!, location.href), {
     runs,
+    // The cpu backend's memory is shared WebAssembly memory: only in a cross-origin isolated page.
+    cpu: globalThis.crossOriginIsolated === true,
   });
   results.model = { name: modelSource.name, ...r };
   clearTable("outputs");
@@ -160,6 +162,17 @@ async function model(runs?: number): Promise<void> {
       sci(o.tolerance),
       o.passed ? "pass" : "FAIL",
     ], o.passed);
+  }
+  if (r.cpuRel !== undefined) {
+    const ok = r.cpuRel <= r.outputs[0].tolerance;
+    addRow("outputs", [
+      "every output, cpu backend (1 thread)",
+      "",
+      "",
+      sci(r.cpuRel),
+      sci(r.outputs[0].tolerance),
+      ok ? "pass" : "FAIL",
+    ], ok);
   }
   clearTable("timings");
   for (const [step, ms] of Object.entries(r.timings)) addRow("timings", [step, ms.toFixed(1)]);

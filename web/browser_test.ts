@@ -1,7 +1,7 @@
 /**
  * The browser page in headless Chromium with WebGPU (SwiftShader on machines without a GPU): every
- * op's conformance cases pass on the GPU, a real network's outputs match the reference, and a
- * committed benchmark report shows its charts.
+ * op's conformance cases pass on the GPU, a real network's outputs match the reference on the GPU
+ * and on the one-thread `cpu` backend, and a committed benchmark report shows its charts.
  * Runs under `deno task test:browser` (which sets `GPULITE_BROWSER=1`); skipped elsewhere and,
  * with a message, when Chromium is absent. `GPULITE_BROWSER_OPS=A,B` narrows the ops.
  *
@@ -99,6 +99,11 @@ Deno.test({
         assert.ok(o.passed, `output ${o.name}: relative error ${o.rel} > ${o.tolerance}`);
       }
       assert.equal(m.onGpu, m.nodes, `${m.nodes - m.onGpu} nodes fell back to the CPU`);
+      assert.ok(
+        m.cpuRel !== undefined,
+        "the cpu backend did not run (is the page cross-origin isolated?)",
+      );
+      assert.ok(m.cpuRel <= m.outputs[0].tolerance, `cpu backend: relative error ${m.cpuRel}`);
       assert.ok(
         await page.evaluate<boolean>("!!document.querySelector('#timings-chart svg')"),
         "the page draws no timings chart",

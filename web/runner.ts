@@ -62,7 +62,9 @@ export interface ModelResult {
   outputs: OutputRow[];
   /** Milliseconds per step: GPU session (compile), first GPU run, mean of later GPU runs, reference. */
   timings: Record<string, number>;
-  /** Whether every output passed. */
+  /** Worst relative error of the `cpu` backend (one thread) against the reference, when it ran. */
+  cpuRel?: number;
+  /** Whether every output passed, on the GPU and, when it ran, on the `cpu` backend. */
   passed: boolean;
 }
 
@@ -225,13 +227,15 @@ export function modelInputs(
  *
  * @param gpu The device (kept; sessions do not destroy it).
  * @param source The `.tflite` bytes, or a URL to fetch.
- * @param options `runs`: GPU runs after the first, timed on average (default 3); `seed` (default 1).
+ * @param options `runs`: GPU runs after the first, timed on average (default 3); `seed` (default 1);
+ *   `cpu`: also run the `cpu` backend on one thread (it needs shared WebAssembly memory, so a
+ *   cross-origin isolated page in a browser).
  * @returns Outputs, errors and timings.
  */
 export async function runModel(
   gpu: GpuContext,
   source: Uint8Array | string | URL,
-  options: { runs?: number; seed?: number } = {},
+  options: { runs?: number; seed?: number; cpu?: boolean } = {},
 ): Promise<ModelResult> {
   const timings: Record<string, number> = {};
   let t = performance.now();
@@ -255,6 +259,18 @@ export async function runModel(
     t = performance.now();
     const want = await reference.run(feed);
     timings["reference run (CPU, float64)"] = performance.now() - t;
+    let cpuRel: number | undefined;
+    if (options.cpu) {
+      t = performance.now();
+      const cpu = await createSession(model, { backend: "cpu", threads: 1 });
+      try {
+        const out = await cpu.run(feed);
+        timings["cpu backend session and run (WebAssembly SIMD, 1 thread)"] = performance.now() - t;
+        cpuRel = Math.max(...out.map((o, k) => compareTensors(o, want[k]).rel));
+      } finally {
+        cpu.dispose();
+      }
+    }
     const tolerance = MODEL_TOLERANCE.f32;
     const outputs = session.outputs.map((info, k): OutputRow => {
       const d = compareTensors(got[k], want[k]);
@@ -274,7 +290,8 @@ export async function runModel(
       onGpu: placement.filter((p) => p.backend === "gpu").length,
       outputs,
       timings,
-      passed: outputs.every((o) => o.passed),
+      cpuRel,
+      passed: outputs.every((o) => o.passed) && (cpuRel === undefined || cpuRel <= tolerance),
     };
   } finally {
     session.dispose();

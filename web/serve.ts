@@ -113,7 +113,13 @@ export async function bundleForBrowser(entry: string): Promise<string> {
 function reply(body: BodyInit, type: string, status = 200): Response {
   return new Response(body, {
     status,
-    headers: { "content-type": type, "cache-control": "no-store" },
+    headers: {
+      "content-type": type,
+      "cache-control": "no-store",
+      // Cross-origin isolation: shared WebAssembly memory (the cpu backend) needs it.
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-embedder-policy": "require-corp",
+    },
   });
 }
 

@@ -1,9 +1,11 @@
 /**
  * gpulite's fast CPU backend next to LiteRT.js Wasm (XNNPack), both on one thread, on every real
  * float network in `../shared/models/networks`: same file, same seeded inputs, median of `--runs`
- * timed runs after one warm-up (inputs in and outputs out included on both sides). LiteRT.js runs in
- * a child process per network. `--before DIR` also times another checkout of gpulite (e.g. a
- * `git worktree` at an older commit) in the same run, for before/after ratios.
+ * timed runs after one warm-up (inputs in and outputs out included on both sides). The runtimes take
+ * turns run by run, so that load from other work on the machine falls on both alike; the paired
+ * ratio is the median over rounds of the two times' ratio. `--before DIR` also times another
+ * checkout of gpulite (e.g. a `git worktree` at an older commit) in the same rounds, for
+ * before/after ratios.
  *
  * ```sh
  * deno run -A bench/cpu_vs_litert.ts --out docs/results/cpu_2core [--runs 10] [--before DIR]
@@ -15,9 +17,9 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { HostTensor } from "../core/kernel.ts";
 import { seededRandom } from "../core/random.ts";
-import { type Stats, summarize } from "../core/stats.ts";
+import { median, type Stats, summarize } from "../core/stats.ts";
 import { createSession, loadModel } from "../engine/session.ts";
-import { runLitertIsolated } from "../peers/litert.ts";
+import { openLitert } from "../peers/litert.ts";
 
 /** One network's measurements. */
 export interface CpuVsLitertRow {
@@ -29,6 +31,8 @@ export interface CpuVsLitertRow {
   gpulite: Stats;
   /** The `--before` checkout's gpulite cpu milliseconds, when given. */
   before?: Stats;
+  /** Median over runs of gpulite's time over LiteRT.js's time in the same round. */
+  paired: number;
   /** Largest difference between gpulite's and LiteRT.js's outputs, relative to LiteRT.js's largest value. */
   agreement: number;
   /** One-minute load average when the network's measurements began. */
@@ -54,31 +58,39 @@ function inputsFor(shapes: readonly (readonly number[])[]): HostTensor[] {
   }));
 }
 
-async function timeGpulite(
+/** A session of one gpulite checkout, run one inference at a time. */
+interface Runner {
+  inputs: HostTensor[];
+  outputs: Named[];
+  run(): Promise<void>;
+  dispose(): void;
+}
+
+async function openGpulite(
   lib: Pick<SessionModule, "createSession" | "loadModel">,
   path: string,
-  runs: number,
-): Promise<{ stats: Stats; inputs: HostTensor[]; outputs: Named[] }> {
+): Promise<Runner> {
   const session = await lib.createSession(await lib.loadModel(path), {
     backend: "cpu",
     threads: 1,
   });
-  try {
-    const inputs = inputsFor(session.inputs.map((t) => t.shape));
-    const outputs = (await session.run(inputs)).map((t, k) => ({
-      name: session.outputs[k].name,
-      data: t.data as ArrayLike<number>,
-    }));
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      await session.run(inputs);
-      times.push(performance.now() - t);
-    }
-    return { stats: summarize(times), inputs, outputs };
-  } finally {
-    session.dispose();
-  }
+  const inputs = inputsFor(session.inputs.map((t) => t.shape));
+  const outputs = (await session.run(inputs)).map((t, k) => ({
+    name: session.outputs[k].name,
+    data: t.data as ArrayLike<number>,
+  }));
+  return {
+    inputs,
+    outputs,
+    run: async () => void await session.run(inputs),
+    dispose: () => session.dispose(),
+  };
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await run();
+  return performance.now() - t;
 }
 
 function agreement(ours: readonly Named[], theirs: readonly Named[]): number {
@@ -122,29 +134,45 @@ export async function measureCpuVsLitert(
     if (options.only && !options.only.includes(network)) continue;
     const path = join(NETWORKS, file);
     const load = Deno.loadavg()[0];
-    const now = await timeGpulite({ createSession, loadModel }, path, options.runs);
+    // Runs interleave (gpulite, LiteRT.js, the other checkout), so that all see the same load.
+    const now = await openGpulite({ createSession, loadModel }, path);
+    const old = before ? await openGpulite(before, path) : undefined;
     const inputs = now.inputs.map((t) => ({ data: t.data as Float32Array, shape: t.shape }));
-    const peer = await runLitertIsolated(await Deno.readFile(path), inputs, {
-      accelerator: "wasm",
-      runs: options.runs,
-      warmup: 1,
-    });
-    const old = before ? (await timeGpulite(before, path, options.runs)).stats : undefined;
+    const peer = await openLitert(await Deno.readFile(path), "wasm");
+    const t = { now: [] as number[], peer: [] as number[], old: [] as number[] };
+    let theirs: Named[] = [];
+    try {
+      theirs = (await peer.run(inputs, true)).map((o) => ({
+        name: o.name,
+        data: o.data as ArrayLike<number>,
+      }));
+      await now.run();
+      await old?.run();
+      for (let i = 0; i < options.runs; i++) {
+        t.now.push(await timed(now.run));
+        t.peer.push(await timed(() => peer.run(inputs)));
+        if (old) t.old.push(await timed(old.run));
+      }
+    } finally {
+      now.dispose();
+      old?.dispose();
+      peer.close();
+    }
     rows.push({
       network,
-      litert: summarize(peer.latenciesMs),
-      gpulite: now.stats,
-      before: old,
-      agreement: agreement(
-        now.outputs,
-        peer.outputs.map((o) => ({ name: o.name, data: o.data as ArrayLike<number> })),
-      ),
+      litert: summarize(t.peer),
+      gpulite: summarize(t.now),
+      before: old ? summarize(t.old) : undefined,
+      paired: median(t.now.map((v, i) => v / t.peer[i])),
+      agreement: agreement(now.outputs, theirs),
       load,
     });
     console.error(
       `${network}: litert ${rows.at(-1)!.litert.median.toFixed(2)} ms, gpulite ${
-        now.stats.median.toFixed(2)
-      } ms${old ? `, before ${old.median.toFixed(2)} ms` : ""} (load ${load.toFixed(1)})`,
+        rows.at(-1)!.gpulite.median.toFixed(2)
+      } ms${old ? `, before ${rows.at(-1)!.before!.median.toFixed(2)} ms` : ""} (load ${
+        load.toFixed(1)
+      })`,
     );
   }
   return rows;
@@ -163,7 +191,7 @@ function geomean(xs: number[]): number {
  * import { cpuVsLitertMarkdown } from "./cpu_vs_litert.ts";
  * const s = { n: 1, median: 2, p10: 2, p90: 2, min: 2, max: 2, mean: 2 };
  * const md = cpuVsLitertMarkdown([
- *   { network: "net", litert: { ...s, median: 4 }, gpulite: s, agreement: 0, load: 1 },
+ *   { network: "net", litert: { ...s, median: 4 }, gpulite: s, paired: 0.5, agreement: 0, load: 1 },
  * ]);
  * if (!md.includes("| net | 4.00") || !md.includes("0.50")) throw new Error("wrong");
  * ```
@@ -180,6 +208,7 @@ export function cpuVsLitertMarkdown(rows: readonly CpuVsLitertRow[]): string {
     ...(hasBefore ? ["gpulite cpu before ms", "ratio before"] : []),
     "gpulite cpu ms",
     "ratio",
+    "paired ratio",
     "outputs differ by",
     "load",
   ];
@@ -195,6 +224,7 @@ export function cpuVsLitertMarkdown(rows: readonly CpuVsLitertRow[]): string {
         : []),
       ms(r.gpulite),
       (r.gpulite.median / r.litert.median).toFixed(2),
+      r.paired.toFixed(2),
       r.agreement.toExponential(1),
       r.load.toFixed(1),
     ];
@@ -210,6 +240,7 @@ export function cpuVsLitertMarkdown(rows: readonly CpuVsLitertRow[]): string {
     ...(hasBefore ? ["", g((r) => r.before && r.before.median / r.litert.median)] : []),
     "",
     g((r) => r.gpulite.median / r.litert.median),
+    g((r) => r.paired),
     "",
     "",
   ];
@@ -252,8 +283,9 @@ if (import.meta.main) {
       `# gpulite cpu vs LiteRT.js Wasm (XNNPack), one thread each\n\n` +
         `Made by \`${command}\` on ${meta.date} (Deno ${meta.deno}, ${meta.cpuThreads} cores ` +
         `shared with other work). Milliseconds: median (p10–p90) of ${values.runs} runs after ` +
-        `one warm-up, inputs in and outputs out included; ratio above 1: gpulite slower; load: ` +
-        `one-minute load average when the network began.\n\n${md}`,
+        `one warm-up, inputs in and outputs out included, the runtimes taking turns run by run; ` +
+        `ratio (of medians) above 1: gpulite slower; paired ratio: median over rounds of the ` +
+        `ratio of the two times; load: one-minute load average when the network began.\n\n${md}`,
     );
   }
 }

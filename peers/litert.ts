@@ -187,6 +187,42 @@ async function runOnce(
   }
 }
 
+/** A model compiled on LiteRT.js, run one inference at a time by the caller. */
+export interface LitertModel {
+  /** Runs once with input upload and output readback; outputs are kept when `keep` is set. */
+  run(inputs: readonly LitertInput[], keep?: boolean): Promise<LitertOutput[]>;
+  /** Frees the compiled model. */
+  close(): void;
+}
+
+/**
+ * Compiles a `.tflite` model on LiteRT.js for the caller to run, e.g. interleaved with another
+ * runtime's runs so that both see the same machine load.
+ *
+ * @example
+ * ```ts ignore
+ * import { openLitert } from "./litert.ts";
+ * const m = await openLitert(bytes, "wasm");
+ * const [y] = await m.run([{ data, shape: [1, 224, 224, 3] }], true);
+ * m.close();
+ * ```
+ *
+ * @param modelBytes The `.tflite` file.
+ * @param accelerator Where LiteRT.js runs it.
+ * @returns The compiled model.
+ */
+export async function openLitert(
+  modelBytes: Uint8Array,
+  accelerator: LitertAccelerator,
+): Promise<LitertModel> {
+  await loadLitert();
+  const model = await litert.loadAndCompile(modelBytes, { accelerator });
+  return {
+    run: (inputs, keep = false) => runOnce(model, inputs, keep),
+    close: () => model.delete(),
+  };
+}
+
 /**
  * Compiles a `.tflite` model on LiteRT.js and times it: the first run, warm-up, then timed runs, each
  * with input upload and output readback, as a user of the library would run it.

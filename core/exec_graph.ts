@@ -223,6 +223,7 @@ export function buildExecGraph(
   });
   const nodes: ExecNode[] = [];
   const hostFolded: string[] = [];
+  const read = new Set(graph.nodes.flatMap((n) => n.inputs));
   graph.nodes.forEach((node, index) => {
     const { node: bound, outputs } = bindNode(tensors, {
       index,
@@ -242,7 +243,9 @@ export function buildExecGraph(
       t.dtype = s.dtype;
       if (s.quantization) t.quantization = s.quantization;
     });
-    if (foldsAtBinding(bound, tensors)) {
+    // Values only graph outputs take (a one-op SHAPE model) are computed at run time as usual.
+    const feedsNodes = node.outputs.some((t) => read.has(t));
+    if (feedsNodes && foldsAtBinding(bound, tensors)) {
       const values = foldOnHost(bound, tensors);
       node.outputs.forEach((ti, k) => tensors[ti].value = values[k]);
       hostFolded.push(`${bound.op}#${index}`);

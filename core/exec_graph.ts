@@ -338,6 +338,11 @@ function is8bitActivation(t: OpInput | undefined): boolean {
   return Boolean(t && !t.value && (t.dtype === "int8" || t.dtype === "uint8"));
 }
 
+/** An int16 activation of TFLite's 16x8 scheme (quantized, not a constant). */
+function isInt16Activation(t: OpInput | undefined): boolean {
+  return Boolean(t && !t.value && t.dtype === "int16" && t.quantization?.scale.length);
+}
+
 /** The inputs as float inference sees them: quantized tensors as float32 of the same shape. */
 function asFloat(inputs: (OpInput | undefined)[]): (OpInput | undefined)[] {
   return inputs.map((t) => {
@@ -361,7 +366,7 @@ function quantSpecs(
     if (!declared || declared.some((d) => d.shape.some((x) => x < 0))) throw e;
     shapes = declared.map((d) => d.shape);
   }
-  const first = inputs.find(is8bitActivation)!;
+  const first = inputs.find(is8bitActivation) ?? inputs.find(isInt16Activation)!;
   return shapes.map((shape, k) => {
     const d = declared?.[k] ?? first;
     const spec: TensorSpec = { dtype: d.dtype, shape: [...shape] };
@@ -409,7 +414,8 @@ export function bindNode(tensors: readonly ExecTensor[], args: BindArgs): BoundN
     shape: tensors[ti].shape,
     quantization: tensors[ti].quantization,
   }));
-  const eightBit = inputs.find(is8bitActivation);
+  const eightBit = inputs.find(is8bitActivation) ??
+    (kernel.quant?.int16 ? inputs.find(isInt16Activation) : undefined);
   const quant = Boolean(eightBit && (kernel.quant || kernel.cpu?.quant));
   let options: unknown;
   let specs: TensorSpec[];

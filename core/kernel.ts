@@ -326,6 +326,11 @@ export interface QuantKernelDef<O> {
   infer?(args: InferArgs<O>): TensorSpec[];
   /** Integer reference: quantized inputs in, quantized (or int32/float, as declared) outputs. */
   reference(args: ReferenceArgs<O>): HostTensor[];
+  /**
+   * Whether `reference` also takes int16 activations (TFLite's 16x8 scheme: symmetric int16
+   * activations, zero point 0). Nodes with int16 activations bind in integer mode only then.
+   */
+  int16?: boolean;
 }
 
 /** An op: everything the engine and the conformance harness need. */

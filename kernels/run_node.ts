@@ -67,7 +67,13 @@ export function runNodeOnHost(
   node: ExecNode,
   value: (t: number) => HostTensor,
 ): HostTensor[] {
-  const inputs = node.inputs.map((t) => (t < 0 ? undefined : value(t)));
+  // Values fed by the caller carry no quantization: the graph's tensor has it.
+  const inputs = node.inputs.map((t) => {
+    if (t < 0) return undefined;
+    const v = value(t);
+    const q = graph.tensors[t].quantization;
+    return v.quantization || !q ? v : { ...v, quantization: q };
+  });
   const outputs = node.outputs.map((t) => graph.tensors[t]);
   const quant = (node as { quant?: boolean }).quant ? node.kernel.quant : undefined;
   const result = (quant ?? node.kernel).reference({ inputs, options: node.options, outputs });

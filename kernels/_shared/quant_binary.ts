@@ -33,6 +33,8 @@ function prepareAdd(negate: boolean): Prepare {
     const p = quantAddParams(
       [a.quantization!, b.quantization!, y.quantization!],
       outputRange(op, o.activation, y),
+      // TFLite's int16 ADD with general (not power-of-two) scales shifts by 15 bits, not 20.
+      y.dtype === "int16" ? 15 : 20,
     );
     if (negate) p.m[1] = { ...p.m[1], multiplier: -p.m[1].multiplier };
     return (u, v) => quantAdd(u, v, p);
@@ -95,7 +97,10 @@ function quantBinary(op: string, prepare: Prepare): QuantKernelDef<BinaryOptions
  * if (y.data[0] !== 6) throw new Error("wrong");
  * ```
  */
-export const addInteger: QuantKernelDef<BinaryOptions> = quantBinary("ADD", prepareAdd(false));
+export const addInteger: QuantKernelDef<BinaryOptions> = {
+  ...quantBinary("ADD", prepareAdd(false)),
+  int16: true,
+};
 
 /**
  * The 8-bit SUB.
@@ -123,7 +128,10 @@ export const subInteger: QuantKernelDef<BinaryOptions> = quantBinary("SUB", prep
  * if (y.data[0] !== -12) throw new Error("wrong");
  * ```
  */
-export const mulInteger: QuantKernelDef<BinaryOptions> = quantBinary("MUL", prepareMul);
+export const mulInteger: QuantKernelDef<BinaryOptions> = {
+  ...quantBinary("MUL", prepareMul),
+  int16: true,
+};
 
 /**
  * The 8-bit PRELU: non-negative inputs rescaled by `s_x / s_out`, negative ones multiplied by the

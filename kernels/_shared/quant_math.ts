@@ -128,7 +128,7 @@ export function multiplyByQuantizedMultiplier(x: number, q: QuantizedMultiplier)
  * @returns `[min, max]`.
  */
 export function dtypeRange(dtype: string): [number, number] {
-  return dtype === "int8" ? [-128, 127] : [0, 255];
+  return dtype === "int8" ? [-128, 127] : dtype === "int16" ? [-32768, 32767] : [0, 255];
 }
 
 /**
@@ -170,6 +170,8 @@ export interface QuantAddParams {
   m: [QuantizedMultiplier, QuantizedMultiplier, QuantizedMultiplier];
   /** Clamp. */
   range: [number, number];
+  /** Left shift of the inputs before rescaling: 20 for 8 bits, 15 for int16. */
+  leftShift?: number;
 }
 
 /**
@@ -185,9 +187,14 @@ export interface QuantAddParams {
  *
  * @param q Quantization of input 1, input 2 and the output.
  * @param range The activation clamp.
+ * @param leftShift Left shift of the inputs: 20 for 8 bits, 15 for TFLite's general int16 ADD.
  * @returns The parameters.
  */
-export function quantAddParams(q: Quantization[], range: [number, number]): QuantAddParams {
+export function quantAddParams(
+  q: Quantization[],
+  range: [number, number],
+  leftShift = 20,
+): QuantAddParams {
   const [s1, s2, so] = q.map((x) => x.scale[0]);
   const twice = 2 * Math.max(s1, s2);
   return {
@@ -195,9 +202,10 @@ export function quantAddParams(q: Quantization[], range: [number, number]): Quan
     m: [
       quantizeMultiplier(s1 / twice),
       quantizeMultiplier(s2 / twice),
-      quantizeMultiplier(twice / (2 ** 20 * so)),
+      quantizeMultiplier(twice / (2 ** leftShift * so)),
     ],
     range,
+    leftShift,
   };
 }
 
@@ -217,8 +225,9 @@ export function quantAddParams(q: Quantization[], range: [number, number]): Quan
  * @returns The quantized sum.
  */
 export function quantAdd(a: number, b: number, p: QuantAddParams): number {
-  const x = multiplyByQuantizedMultiplier((a - p.z[0]) * 2 ** 20, p.m[0]);
-  const y = multiplyByQuantizedMultiplier((b - p.z[1]) * 2 ** 20, p.m[1]);
+  const shift = 2 ** (p.leftShift ?? 20);
+  const x = multiplyByQuantizedMultiplier((a - p.z[0]) * shift, p.m[0]);
+  const y = multiplyByQuantizedMultiplier((b - p.z[1]) * shift, p.m[1]);
   const r = multiplyByQuantizedMultiplier(x + y, p.m[2]) + p.z[2];
   return Math.min(p.range[1], Math.max(p.range[0], r));
 }

@@ -22,6 +22,8 @@ export const addCpuQuant: CpuBuilder<BinaryOptions> = (ctx, node) => {
   if (!range || aa === undefined || ba === undefined || ya === undefined) return undefined;
   if (numElements(T[ai].shape) !== n || numElements(T[bi].shape) !== n) return undefined;
   if (T[ai].dtype !== y.dtype || T[bi].dtype !== y.dtype) return undefined;
+  // int16 (16x8) nodes run on the integer reference.
+  if (y.dtype !== "int8" && y.dtype !== "uint8") return undefined;
   const q = quantAddParams([T[ai].quantization!, T[bi].quantization!, y.quantization!], range);
   const sh = (m: { shift: number }) => [Math.max(m.shift, 0), Math.max(-m.shift, 0)];
   const ET = Math.max(1024, Math.ceil(n / (ctx.threads * 4) / 8) * 8);

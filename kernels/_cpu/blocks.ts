@@ -328,3 +328,24 @@ export const Q_QUANTIZE = paramBlock({
   hi: "f64",
   half: "f64",
 });
+
+/**
+ * Float RESIZE_BILINEAR (`resize_bilinear`): per output row `[row0 address, row1 address, ty]`,
+ * per output column `[col0 byte offset, col1 byte offset, tx]` (12 bytes each), the channel bytes
+ * of a pixel, the output width, row blocking.
+ *
+ * @example
+ * ```ts
+ * import { RESIZE } from "./blocks.ts";
+ * if (RESIZE.bytes !== 28) throw new Error("wrong");
+ * ```
+ */
+export const RESIZE = paramBlock({
+  rowTable: "i32",
+  colTable: "i32",
+  out: "i32",
+  channelBytes: "i32",
+  outW: "i32",
+  rowsPerTask: "i32",
+  rows: "i32",
+});

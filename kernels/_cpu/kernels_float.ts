@@ -6,7 +6,7 @@
  * @module
  */
 import type { FuncBuilder } from "./emit.ts";
-import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, UNARY } from "./blocks.ts";
+import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, RESIZE, UNARY } from "./blocks.ts";
 import { addTo, blockBase, clamp, field, fma, kernel, storeLanes, whileLt } from "./_wasm_util.ts";
 
 /**
@@ -319,5 +319,80 @@ export function unary(op: "clamp" | "hard_swish"): FuncBuilder {
   f.get(O).get(i).i32(4).op("i32.mul", "i32.add").get(x).storeLane(0);
   addTo(f, i, i, 1);
   f.br(0).end().end();
+  return f;
+}
+
+/**
+ * RESIZE_BILINEAR: output rows split among tasks; per output pixel the four source pixels' weights
+ * `(1-ty)(1-tx), ty(1-tx), (1-ty)tx, ty·tx` are splat once and the channels run 4 at a time (one
+ * lane at a time for the tail). Parameters: the {@linkcode RESIZE} block.
+ */
+export function resizeBilinear(): FuncBuilder {
+  const f = kernel("resize_bilinear");
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const rows = field(f, RESIZE, "rowTable"),
+    cols = field(f, RESIZE, "colTable"),
+    out = field(f, RESIZE, "out"),
+    CB = field(f, RESIZE, "channelBytes"),
+    OW = field(f, RESIZE, "outW"),
+    RT = field(f, RESIZE, "rowsPerTask"),
+    R = field(f, RESIZE, "rows");
+  const r = f.local("i32"), rEnd = f.local("i32"), rt = f.local("i32"), ct = f.local("i32");
+  const r0 = f.local("i32"), r1 = f.local("i32"), po = f.local("i32"), ox = f.local("i32");
+  const p = [0, 1, 2, 3].map(() => f.local("i32"));
+  const c = f.local("i32");
+  const ty = f.local("v128"), ty1 = f.local("v128"), tx = f.local("v128"), tx1 = f.local("v128");
+  const w = [0, 1, 2, 3].map(() => f.local("v128"));
+  const acc = f.local("v128");
+  f.get(t0).get(RT).op("i32.mul").set(r);
+  f.get(t1).get(RT).op("i32.mul").tee(rEnd).get(R).get(rEnd).get(R).op("i32.lt_s", "select");
+  f.set(rEnd);
+  // acc = Σ load(p[k] + c) * w[k], in the reference's order.
+  const sum = (load: "v128.load" | "v128.load32_splat") => {
+    for (let k = 0; k < 4; k++) {
+      f.get(p[k]).get(c).op("i32.add").mem(load).get(w[k]).op("f32x4.mul");
+      if (k > 0) f.op("f32x4.add");
+    }
+    f.set(acc);
+  };
+  whileLt(f, r, rEnd, () => {
+    f.get(rows).get(r).i32(12).op("i32.mul", "i32.add").set(rt);
+    f.get(rt).mem("i32.load").set(r0);
+    f.get(rt).mem("i32.load", 4).set(r1);
+    f.get(rt).mem("v128.load32_splat", 8).set(ty);
+    f.f32x4(1).get(ty).op("f32x4.sub").set(ty1);
+    f.get(out).get(r).get(OW).get(CB).op("i32.mul", "i32.mul", "i32.add").set(po);
+    f.get(cols).set(ct);
+    f.i32(0).set(ox);
+    whileLt(f, ox, OW, () => {
+      f.get(ct).mem("v128.load32_splat", 8).set(tx);
+      f.f32x4(1).get(tx).op("f32x4.sub").set(tx1);
+      f.get(ty1).get(tx1).op("f32x4.mul").set(w[0]);
+      f.get(ty).get(tx1).op("f32x4.mul").set(w[1]);
+      f.get(ty1).get(tx).op("f32x4.mul").set(w[2]);
+      f.get(ty).get(tx).op("f32x4.mul").set(w[3]);
+      f.get(r0).get(ct).mem("i32.load").op("i32.add").set(p[0]);
+      f.get(r1).get(ct).mem("i32.load").op("i32.add").set(p[1]);
+      f.get(r0).get(ct).mem("i32.load", 4).op("i32.add").set(p[2]);
+      f.get(r1).get(ct).mem("i32.load", 4).op("i32.add").set(p[3]);
+      f.i32(0).set(c);
+      f.open("block").open("loop");
+      f.get(c).i32(16).op("i32.add").get(CB).op("i32.gt_s").br(1, true);
+      sum("v128.load");
+      f.get(po).get(c).op("i32.add").get(acc).mem("v128.store");
+      addTo(f, c, c, 16);
+      f.br(0).end().end();
+      f.open("block").open("loop");
+      f.get(c).get(CB).op("i32.ge_s").br(1, true);
+      sum("v128.load32_splat");
+      f.get(po).get(c).op("i32.add").get(acc).storeLane(0);
+      addTo(f, c, c, 4);
+      f.br(0).end().end();
+      addTo(f, po, po, CB);
+      addTo(f, ct, ct, 12);
+      addTo(f, ox, ox, 1);
+    });
+    addTo(f, r, r, 1);
+  });
   return f;
 }

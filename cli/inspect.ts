@@ -34,6 +34,36 @@ export interface TensorInfo {
   shape: number[];
 }
 
+/** A named input or output of a signature. */
+export interface SignatureTensorInfo extends TensorInfo {
+  /** The name the signature gives it (`name` is the tensor's own). */
+  signatureName: string;
+}
+
+/** A signature (entry point) of a model. */
+export interface SignatureInfo {
+  /** Signature key. */
+  key: string;
+  /** The subgraph it runs. */
+  subgraph: number;
+  /** Its inputs. */
+  inputs: SignatureTensorInfo[];
+  /** Its outputs. */
+  outputs: SignatureTensorInfo[];
+}
+
+/** One subgraph of a model. */
+export interface SubgraphInfo {
+  /** Subgraph name (may be empty). */
+  name: string;
+  /** Number of nodes. */
+  nodes: number;
+  /** Its inputs. */
+  inputs: TensorInfo[];
+  /** Its outputs. */
+  outputs: TensorInfo[];
+}
+
 /** What `inspect` reports about a model. */
 export interface ModelSummary {
   /** Model description from the file. */
@@ -54,6 +84,10 @@ export interface ModelSummary {
   parameterBytes: number;
   /** Signature keys. */
   signatures: string[];
+  /** Signatures with their subgraph and named inputs and outputs. */
+  signatureDefs: SignatureInfo[];
+  /** Every subgraph (the first is the main graph). */
+  graphs: SubgraphInfo[];
   /** Support per op key of `ops`, or `"unknown"` when the kernel registry cannot say. */
   support: Record<string, OpSupportInfo | "unknown">;
   /** Problems the reader accepted (e.g. tensors no node produces). */
@@ -100,10 +134,17 @@ export async function inspectModel(
 ): Promise<ModelSummary> {
   const lookup = options.supportLookup ?? registryLookup();
   const main = model.subgraphs[0];
-  const info = (i: number): TensorInfo => {
-    const t = main.tensors[i];
-    return { name: t.name, dtype: t.dtype, shape: t.shape };
+  const infoIn = (g: number, i: number): TensorInfo => {
+    const t = model.subgraphs[g]?.tensors[i];
+    return t
+      ? { name: t.name, dtype: t.dtype, shape: t.shape }
+      : { name: "?", dtype: "?", shape: [] };
   };
+  const info = (i: number): TensorInfo => infoIn(0, i);
+  const named = (g: number) => (x: { name: string; tensor: number }): SignatureTensorInfo => ({
+    signatureName: x.name,
+    ...infoIn(g, x.tensor),
+  });
   const counts = new Map<string, number>();
   const lookupName = new Map<string, string>();
   const custom = new Set<string>();
@@ -136,6 +177,18 @@ export async function inspectModel(
     weightDtypes,
     parameterBytes,
     signatures: model.signatures.map((s) => s.key),
+    signatureDefs: model.signatures.map((s) => ({
+      key: s.key,
+      subgraph: s.subgraph,
+      inputs: s.inputs.map(named(s.subgraph)),
+      outputs: s.outputs.map(named(s.subgraph)),
+    })),
+    graphs: model.subgraphs.map((g, k) => ({
+      name: g.name,
+      nodes: g.nodes.length,
+      inputs: g.inputs.map((t) => infoIn(k, t)),
+      outputs: g.outputs.map((t) => infoIn(k, t)),
+    })),
     support,
     warnings: options.warnings ?? [],
   };
@@ -159,7 +212,8 @@ function supportText(s: OpSupportInfo | "unknown"): string {
  * import { formatSummary } from "./inspect.ts";
  * const text = formatSummary("m.tflite", {
  *   description: "", subgraphs: 1, inputs: [], outputs: [], ops: { ADD: 2 }, customOps: [],
- *   weightDtypes: {}, parameterBytes: 0, signatures: [], support: { ADD: "unknown" }, warnings: [],
+ *   weightDtypes: {}, parameterBytes: 0, signatures: [], signatureDefs: [], graphs: [],
+ *   support: { ADD: "unknown" }, warnings: [],
  * });
  * if (!text.includes("ADD")) throw new Error("wrong");
  * ```
@@ -182,7 +236,25 @@ export function formatSummary(path: string, s: ModelSummary): string {
   if (s.customOps.length > 0) lines.push(`custom ops: ${s.customOps.join(", ")}`);
   const dtypes = Object.entries(s.weightDtypes).map(([d, n]) => `${d} x${n}`).join(", ");
   lines.push(`weights: ${dtypes || "none"}; ${s.parameterBytes} parameter bytes`);
-  if (s.signatures.length > 0) lines.push(`signatures: ${s.signatures.join(", ")}`);
+  if (s.signatureDefs.length > 0) lines.push("signatures:");
+  for (const sig of s.signatureDefs) {
+    const list = (ts: SignatureTensorInfo[]) =>
+      ts.map((t) => `${t.signatureName} = ${tensorText(t)}`).join("; ") || "none";
+    lines.push(`  ${sig.key || "(no key)"} (subgraph ${sig.subgraph})`);
+    lines.push(`    inputs: ${list(sig.inputs)}`, `    outputs: ${list(sig.outputs)}`);
+  }
+  if (s.graphs.length > 1) {
+    lines.push("subgraphs:");
+    s.graphs.forEach((g, k) => {
+      const list = (ts: TensorInfo[]) =>
+        ts.map((t) => `${t.dtype}[${t.shape.join(",")}]`).join(" ");
+      lines.push(
+        `  ${k} ${g.name || "(unnamed)"}: ${g.nodes} node${g.nodes === 1 ? "" : "s"}, ${
+          list(g.inputs) || "no inputs"
+        } -> ${list(g.outputs) || "no outputs"}`,
+      );
+    });
+  }
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   return lines.join("\n");
 }

@@ -78,7 +78,9 @@ export function buildDynamicDilatedModel(): Model {
     dyn4(cout),
   ]);
   // RESHAPE to [batch, h*w, cout] with the batch taken from the shape.
-  const [shape2] = g.op("SHAPE", [b2s], [{ dtype: "int32", shape: [4] }]);
+  const [shape2] = g.op("SHAPE", [b2s], [{ dtype: "int32", shape: [4] }], {
+    options: { outType: "int32" },
+  });
   const [batch] = g.op(
     "STRIDED_SLICE",
     [shape2, i32("b0", [0]), i32("e1", [1]), i32("s1b", [1])],

@@ -349,3 +349,26 @@ export const RESIZE = paramBlock({
   rowsPerTask: "i32",
   rows: "i32",
 });
+
+/**
+ * Float window maximum (`window_max`, `window_argmax`): per output pixel `taps` input addresses
+ * (padding taps point at a row of float32's lowest value), channels, the values' output, the window
+ * indices' output (`window_argmax` only), clamp range.
+ *
+ * @example
+ * ```ts
+ * import { WINDOW_MAX } from "./blocks.ts";
+ * if (WINDOW_MAX.offsets.pixelsPerTask !== 28) throw new Error("wrong");
+ * ```
+ */
+export const WINDOW_MAX = paramBlock({
+  indirection: "i32",
+  pixels: "i32",
+  taps: "i32",
+  channels: "i32",
+  out: "i32",
+  indices: "i32",
+  min: "f32",
+  pixelsPerTask: "i32",
+  max: "f32",
+});

@@ -6,7 +6,7 @@
  * @module
  */
 import type { FuncBuilder } from "./emit.ts";
-import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, RESIZE, UNARY } from "./blocks.ts";
+import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, RESIZE, UNARY, WINDOW_MAX } from "./blocks.ts";
 import { addTo, blockBase, clamp, field, fma, kernel, storeLanes, whileLt } from "./_wasm_util.ts";
 
 /**
@@ -393,6 +393,79 @@ export function resizeBilinear(): FuncBuilder {
       addTo(f, ox, ox, 1);
     });
     addTo(f, r, r, 1);
+  });
+  return f;
+}
+
+/** float32's lowest finite value: the maximum's starting value, as the reference's. */
+export const LOWEST_F32 = -3.4028234663852886e38;
+
+/**
+ * MAX_POOL_2D (`window_max`) and MaxPoolingWithArgmax2D (`window_argmax`) over an indirection
+ * buffer, 4 channels at a time: a lane takes a tap's value when it is greater (`lowest < x`, so NaN
+ * never wins and the first maximum wins ties), and with it the tap's index, written as
+ * `index + 0.1` in float32. Parameters: the {@linkcode WINDOW_MAX} block.
+ *
+ * @param argmax Whether indices are written too.
+ * @returns The kernel.
+ */
+export function windowMax(argmax: boolean): FuncBuilder {
+  const f = kernel(argmax ? "window_argmax" : "window_max");
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const ind = field(f, WINDOW_MAX, "indirection"),
+    M = field(f, WINDOW_MAX, "pixels"),
+    T = field(f, WINDOW_MAX, "taps"),
+    C = field(f, WINDOW_MAX, "channels"),
+    out = field(f, WINDOW_MAX, "out"),
+    iout = field(f, WINDOW_MAX, "indices"),
+    PC = field(f, WINDOW_MAX, "pixelsPerTask");
+  const lo = f.local("v128"), hi = f.local("v128");
+  blockBase(f).mem("v128.load32_splat", blockOffset(WINDOW_MAX, "min")).set(lo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(WINDOW_MAX, "max")).set(hi);
+  const p = f.local("i32"), pEnd = f.local("i32"), cb = f.local("i32"), cEnd = f.local("i32");
+  const ri = f.local("i32"), a = f.local("i32"), tap = f.local("i32"), o = f.local("i32");
+  const io = f.local("i32"), left = f.local("i32");
+  const best = f.local("v128"), idx = f.local("v128"), tv = f.local("v128");
+  const x = f.local("v128"), m = f.local("v128");
+  f.get(C).i32(4).op("i32.mul").set(cEnd);
+  f.get(t0).get(PC).op("i32.mul").set(p);
+  f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
+  f.set(pEnd);
+  whileLt(f, p, pEnd, () => {
+    f.get(ind).get(p).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
+    f.i32(0).set(cb);
+    whileLt(f, cb, cEnd, () => {
+      f.f32x4(LOWEST_F32).set(best);
+      if (argmax) f.f32x4(0).tee(idx).set(tv);
+      f.get(ri).set(a);
+      f.get(T).set(tap);
+      f.open("loop");
+      f.get(a).mem("i32.load").get(cb).op("i32.add").mem("v128.load").set(x);
+      f.get(best).get(x).op("f32x4.lt").set(m);
+      f.get(x).get(best).get(m).op("v128.bitselect").set(best);
+      if (argmax) {
+        f.get(tv).get(idx).get(m).op("v128.bitselect").set(idx);
+        f.get(tv).i32(1).op("i32x4.splat", "i32x4.add").set(tv);
+      }
+      addTo(f, a, a, 4);
+      f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
+      f.end();
+      clamp(f, best, lo, hi);
+      if (argmax) f.get(idx).op("f32x4.convert_i32x4_s").f32x4(0.1).op("f32x4.add").set(idx);
+      // o, io: this pixel's first output lane of the block.
+      f.get(out).get(p).get(cEnd).op("i32.mul", "i32.add").get(cb).op("i32.add").set(o);
+      f.get(iout).get(p).get(cEnd).op("i32.mul", "i32.add").get(cb).op("i32.add").set(io);
+      f.get(cEnd).get(cb).op("i32.sub").i32(2).op("i32.shr_s").set(left);
+      f.get(left).i32(4).op("i32.ge_s").open("if");
+      f.get(o).get(best).mem("v128.store");
+      if (argmax) f.get(io).get(idx).mem("v128.store");
+      f.op("else");
+      storeLanes(f, o, [best], left);
+      if (argmax) storeLanes(f, io, [idx], left);
+      f.end();
+      addTo(f, cb, cb, 16);
+    });
+    addTo(f, p, p, 1);
   });
   return f;
 }

@@ -5,7 +5,10 @@
  */
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { poolGeometry, type PoolParams } from "../_shared/pool_window.ts";
-import { ACT_RANGE, loopBuilder } from "./build.ts";
+import { ACT_RANGE, floatAddrs, loopBuilder, wasmStep, writeBlock } from "./build.ts";
+import { WINDOW_MAX } from "./blocks.ts";
+import { indirection } from "./gemm.ts";
+import { LOWEST_F32 } from "./kernels_float.ts";
 
 /** The maximum's starting value: float32's lowest finite value, as the reference's. */
 const MAX_IDENTITY = -3.4028234663852886e38;
@@ -80,4 +83,60 @@ export function poolBuilder(mode: "avg" | "max"): CpuBuilder<PoolParams> {
       }
     };
   });
+}
+
+/**
+ * Builder of a float32 MAX_POOL_2D node, or of MaxPoolingWithArgmax2D (values and float32 window
+ * indices): the `window_max` / `window_argmax` SIMD kernel over an indirection buffer whose padding
+ * taps point at a row of float32's lowest value.
+ *
+ * @example
+ * ```ts ignore
+ * export const maxPool2d = { ..., cpu: { float: maxPoolBuilder(false) } };
+ * ```
+ *
+ * @param argmax Whether the node also outputs window indices.
+ * @returns The builder.
+ */
+export function maxPoolBuilder(argmax: boolean): CpuBuilder<PoolParams> {
+  return (ctx, node) => {
+    const p = node.options;
+    const act = ACT_RANGE[p.activation];
+    const a = floatAddrs(ctx, [node.inputs[0], ...node.outputs.slice(0, argmax ? 2 : 1)]);
+    const shape = ctx.graph.tensors[node.inputs[0]].shape;
+    if (!act || !a || shape.length !== 4) return undefined;
+    const geo = poolGeometry(node.op, shape, p);
+    const C = shape[3];
+    const Cp = (C + 3) & ~3;
+    const lowest = ctx.alloc(Cp * 4 + 16);
+    ctx.put(lowest, new Float32Array(Cp + 4).fill(LOWEST_F32));
+    const pointers = indirection({
+      x: a[0],
+      shape,
+      kernel: [p.filterH, p.filterW],
+      stride: [p.strideH, p.strideW],
+      dilation: [1, 1],
+      pad: [geo.y.pad, geo.x.pad],
+      out: [geo.y.out, geo.x.out],
+      zero: lowest,
+      pixelBytes: C * 4,
+    });
+    const ind = ctx.alloc(pointers.byteLength);
+    ctx.put(ind, pointers);
+    const taps = p.filterH * p.filterW;
+    const M = pointers.length / taps;
+    const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
+    const block = writeBlock(ctx, WINDOW_MAX, {
+      indirection: ind,
+      pixels: M,
+      taps,
+      channels: C,
+      out: a[1],
+      indices: argmax ? a[2] : 0,
+      min: act[0],
+      max: act[1],
+      pixelsPerTask: PC,
+    });
+    return [wasmStep(ctx, argmax ? "window_argmax" : "window_max", block, Math.ceil(M / PC))];
+  };
 }

@@ -15,7 +15,7 @@ import { activationWgsl, decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import { poolGeometry, type PoolParams } from "../_shared/pool_window.ts";
 import { parsePoolParamsBytes, poolParamsBytes } from "../_shared/pool_custom.ts";
 import { REDUCERS } from "../_shared/pool_wgsl.ts";
-import { argmaxPoolFloat } from "./cpu.ts";
+import { maxPoolBuilder } from "../_cpu/pool.ts";
 
 const OP = "MaxPoolingWithArgmax2D";
 
@@ -173,7 +173,7 @@ export const maxPoolingWithArgmax2d: KernelDef<PoolParams> = {
       return plan(inputs[0]!, outputs[0], options);
     },
   },
-  cpu: { float: argmaxPoolFloat },
+  cpu: { float: maxPoolBuilder(true) },
   cases(): OpCase[] {
     return ARGMAX_POOL_CASES.map(([shape, p]) => ({
       name: `[${shape}] ${p.filterH}x${p.filterW} /${p.strideH} ${p.padding} ${p.activation}`,

@@ -329,3 +329,75 @@ export function normalizeInputs(
   }
   return list.map((v, i) => checkValue(v, specs[i], i));
 }
+
+/**
+ * A key of one set of input shapes (plans are cached by it).
+ *
+ * @example
+ * ```ts
+ * import { shapeKey } from "./options.ts";
+ * if (shapeKey([[1, 8], []]) !== "1x8,") throw new Error("wrong");
+ * ```
+ *
+ * @param shapes One shape per input.
+ * @returns The key.
+ */
+export function shapeKey(shapes: readonly (readonly number[])[]): string {
+  return shapes.map((s) => s.join("x")).join(",");
+}
+
+/**
+ * The shapes a run asks for: a tensor's own shape where it fits the declared one (`-1` matching
+ * any size), else the current plan's (bare typed arrays, and misfits the session then refuses).
+ *
+ * @example
+ * ```ts
+ * import { runShapes } from "./options.ts";
+ * const x = { dtype: "float32" as const, shape: [2, 5], data: new Float32Array(10) };
+ * const s = runShapes([x, new Float32Array(3)], { declared: [[-1, 5], [3]], current: [[1, 5], [3]] });
+ * if (s[0].join() !== "2,5" || s[1].join() !== "3") throw new Error("wrong");
+ * ```
+ *
+ * @param list The run's values, in input order.
+ * @param shapes The declared shapes and the current plan's.
+ * @returns One shape per input.
+ */
+export function runShapes(
+  list: readonly (HostTensor | TensorData)[],
+  shapes: { declared: readonly (readonly number[])[]; current: readonly (readonly number[])[] },
+): number[][] {
+  return list.map((v, i) => {
+    const declared = shapes.declared[i];
+    const current = [...shapes.current[i]];
+    if (ArrayBuffer.isView(v)) return current;
+    const shape = (v as HostTensor).shape;
+    const fits = shape.length === declared.length &&
+      shape.every((d, k) => declared[k] < 0 || declared[k] === d);
+    return fits ? [...shape] : current;
+  });
+}
+
+/**
+ * The input specs of a graph, each with its signature name as an alias.
+ *
+ * @example
+ * ```ts
+ * import { inputSpecs } from "./options.ts";
+ * const g = { tensors: [{ name: "x:0", dtype: "float32" }], inputs: [0] };
+ * if (inputSpecs(g, ["x"])[0].aliases?.[0] !== "x") throw new Error("wrong");
+ * ```
+ *
+ * @param graph The graph (tensors and inputs).
+ * @param names Signature name of each input (`undefined`: none).
+ * @returns One spec per input.
+ */
+export function inputSpecs(
+  graph: { tensors: readonly { name: string; dtype: string }[]; inputs: readonly number[] },
+  names: readonly (string | undefined)[],
+): InputSpec[] {
+  return graph.inputs.map((t, k) => ({
+    name: graph.tensors[t].name,
+    dtype: graph.tensors[t].dtype,
+    aliases: names[k] === undefined ? [] : [names[k]!],
+  }));
+}

@@ -27,8 +27,11 @@ import {
 import { acquireDevice, type GpuContext, type GpuProvider } from "./backends/gpu/device.ts";
 import {
   type InputSpec,
+  inputSpecs,
   normalizeInputs,
   orderInputShapes,
+  runShapes,
+  shapeKey,
   validateModelArgument,
   validateSessionOptions,
 } from "./options.ts";
@@ -192,10 +195,6 @@ interface SessionShapes {
   outputNames: (string | undefined)[];
   /** Builds the plan for other input shapes. */
   build(shapes: number[][]): Promise<Variant>;
-}
-
-function shapeKey(shapes: readonly (readonly number[])[]): string {
-  return shapes.map((s) => s.join("x")).join(",");
 }
 
 /** A model ready to run on one backend. */
@@ -365,22 +364,11 @@ export class Session {
     INTERNALS.set(this, variant);
   }
 
-  /** The shapes of given inputs, when they fit the model's dynamic dimensions. */
-  #shapesOf(list: (HostTensor | TensorData)[]): number[][] {
-    return list.map((v, i) => {
-      const declared = this.#shapes.declared[i];
-      const current = this.#graph.tensors[this.#graph.inputs[i]].shape;
-      if (ArrayBuffer.isView(v)) return current;
-      const shape = (v as HostTensor).shape;
-      const fits = shape.length === declared.length &&
-        shape.every((d, k) => declared[k] < 0 || declared[k] === d);
-      return fits ? [...shape] : current;
-    });
-  }
-
   async #checkInputs(inputs: SessionInputs): Promise<HostTensor[]> {
     const list = normalizeInputs(inputs, this.#inputSpecs());
-    await this.#useShapes(this.#shapesOf(list));
+    const g0 = this.#graph;
+    const current = g0.inputs.map((t) => g0.tensors[t].shape);
+    await this.#useShapes(runShapes(list, { declared: this.#shapes.declared, current }));
     const g = this.#graph;
     return list.map((v, i) => {
       const spec = { ...this.inputs[i], shape: g.tensors[g.inputs[i]].shape };
@@ -474,11 +462,7 @@ export async function createSession(model: Model, options: SessionOptions = {}):
   const entry = modelEntry(model, options.signature);
   const source = model.subgraphs[entry.subgraph];
   const declared = source.inputs.map((t) => [...source.tensors[t].shape]);
-  const specs = source.inputs.map((t, k): InputSpec => ({
-    name: source.tensors[t].name,
-    dtype: source.tensors[t].dtype,
-    aliases: entry.inputNames[k] === undefined ? [] : [entry.inputNames[k]!],
-  }));
+  const specs = inputSpecs(source, entry.inputNames);
   const given = options.inputShapes ? orderInputShapes(options.inputShapes, specs) : [];
   const bind = (
     shapes: readonly (number[] | undefined)[],

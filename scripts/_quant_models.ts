@@ -524,6 +524,16 @@ export function quantOpModels(): QuantModel[] {
         output8(g, y, { dtype, shape: [1, 4, 5, 6] });
         return { name: `PRELU ${dtype} per-channel alpha`, bytes: writeModel(g.build()) };
       })(),
+      (() => {
+        const g = new GraphBuilder({ description: `ARG_MAX ${dtype}` });
+        const x = input8(g, { name: "x", dtype, shape: [3, 40], quantization: q(0.1, lo + 9) });
+        const axis = g.constant("axis", "int32", [1], new Int32Array([1]));
+        const [y] = g.op("ARG_MAX", [x, axis], [{ dtype: "int32", shape: [3], name: "y" }], {
+          options: { outputType: "int32" } as never,
+        });
+        g.output(y);
+        return { name: `ARG_MAX ${dtype}`, bytes: writeModel(g.build()) };
+      })(),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

@@ -534,6 +534,14 @@ export function quantOpModels(): QuantModel[] {
         g.output(y);
         return { name: `ARG_MAX ${dtype}`, bytes: writeModel(g.build()) };
       })(),
+      ...(["RELU", "RELU6", "RELU_N1_TO_1", "RELU_0_TO_1"] as const).map((op) =>
+        unaryModel(`${op} ${dtype} rescaling`, op, {
+          dtype,
+          shape: [1, 300],
+          xq: q(0.05, lo + 128),
+          yq: q(0.02, lo + 60),
+        })
+      ),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

@@ -6,6 +6,7 @@
 import { unaryKernel } from "../_shared/unary.ts";
 import { activationWgsl } from "../_gpu/wgsl.ts";
 import { unaryBuilder } from "../_cpu/elementwise.ts";
+import { reluInteger } from "./quant.ts";
 
 /** The RELU kernel. */
 export const relu = {
@@ -16,4 +17,5 @@ export const relu = {
   }),
   traits: { cheap: true, inPlace: true },
   cpu: { float: unaryBuilder("un_clamp", [0, Infinity]) },
+  quant: reluInteger,
 };

@@ -9,6 +9,7 @@
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
 import { unaryBuilder } from "../_cpu/elementwise.ts";
+import { relu6Integer } from "./quant.ts";
 
 /**
  * The RELU6 kernel.
@@ -33,4 +34,5 @@ export const relu6: KernelDef<Record<string, never>> = {
   }),
   traits: { cheap: true, inPlace: true },
   cpu: { float: unaryBuilder("un_clamp", [0, 6]) },
+  quant: relu6Integer,
 };

@@ -9,6 +9,7 @@
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
 import { unaryBuilder } from "../_cpu/elementwise.ts";
+import { relu0To1Integer } from "./quant.ts";
 
 /**
  * The RELU_0_TO_1 kernel.
@@ -32,4 +33,5 @@ export const relu0To1: KernelDef<Record<string, never>> = {
     specials: [NaN, Infinity, -Infinity],
   }),
   cpu: { float: unaryBuilder("un_clamp", [0, 1]) },
+  quant: relu0To1Integer,
 };

@@ -9,6 +9,7 @@
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
 import { unaryBuilder } from "../_cpu/elementwise.ts";
+import { reluN1To1Integer } from "./quant.ts";
 
 /**
  * The RELU_N1_TO_1 kernel.
@@ -32,4 +33,5 @@ export const reluN1To1: KernelDef<Record<string, never>> = {
     specials: [NaN, Infinity, -Infinity],
   }),
   cpu: { float: unaryBuilder("un_clamp", [-1, 1]) },
+  quant: reluN1To1Integer,
 };

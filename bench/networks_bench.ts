@@ -6,6 +6,8 @@
 // Deno's warm-up iterations are not counted. `GPULITE_BENCH=full` (or `all`) selects the full-size
 // networks; the default `tiny` is what CI's software GPU (lavapipe) can afford. The reference runs on
 // tiny networks only. `GPULITE_BENCH_N` sets the timed iterations (default 10).
+// `GPULITE_BENCH_MODELS=a.tflite,dir` benchmarks those model files (a folder: its .tflite files)
+// instead of the catalogue.
 
 import { createSession, type Session, type SessionOptions } from "../engine/session.ts";
 import { acquireDevice, type GpuContext } from "../engine/backends/gpu/device.ts";
@@ -14,6 +16,7 @@ import { opName } from "../core/ir.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import type { Model } from "../core/ir.ts";
 import { benchNetworks, makeInput, type SizeSelection } from "./networks.ts";
+import { envModelFiles, fileNetworks } from "./model_files.ts";
 
 const SIZE = (Deno.env.get("GPULITE_BENCH") ?? "tiny") as SizeSelection;
 const N = Number(Deno.env.get("GPULITE_BENCH_N") ?? 10);
@@ -65,7 +68,8 @@ function benchSession(
   });
 }
 
-for (const net of benchNetworks({ size: SIZE })) {
+const FILES = envModelFiles();
+for (const net of FILES.length ? fileNetworks(FILES) : benchNetworks({ size: SIZE })) {
   let model: Model;
   try {
     model = (await net.load()).model;

@@ -3,7 +3,7 @@
  * `report.json` and a self-contained `report.html` with inline SVG charts.
  *
  * ```sh
- * deno task report [--networks a,b] [--provider deno|dawn|all] [--backends gpu,cpu,reference]
+ * deno task report [--networks a,b] [--model FILE,DIR] [--provider deno|dawn|all] [--backends gpu,cpu,reference]
  *   [--runs N] [--out DIR] [--size tiny|full|all] [--peers webgpu,wasm|none] [--threads 1,16]
  *   [--budget-s S] [--warmup N] [--profile-runs N] [--models DIR] [--reference-on-full]
  *   [--deadline-s S] [--priority catalog|files] [--quiet]
@@ -27,6 +27,7 @@
 import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
 import type { Backend } from "../engine/session.ts";
 import { benchNetworks, type SizeSelection } from "./networks.ts";
+import { fileNetworks, modelFilePaths } from "./model_files.ts";
 import { type GpuSlot, measureNetwork, type NetworkResult, type PeerRunner } from "./measure.ts";
 import type { LitertAccelerator } from "../peers/litert.ts";
 import { renderMarkdown } from "./render_md.ts";
@@ -139,6 +140,8 @@ export interface ReportOptions {
   referenceOnFull?: boolean;
   /** Folder of real model files (default `GPULITE_MODELS_DIR`, then the catalogue's places). */
   modelsDir?: string;
+  /** Model files and folders outside the catalogue: alone, or after the `names` when given. */
+  files?: string[];
   /** Progress lines (default: stderr). */
   progress?: (line: string) => void;
   /** Called with the report so far after each network (to write checkpoints). */
@@ -184,7 +187,12 @@ export async function runReport(options: ReportOptions = {}): Promise<Report> {
   };
   const progress = options.progress ?? stderrLine;
   const size = options.size ?? "tiny";
-  const networks = benchNetworks({ size, names: options.names, modelsDir: options.modelsDir });
+  const networks = [
+    ...(options.files?.length && !options.names?.length
+      ? []
+      : benchNetworks({ size, names: options.names, modelsDir: options.modelsDir })),
+    ...fileNetworks(options.files ?? []),
+  ];
   if (options.priority === "files") {
     const rank = (
       n: (typeof networks)[number],
@@ -334,6 +342,8 @@ networks done so far. Progress goes to stderr, one line per step.
 
 Options:
   --networks a,b              only these networks (ids or names)
+  --model FILE,DIR            model files (a folder: its .tflite files) instead of the catalogue,
+                              or after --networks when both are given
   --size tiny|full|all        which networks when --networks is not given (default tiny)
   --provider deno|dawn|all    GPU providers (default all)
   --backends gpu,cpu,reference   backends (default all three)
@@ -361,6 +371,7 @@ function parseCli(
     args,
     options: {
       networks: { type: "string" },
+      model: { type: "string" },
       provider: { type: "string", default: "all" },
       backends: { type: "string" },
       runs: { type: "string", default: "10" },
@@ -440,6 +451,8 @@ function parseCli(
   } catch { /* created when the report is written */ }
   if (outInfo && !outInfo.isDirectory) throw new UsageError(`--out ${values.out} is not a folder`);
   const names = list(values.networks);
+  const files = list(values.model);
+  if (files) modelFilePaths(files);
   if (names?.length) {
     try {
       benchNetworks({ names, modelsDir: values.models });
@@ -463,6 +476,7 @@ function parseCli(
       cpuThreads: list(values.threads)?.map((t) => num(t, "threads")!),
       peers,
       modelsDir: values.models,
+      files,
       referenceOnFull: values["reference-on-full"],
       deadlineMs: deadline === undefined ? undefined : deadline * 1000,
       priority: values.priority as "catalog" | "files",

@@ -15,7 +15,7 @@ import { GpuError, UsageError } from "../core/errors.ts";
 import { checkTensorSizes } from "../core/validate.ts";
 import { readModel, readModelFile, type ReadOptions } from "../format/tflite/reader.ts";
 import { kernelFor } from "../kernels/registry.ts";
-import { applyPasses, type PassReport } from "./passes/mod.ts";
+import { applyPasses, dequantizeGraph, type PassReport } from "./passes/mod.ts";
 import type { ExecutionPlan, NodePlacement } from "./plan/plan.ts";
 import {
   type Backend,
@@ -195,6 +195,12 @@ interface SessionShapes {
   outputNames: (string | undefined)[];
   /** Builds the plan for other input shapes. */
   build(shapes: number[][]): Promise<Variant>;
+}
+
+/** Index of the first NaN, or -1 (a plain loop: several times faster than `findIndex`). */
+function firstNaN(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) return i;
+  return -1;
 }
 
 /** A model ready to run on one backend. */
@@ -397,7 +403,7 @@ export class Session {
         );
       }
       if (this.#rejectNaN && t.data instanceof Float32Array) {
-        const bad = t.data.findIndex((x) => Number.isNaN(x));
+        const bad = firstNaN(t.data);
         if (bad >= 0) throw new UsageError(`${where} holds NaN at element ${bad}`);
       }
       return { ...t, dtype: g.tensors[g.inputs[i]].dtype };
@@ -473,13 +479,20 @@ export async function createSession(model: Model, options: SessionOptions = {}):
     });
     checkTensorSizes(graph, { maxTensorBytes: options.maxTensorBytes });
     let passes: PassReport[] = [];
+    if (info.gpu) {
+      // The GPU runs 8-bit models the TFLite GPU delegate's way: weights dequantized once,
+      // activations in float, the model's own dtypes at its inputs and outputs.
+      const d = dequantizeGraph(graph);
+      graph = d.graph;
+      if (d.report.applied > 0) passes.push(d.report);
+    }
     if (options.passes !== false) {
       const r = applyPasses(graph, {
         only: Array.isArray(options.passes) ? options.passes : undefined,
         fuseEpilogues: backend !== "reference",
       });
       graph = r.graph;
-      passes = r.reports;
+      passes = [...passes, ...r.reports];
     }
     return { graph, passes };
   };

@@ -542,6 +542,30 @@ export function quantOpModels(): QuantModel[] {
           yq: q(0.02, lo + 60),
         })
       ),
+      // TFLite's BATCH_MATMUL has no uint8 kernel: int8 only.
+      ...(dtype === "uint8" ? [] : [(() => {
+        const g = new GraphBuilder({ description: `BATCH_MATMUL ${dtype}` });
+        const x = input8(g, {
+          name: "x",
+          dtype,
+          shape: [2, 3, 20],
+          quantization: q(0.05, lo + 100),
+        });
+        const y = input8(g, {
+          name: "w",
+          dtype,
+          shape: [2, 20, 7],
+          quantization: q(0.04, lo + 130),
+        });
+        const [z] = g.op("BATCH_MATMUL", [x, y], [{
+          dtype,
+          shape: [2, 3, 7],
+          name: "y",
+          quantization: q(0.15, lo + 128),
+        }]);
+        output8(g, z, { dtype, shape: [2, 3, 7] });
+        return { name: `BATCH_MATMUL ${dtype}`, bytes: writeModel(g.build()) };
+      })()]),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

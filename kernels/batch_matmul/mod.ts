@@ -19,6 +19,7 @@ import { OpError } from "../../core/errors.ts";
 import { boolOption } from "../_shared/options.ts";
 import { allocTensor, broadcastIndex, broadcastShapes, readNumber } from "../_shared/tensor.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
+import { batchMatMulInteger } from "./quant.ts";
 
 const OP = "BATCH_MATMUL";
 
@@ -57,6 +58,7 @@ const CASES: [number[], number[], boolean, boolean][] = [
 export const batchMatMul: KernelDef<BatchMatMulOptions> = {
   name: OP,
   optionsType: "BatchMatMulOptions",
+  quant: batchMatMulInteger,
   parse({ options, inputs }) {
     if (inputs.length !== 2 || !inputs[0] || !inputs[1]) {
       throw new OpError(`${OP} needs 2 inputs, got ${inputs.length}`);

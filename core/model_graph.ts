@@ -41,6 +41,7 @@ export interface ModelGraphOptions {
  */
 export function subgraphBinder(model: Model, lookup: KernelLookup): SubgraphBinder {
   const cache = new Map<string, ExecGraph>();
+  const binding = new Set<number>();
   const binder: SubgraphBinder = {
     count: model.subgraphs.length,
     name: (index) => model.subgraphs[index]?.name ?? "",
@@ -59,10 +60,18 @@ export function subgraphBinder(model: Model, lookup: KernelLookup): SubgraphBind
       const key = `${index}:${inputs.map((s) => s.shape.join("x")).join(",")}`;
       let exec = cache.get(key);
       if (!exec) {
-        exec = buildExecGraph(graph, lookup, {
-          inputShapes: inputs.map((s) => s.shape),
-          subgraphs: binder,
-        });
+        if (binding.has(index)) {
+          throw new ModelFormatError(`Subgraph ${index} "${graph.name}" calls itself`);
+        }
+        binding.add(index);
+        try {
+          exec = buildExecGraph(graph, lookup, {
+            inputShapes: inputs.map((s) => s.shape),
+            subgraphs: binder,
+          });
+        } finally {
+          binding.delete(index);
+        }
         cache.set(key, exec);
       }
       return exec;

@@ -106,3 +106,19 @@ Deno.test("LiteRT's WHILE models compute what their subgraphs say", async () => 
   nested.dispose();
   s.dispose();
 });
+
+Deno.test("a WHILE whose body runs the same loop again is refused, not a stack overflow", async () => {
+  const model = doublingLoop();
+  const body = new GraphBuilder({ name: "body" });
+  const bx = body.input("x", "float32", [2]);
+  const bn = body.input("n", "float32", [1]);
+  const outs = body.op("WHILE", [bx, bn], [f32([2]), f32([1])], {
+    options: { condSubgraphIndex: 1, bodySubgraphIndex: 2 },
+  });
+  body.output(...outs);
+  model.subgraphs[2] = body.build().subgraphs[0];
+  await rejects(
+    () => createSession(model, { backend: "reference" }),
+    (e: Error) => /Subgraph 2 "body" calls itself/.test(e.message),
+  );
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import { KERNELS } from "../kernels/registry.ts";
+import { REFUSED_DTYPES, REFUSED_OPS } from "../kernels/refused.ts";
 
 /** Marker lines around the generated section of the README. */
 export const MARKERS = ["<!-- support-table:start -->", "<!-- support-table:end -->"] as const;
@@ -31,12 +32,22 @@ export function supportTable(): string {
     } | ${gpu} | ${f16} | ${cpu} | ${k.cases().length} |`;
   });
   const gpuCount = KERNELS.filter((k) => k.gpu).length;
+  const names = new Set(KERNELS.map((k) => k.name));
+  const refused = Object.entries(REFUSED_OPS).filter(([op]) => !names.has(op))
+    .sort(([a], [b]) => a.localeCompare(b));
   return [
     `${KERNELS.length} ops, ${gpuCount} with a WGSL kernel; every op has a float64 CPU reference.`,
     "",
     "| op | GPU (WGSL) | f16 | fast CPU backend | conformance cases |",
     "| --- | --- | --- | --- | --- |",
     ...rows,
+    "",
+    "Refused, with the reason (the session names the node and the op):",
+    "",
+    "| op or type | why |",
+    "| --- | --- |",
+    ...refused.map(([op, why]) => `| ${op} | ${why} |`),
+    ...Object.entries(REFUSED_DTYPES).map(([t, why]) => `| ${t} tensors | ${why} |`),
   ].join("\n");
 }
 

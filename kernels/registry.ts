@@ -110,6 +110,8 @@ import { fill } from "./fill/mod.ts";
 import { zerosLike } from "./zeros_like/mod.ts";
 import { lstm } from "./lstm/mod.ts";
 import { unidirectionalSequenceLstm } from "./unidirectional_sequence_lstm/mod.ts";
+import { broadcastTo } from "./broadcast_to/mod.ts";
+import { gatherNd } from "./gather_nd/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -221,6 +223,8 @@ export const KERNELS: readonly AnyKernelDef[] = [
   scatterNd,
   fill,
   zerosLike,
+  gatherNd,
+  broadcastTo,
   // Recurrent (float, on the host)
   lstm,
   unidirectionalSequenceLstm,

@@ -1,0 +1,37 @@
+/**
+ * What gpulite knows and refuses to run, each with the reason: ops outside the registry that real
+ * files carry, and tensor types. The README's support table lists them (generated, like the rest of
+ * the table); an op that gains a kernel drops out of the list by itself.
+ *
+ * @module
+ */
+
+/** Ops gpulite does not run, by builtin name or custom code, with the reason. */
+export const REFUSED_OPS: Readonly<Record<string, string>> = {
+  CONV_3D: "not implemented (no network of the catalogue uses it)",
+  SVDF: "not implemented",
+  STABLEHLO_COMPOSITE: "not implemented: its decomposition subgraph is not run",
+  WHERE: "its output shape depends on the input values",
+  VAR_HANDLE: "resource variables are not implemented",
+  READ_VARIABLE: "resource variables are not implemented",
+  ASSIGN_VARIABLE: "resource variables are not implemented",
+  HASHTABLE_LOOKUP: "string tensors are not supported",
+  "Flex*":
+    "TensorFlow ops carried by the Flex delegate (FlexAddV2, FlexSoftplus, ...) are not implemented",
+  LiteRtMaxUnpooling2D:
+    "LiteRT's unpooling custom op: its output geometry differs from MediaPipe's MaxUnpooling2D and is not implemented",
+  Normalize: "a string custom op",
+  CustomTestOp: "a custom op of LiteRT's tests, without published semantics",
+  testing_op: "a custom op of LiteRT's tests, without published semantics",
+  the_custom_code: "a custom op of LiteRT's tests, without published semantics",
+  FakeOp: "a custom op of LiteRT's tests, without published semantics",
+  NPU_OP: "a vendor NPU's custom op, compiled for that NPU only",
+};
+
+/** Tensor types gpulite does not run, with the reason. */
+export const REFUSED_DTYPES: Readonly<Record<string, string>> = {
+  string: "read and described by `cli inspect`, refused when a session is created or run",
+  int4: "blockwise int4 weights are not read",
+  int16:
+    "16x8 activations run on the integer reference for ADD and MUL only; other ops refuse them",
+};

@@ -166,6 +166,35 @@ export async function measureNetwork(
       if (ran.outputs) outputsOf.set(id, ran.outputs);
     }
   }
+  // Cooperative (µLayer): layers split across the CPU and the first GPU with a device.
+  if (options.backends.includes("cooperative")) {
+    const slot = options.gpus.find((g) => g.ctx);
+    const threads = Math.max(1, ...options.cpuThreads);
+    const id = `cooperative/${slot?.provider ?? "gpu"}`;
+    if (!slot?.ctx) {
+      result.backends.push({
+        id,
+        backend: "cooperative",
+        threads,
+        status: "skipped",
+        error: "no GPU device",
+      });
+    } else {
+      const ctx = slot.ctx;
+      const ran = await runBackend(
+        { id, backend: "cooperative", provider: slot.provider, threads },
+        {
+          make: () => createSession(model, { backend: "cooperative", device: ctx, threads }),
+          feed,
+          timing: options,
+          log,
+          keepSession: false,
+        },
+      );
+      result.backends.push(ran.result);
+      if (ran.outputs) outputsOf.set(id, ran.outputs);
+    }
+  }
   // Reference.
   if (options.backends.includes("reference")) {
     if (net.size !== "tiny" && !options.referenceOnFull) {

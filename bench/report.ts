@@ -346,7 +346,8 @@ Options:
                               or after --networks when both are given
   --size tiny|full|all        which networks when --networks is not given (default tiny)
   --provider deno|dawn|all    GPU providers (default all)
-  --backends gpu,cpu,reference   backends (default all three)
+  --backends gpu,cpu,reference,cooperative   backends (default gpu,cpu,reference; cooperative
+                                 profiles each network on both processors first)
   --peers webgpu,wasm|none    LiteRT.js peers (default webgpu,wasm)
   --runs N                    timed runs (default 10)
   --warmup N                  untimed runs after the first (default 1)
@@ -408,8 +409,8 @@ function parseCli(
   }
   const backends = list(values.backends) as Backend[] | undefined;
   for (const b of backends ?? []) {
-    if (!["gpu", "cpu", "reference"].includes(b)) {
-      throw new UsageError(`--backends takes gpu, cpu and reference, got "${b}"`);
+    if (!["gpu", "cpu", "reference", "cooperative"].includes(b)) {
+      throw new UsageError(`--backends takes gpu, cpu, reference and cooperative, got "${b}"`);
     }
   }
   const peers = values.peers === "none" ? [] : list(values.peers) as LitertAccelerator[];

@@ -99,7 +99,10 @@ export function validateGraph(graph: Graph): void {
 
 /** Options of {@linkcode checkTensorSizes}. */
 export interface TensorSizeOptions {
-  /** Largest tensor accepted, in bytes (default {@linkcode defaultMaxTensorBytes}). */
+  /**
+   * Largest tensor accepted, in bytes, and largest total of all activations (tensors without a
+   * constant value) together (default {@linkcode defaultMaxTensorBytes}).
+   */
   maxTensorBytes?: number;
 }
 
@@ -111,6 +114,8 @@ export interface SizedTensor {
   dtype: DType;
   /** Shape (inferred). */
   shape: readonly number[];
+  /** Present on constants, which do not count towards the activations' total. */
+  value?: unknown;
 }
 
 interface DenoMemory {
@@ -167,7 +172,9 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Checks every tensor's byte size (after shape inference, before any allocation) against a limit.
+ * Checks every tensor's byte size (after shape inference, before any allocation) against a limit,
+ * and the total of the activations (every tensor that is not a constant) against the same limit:
+ * many tensors just under the limit must not add up to more memory than the machine has.
  *
  * @example
  * ```ts
@@ -195,6 +202,7 @@ export function checkTensorSizes(
   if (typeof limit !== "number" || !(limit > 0)) {
     throw new UsageError(`maxTensorBytes must be a positive number of bytes, got ${String(limit)}`);
   }
+  let total = 0;
   graph.tensors.forEach((t, i) => {
     const where = `Tensor ${i} ${JSON.stringify(t.name)}`;
     let elements = 1;
@@ -214,5 +222,13 @@ export function checkTensorSizes(
         } limit (maxTensorBytes)`,
       );
     }
+    if (t.value === undefined) total += bytes;
   });
+  if (total > limit) {
+    throw new ModelFormatError(
+      `The activations would take ${formatBytes(total)} together, more than the ${
+        formatBytes(limit)
+      } limit (maxTensorBytes)`,
+    );
+  }
 }

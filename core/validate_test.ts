@@ -82,7 +82,7 @@ Deno.test("buildExecGraph() refuses a graph that writes a tensor twice with a Mo
 
 Deno.test("checkTensorSizes() names the tensor, its size and the limit", () => {
   const tensors = [f32("small"), f32("big", [1, 1024, 1024])];
-  checkTensorSizes({ tensors }, { maxTensorBytes: 4 * 2 ** 20 });
+  checkTensorSizes({ tensors }, { maxTensorBytes: 5 * 2 ** 20 });
   throws(
     () => checkTensorSizes({ tensors }, { maxTensorBytes: 2 ** 20 }),
     (e: Error) =>
@@ -91,6 +91,19 @@ Deno.test("checkTensorSizes() names the tensor, its size and the limit", () => {
           "the 1 MiB limit (maxTensorBytes)",
   );
   throws(() => checkTensorSizes({ tensors }, { maxTensorBytes: -1 }), UsageError);
+  // Three activations of 2 MiB each fit one by one but not together; a constant does not count.
+  const three = [1, 2, 3].map((i) => f32(`a${i}`, [512, 1024]));
+  checkTensorSizes({ tensors: three.slice(0, 2) }, { maxTensorBytes: 4 * 2 ** 20 });
+  checkTensorSizes({ tensors: [...three.slice(0, 2), { ...three[2], value: {} }] }, {
+    maxTensorBytes: 4 * 2 ** 20,
+  });
+  throws(
+    () => checkTensorSizes({ tensors: three }, { maxTensorBytes: 4 * 2 ** 20 }),
+    (e: Error) =>
+      e instanceof ModelFormatError &&
+      e.message === "The activations would take 6 MiB together, more than the 4 MiB limit " +
+          "(maxTensorBytes)",
+  );
   throws(() => checkTensorSizes({ tensors: [f32("nan", [NaN])] }), ModelFormatError);
 });
 

@@ -10,7 +10,6 @@
 export const REFUSED_OPS: Readonly<Record<string, string>> = {
   CONV_3D: "not implemented (no network of the catalogue uses it)",
   SVDF: "not implemented",
-  STABLEHLO_COMPOSITE: "not implemented: its decomposition subgraph is not run",
   WHERE: "its output shape depends on the input values",
   VAR_HANDLE: "resource variables are not implemented",
   READ_VARIABLE: "resource variables are not implemented",

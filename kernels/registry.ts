@@ -112,6 +112,7 @@ import { lstm } from "./lstm/mod.ts";
 import { unidirectionalSequenceLstm } from "./unidirectional_sequence_lstm/mod.ts";
 import { broadcastTo } from "./broadcast_to/mod.ts";
 import { gatherNd } from "./gather_nd/mod.ts";
+import { stablehloComposite } from "./stablehlo_composite/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -205,6 +206,7 @@ export const KERNELS: readonly AnyKernelDef[] = [
   whileKernel,
   ifKernel,
   callOnce,
+  stablehloComposite,
   // Comparisons and logic (bool results, on the host)
   equal,
   notEqual,

@@ -160,3 +160,22 @@ Deno.test("inputs and outputs answer to their signature names", async () => {
     s.dispose();
   }
 });
+
+Deno.test("a session keeps at most eight plans and frees the least recently used", async () => {
+  const s = await createSession(buildDynamicDilatedModel(), {
+    backend: "reference",
+    inputShapes: [[1, 4, 4, 3]],
+  });
+  try {
+    const first = sessionInternals(s).graph;
+    for (let h = 5; h <= 12; h++) await s.run([image(1, h, 4)]);
+    await s.run([image(1, 4, 4)]);
+    ok(sessionInternals(s).graph !== first, "the first plan was freed and is built again");
+    const again = sessionInternals(s).graph;
+    await s.run([image(1, 12, 4)]);
+    await s.run([image(1, 4, 4)]);
+    strictEqual(sessionInternals(s).graph, again, "recent plans stay cached");
+  } finally {
+    s.dispose();
+  }
+});

@@ -178,6 +178,9 @@ export function sessionInternals(session: Session): SessionInternals {
 /** Names of the memory strategies a session's `strategy` option accepts. */
 export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
 
+/** Plans (input shape sets) a session keeps; older ones are freed. */
+const MAX_PLANS = 8;
+
 /** One plan of a session: the graph bound for one set of input shapes, and its executor. */
 interface Variant {
   graph: ExecGraph;
@@ -363,8 +366,16 @@ export class Session {
     let variant = this.#variants.get(key);
     if (!variant) {
       variant = await this.#shapes.build(shapes);
-      this.#variants.set(key, variant);
+      // The least recently used plan beyond the cap frees its memory (runs are serialised, and
+      // the plan being left is the most recent but one, so the dropped one is idle).
+      const oldest = this.#variants.keys().next().value;
+      if (this.#variants.size >= MAX_PLANS && oldest !== undefined && oldest !== current) {
+        this.#variants.get(oldest)!.executor.dispose();
+        this.#variants.delete(oldest);
+      }
     }
+    this.#variants.delete(key);
+    this.#variants.set(key, variant);
     this.#graph = variant.graph;
     this.#executor = variant.executor;
     INTERNALS.set(this, variant);

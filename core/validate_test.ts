@@ -175,3 +175,19 @@ Deno.test("maxTensorBytes lowers the limit for a session", async () => {
   );
   (await createSession(model, { backend: "reference" })).dispose();
 });
+
+Deno.test("a batch padded to 2459 is refused by the activations' total (a fuzz reproducer)", async () => {
+  // Every tensor of facedetector_front stays under 2 GiB with a batch of 2459; together they need
+  // 10.9 GiB. Before the total was checked, the reference backend ran it until the fuzz time limit.
+  const model = await readModelFile(`${MODELS_DIR}networks/facedetector_front.tflite`);
+  const pads = model.subgraphs[0].tensors.find((t) => t.name === "channel_padding_1/Paddings");
+  ok(pads);
+  pads.data = new Uint8Array(new Int32Array([0, 2458, 0, 0, 0, 0, 0, 4]).buffer);
+  const t0 = performance.now();
+  await rejects(
+    createSession(readModel(writeModel(model)), { backend: "reference" }),
+    (e: Error) =>
+      e instanceof ModelFormatError && e.message.startsWith("The activations would take"),
+  );
+  ok(performance.now() - t0 < 2000);
+});

@@ -7,9 +7,7 @@
  * @module
  */
 import {
-  acquireDevice,
   createSession,
-  type GpuContext,
   GpuError,
   GpuliteError,
   loadModel,
@@ -53,15 +51,10 @@ const ARRAYS: Record<string, new (n: number) => TensorData> = {
   int64: BigInt64Array,
 };
 
-let device: Promise<GpuContext> | undefined;
-
 async function runOne(file: string, backend: string): Promise<void> {
   const model = await loadModel(file);
-  const gpu = backend === "gpu" ? await (device ??= acquireDevice()) : undefined;
-  const session = await createSession(model, {
-    backend: backend as "gpu" | "cpu" | "reference",
-    device: gpu,
-  });
+  // Each gpu session creates and destroys its own device, as a caller without `device` gets.
+  const session = await createSession(model, { backend: backend as "gpu" | "cpu" | "reference" });
   try {
     const inputs = session.inputs.map((spec) => {
       const C = ARRAYS[spec.dtype] ?? Float32Array;
@@ -103,12 +96,6 @@ for await (const line of readLines(Deno.stdin.readable)) {
       outcome = outcomeOf(e);
       name = e instanceof Error ? e.name : typeof e;
       message = e instanceof Error ? e.message : String(e);
-      if (outcome === "gpu" && device) {
-        // A lost device is not reused.
-        const d = await device.catch(() => undefined);
-        d?.device.destroy();
-        device = undefined;
-      }
     }
     const ms = Math.round(performance.now() - t0);
     console.log(`@@FUZZ ${JSON.stringify({ id: c.id, backend, outcome, name, message, ms })}`);

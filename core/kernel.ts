@@ -297,8 +297,11 @@ export interface CpuNode<O> {
   inputs: readonly number[];
   /** Output tensor indices. */
   outputs: readonly number[];
-  /** Fused elementwise steps on output 0 (builders that cannot apply them return `undefined`). */
-  epilogue: readonly { op: string }[];
+  /**
+   * Fused elementwise steps on output 0, with their extra operands. A builder may apply leading
+   * steps itself (saying how many in its result's `epilogueApplied`); the backend applies the rest.
+   */
+  epilogue: readonly { op: string; extra?: readonly { tensor: number; mode: string }[] }[];
 }
 
 /**
@@ -306,7 +309,10 @@ export interface CpuNode<O> {
  * or returns `undefined` when the node is outside what the fast path handles (it then runs on the
  * reference).
  */
-export type CpuBuilder<O> = (ctx: CpuBuildContext, node: CpuNode<O>) => CpuStep[] | undefined;
+export type CpuBuilder<O> = (ctx: CpuBuildContext, node: CpuNode<O>) => CpuSteps | undefined;
+
+/** A CPU builder's steps, and how many leading epilogue steps of the node they apply (default 0). */
+export type CpuSteps = CpuStep[] & { epilogueApplied?: number };
 
 /** The fast CPU half of an op (WebAssembly SIMD over the worker pool). */
 export interface CpuKernelDef<O> {

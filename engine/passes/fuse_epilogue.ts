@@ -1,8 +1,8 @@
 /**
- * Epilogue fusion: an elementwise node (ADD/SUB/MUL of a same-shape or per-channel operand, or a unary
- * activation) that is the only reader of another node's single output is appended to that node as an
- * epilogue step: the producing shader applies it before storing, and the intermediate tensor
- * disappears. The operand must exist before the producer runs.
+ * Epilogue fusion: an elementwise node (ADD/SUB/MUL/PRELU of a same-shape or per-channel operand,
+ * or a unary activation) that is the only reader of another node's single output is appended to
+ * that node as an epilogue step: the producing shader applies it before storing, and the
+ * intermediate tensor disappears. The operand must exist before the producer runs.
  *
  * @module
  */
@@ -24,6 +24,11 @@ const BINARY: Readonly<Record<string, BinaryRule>> = {
   ADD: { wgsl: (v, e) => `(${v} + ${e})`, apply: (v, e) => v + e, commutes: true },
   MUL: { wgsl: (v, e) => `(${v} * ${e})`, apply: (v, e) => v * e, commutes: true },
   SUB: { wgsl: (v, e) => `(${v} - ${e})`, apply: (v, e) => v - e, commutes: false },
+  PRELU: {
+    wgsl: (v, e) => `select(${v} * ${e}, ${v}, ${v} >= vec4<f32>(0.0))`,
+    apply: (v, e) => (v >= 0 ? v : v * e),
+    commutes: false,
+  },
 };
 
 interface UnaryRule {

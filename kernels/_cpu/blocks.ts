@@ -102,12 +102,13 @@ export function blockOffset<F extends BlockFields>(block: ParamBlock<F>, name: k
 /**
  * Float CONV_2D / FULLY_CONNECTED indirect GEMM (`conv_gemm`): indirection (per output pixel,
  * `taps` input addresses), packed weights (panels of 8 output channels `[taps][depth][8]`), bias
- * padded to 8, output, clamp range, blocking.
+ * padded to 8, output, clamp range, blocking, and PRELU slopes padded to 8 applied after the clamp
+ * (`0`: none).
  *
  * @example
  * ```ts
  * import { CONV_GEMM } from "./blocks.ts";
- * if (CONV_GEMM.bytes !== 60) throw new Error("wrong");
+ * if (CONV_GEMM.bytes !== 64) throw new Error("wrong");
  * ```
  */
 export const CONV_GEMM = paramBlock({
@@ -126,6 +127,7 @@ export const CONV_GEMM = paramBlock({
   panelsPerTask: "i32",
   tasksM: "i32",
   panels: "i32",
+  slopes: "i32",
 });
 
 /**

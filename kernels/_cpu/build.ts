@@ -98,6 +98,34 @@ export function variant(ctx: CpuBuildContext, name: string): string {
 }
 
 /**
+ * The slopes of a PRELU that is the node's first epilogue step, when its slopes are one constant
+ * per output channel (`channels` of them): a GEMM applies it in registers. `undefined` otherwise.
+ *
+ * @example
+ * ```ts ignore
+ * const slopes = leadingPrelu(ctx, node, O);
+ * return Object.assign([gemm(ctx, { ..., slopes })], { epilogueApplied: slopes ? 1 : 0 });
+ * ```
+ *
+ * @param ctx Build context.
+ * @param node The node.
+ * @param channels Output channels.
+ * @returns The slopes, or `undefined`.
+ */
+export function leadingPrelu(
+  ctx: CpuBuildContext,
+  node: CpuNode<unknown>,
+  channels: number,
+): Float32Array | undefined {
+  const step = node.epilogue[0];
+  const e = step?.extra?.[0];
+  if (step?.op !== "PRELU" || !e || e.mode !== "channel") return undefined;
+  const v = ctx.graph.tensors[e.tensor].value;
+  if (!v || v.dtype !== "float32" || v.data.length !== channels) return undefined;
+  return f32Of(v);
+}
+
+/**
  * A host tensor's data as float32.
  *
  * @example

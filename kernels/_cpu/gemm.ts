@@ -24,6 +24,8 @@ export function gemm(
     bias?: Float32Array;
     out: number;
     act: [number, number];
+    /** PRELU slopes per output channel, applied after the clamp. */
+    slopes?: Float32Array;
   },
 ): CpuStep {
   const { taps: T, K, N } = g;
@@ -49,6 +51,13 @@ export function gemm(
   ctx.put(bAddr, bias);
   const ind = ctx.alloc(g.pointers.byteLength);
   ctx.put(ind, g.pointers);
+  let slopes = 0;
+  if (g.slopes) {
+    const padded = new Float32Array(NP * 8);
+    padded.set(g.slopes.subarray(0, N));
+    slopes = ctx.alloc(padded.byteLength);
+    ctx.put(slopes, padded);
+  }
   // Blocking: weights of a task's panels within ~256 KiB, its input rows within ~64 KiB.
   const panelBytes = T * K * 32;
   let NCP = Math.max(1, Math.min(NP, Math.floor((256 << 10) / panelBytes)));
@@ -75,6 +84,7 @@ export function gemm(
     panelsPerTask: NCP,
     tasksM: TM,
     panels: NP,
+    slopes,
   });
   return wasmStep(ctx, variant(ctx, "conv_gemm"), p, tasks());
 }

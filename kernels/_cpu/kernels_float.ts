@@ -30,7 +30,8 @@ export function convGemm(relaxed: boolean): FuncBuilder {
   const MC = field(f, CONV_GEMM, "pixelsPerTask"),
     NCP = field(f, CONV_GEMM, "panelsPerTask"),
     TM = field(f, CONV_GEMM, "tasksM"),
-    NP = field(f, CONV_GEMM, "panels");
+    NP = field(f, CONV_GEMM, "panels"),
+    slopes = field(f, CONV_GEMM, "slopes");
   const panelBytes = f.local("i32");
   f.get(T).get(K).op("i32.mul").i32(32).op("i32.mul").set(panelBytes);
   const m0 = f.local("i32"), mEnd = f.local("i32"), mStart = f.local("i32");
@@ -74,6 +75,20 @@ export function convGemm(relaxed: boolean): FuncBuilder {
     for (let r = 0; r < MR; r++) {
       clamp(f, acc[r][0], lo, hi);
       clamp(f, acc[r][1], lo, hi);
+    }
+    // A fused PRELU: max(v, 0) + min(v, 0) * slope, with this panel's 8 slopes.
+    f.get(slopes).open("if");
+    f.get(slopes).get(j).i32(32).op("i32.mul", "i32.add").set(bj);
+    f.get(bj).mem("v128.load").set(wv0);
+    f.get(bj).mem("v128.load", 16).set(wv1);
+    for (let r = 0; r < MR; r++) {
+      for (const [v, sv] of [[acc[r][0], wv0], [acc[r][1], wv1]]) {
+        f.get(v).f32x4(0).op("f32x4.max");
+        f.get(v).f32x4(0).op("f32x4.min").get(sv).op("f32x4.mul", "f32x4.add").set(v);
+      }
+    }
+    f.end();
+    for (let r = 0; r < MR; r++) {
       // o = out + (m0 + r) * ostride + j * 32
       f.get(out).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add");
       f.get(j).i32(32).op("i32.mul", "i32.add").set(o);

@@ -5,7 +5,7 @@
  */
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
-import { ACT_RANGE, f32Of, floatAddrs } from "../_cpu/build.ts";
+import { ACT_RANGE, f32Of, floatAddrs, leadingPrelu } from "../_cpu/build.ts";
 import { convWindow, gemm, indirection, zeros } from "../_cpu/gemm.ts";
 import { gemmQ, pointersOf } from "../_cpu/gemm_quant.ts";
 import type { Conv2DOptions } from "./mod.ts";
@@ -37,7 +37,9 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
     pixelBytes: I * 4,
   });
   const wd = f32Of(w);
-  return [gemm(ctx, {
+  // A PRELU right after the convolution is applied in the GEMM's registers.
+  const slopes = leadingPrelu(ctx, node, O);
+  const step = gemm(ctx, {
     pointers,
     taps: KH * KW,
     K: I,
@@ -46,7 +48,9 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
     bias: b ? f32Of(b) : undefined,
     out: a[1],
     act,
-  })];
+    slopes,
+  });
+  return Object.assign([step], { epilogueApplied: slopes ? 1 : 0 });
 };
 
 /** CONV_2D on 8-bit tensors: the quantized indirect GEMM with TFLite requantization. */

@@ -20,7 +20,8 @@ export interface LoweredEpilogue {
 }
 
 /**
- * Lowers a node's epilogue to its source ops' float CPU kernels, as far as they go.
+ * Lowers a node's epilogue, past the steps its own kernel applies, to its source ops' float CPU
+ * kernels, as far as they go.
  *
  * @example
  * ```ts ignore
@@ -29,12 +30,17 @@ export interface LoweredEpilogue {
  *
  * @param ctx Build context.
  * @param node The node (float32 output 0).
+ * @param applied Leading steps the node's own kernel already applies.
  * @returns Kernel steps and the host remainder.
  */
-export function lowerEpilogue(ctx: CpuBuildContext, node: ExecNode): LoweredEpilogue {
+export function lowerEpilogue(
+  ctx: CpuBuildContext,
+  node: ExecNode,
+  applied = 0,
+): LoweredEpilogue {
   const steps: CpuStep[] = [];
   const out = node.outputs[0];
-  let k = 0;
+  let k = applied;
   for (; k < node.epilogue.length; k++) {
     const st = node.epilogue[k];
     const activation = sourceActivation(st);

@@ -87,3 +87,74 @@ Deno.test("fused epilogue steps run as their source ops' CPU kernels and match t
     }
   }
 });
+
+Deno.test("a PRELU after a convolution runs in the GEMM's registers and matches the reference", async () => {
+  const S = [1, 6, 5, 10];
+  const n = 6 * 5 * 10;
+  const tensors: Tensor[] = [
+    { name: "x", dtype: "float32", shape: [1, 6, 5, 3] },
+    { name: "w", dtype: "float32", shape: [10, 3, 3, 3], data: bytes(f32(270)) },
+    { name: "b", dtype: "float32", shape: [10], data: bytes(f32(10)) },
+    { name: "conv", dtype: "float32", shape: S },
+    { name: "alpha", dtype: "float32", shape: [1, 1, 10], data: bytes(f32(10)) },
+    { name: "prelu", dtype: "float32", shape: S },
+    { name: "y", dtype: "float32", shape: S },
+    { name: "out", dtype: "float32", shape: S },
+  ];
+  const graph: Graph = {
+    name: "conv-prelu",
+    tensors,
+    nodes: [
+      {
+        op: "CONV_2D",
+        version: 1,
+        inputs: [0, 1, 2],
+        outputs: [3],
+        options: { padding: "SAME", strideW: 1, strideH: 1, fusedActivationFunction: "NONE" },
+      },
+      { op: "PRELU", version: 1, inputs: [3, 4], outputs: [5], options: {} },
+      {
+        op: "ADD",
+        version: 1,
+        inputs: [5, 6],
+        outputs: [7],
+        options: { fusedActivationFunction: "NONE" },
+      },
+    ],
+    inputs: [0, 6],
+    outputs: [7],
+  };
+  const fused = applyPasses(buildExecGraph(graph, kernelFor)).graph;
+  strictEqual(fused.nodes[0].epilogue.map((s) => s.op).join(), "PRELU,ADD");
+  const node = fused.nodes[0];
+  const built = node.kernel.cpu!.float!(
+    {
+      graph: fused,
+      threads: 1,
+      addr: (t) => (fused.tensors[t].value ? undefined : 64 * (t + 1)),
+      alloc: () => 4096,
+      scratch: () => 4096,
+      put: () => {},
+      kernel: () => 0,
+    },
+    node,
+  );
+  strictEqual(built?.epilogueApplied, 1, "the convolution applies the PRELU itself");
+  const inputs: HostTensor[] = [
+    { dtype: "float32", shape: [1, 6, 5, 3], data: f32(90) },
+    { dtype: "float32", shape: S, data: f32(n) },
+  ];
+  const [want] = new ReferenceExecutor(fused).run(inputs);
+  const cpu = await CpuExecutor.create(fused, { threads: 1 });
+  try {
+    strictEqual(cpu.hostEpilogueSteps, 0);
+    const [got] = await cpu.run(inputs);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      worst = Math.max(worst, Math.abs(Number(got.data[i]) - Number(want.data[i])));
+    }
+    if (!(worst < 1e-6)) throw new Error(`max error ${worst}`);
+  } finally {
+    cpu.dispose();
+  }
+});

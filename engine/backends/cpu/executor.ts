@@ -171,7 +171,7 @@ export class CpuExecutor {
       placement.push({ node: i, op: node.op, backend: fast ? "cpu-fast" : "reference" });
       // The fused epilogue of a fast node runs as its source ops' kernels where they exist.
       const lowered = fast && node.epilogue.length > 0
-        ? lowerEpilogue(ctx, node)
+        ? lowerEpilogue(ctx, node, fast.epilogueApplied ?? 0)
         : { steps: [], host: node.epilogue };
       steps.push(fast ? [...fast, ...lowered.steps] : []);
       hostEpilogue.push(lowered.host);

@@ -15,7 +15,12 @@ import { buildPlan } from "./plan.ts";
 import { limitsOf } from "../backends/gpu/pipelines.ts";
 import { GpuExecutor } from "../backends/gpu/executor.ts";
 
-const NETWORKS = ["mobilenet_v1_0.25_224", "facedetector_front"];
+const NETWORKS = [
+  "mobilenet_v1_0.25_224",
+  "facedetector_front",
+  "face_landmark_2019",
+  "selfie_segmentation",
+];
 const ALIGNMENT = 16; // what `createSession` plans with
 
 /** Deterministic inputs in [-1, 1) (xorshift), one per graph input. */

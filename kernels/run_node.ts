@@ -72,7 +72,7 @@ export function runNodeOnHost(
     if (t < 0) return undefined;
     const v = value(t);
     const q = graph.tensors[t].quantization;
-    return v.quantization || !q ? v : { ...v, quantization: q };
+    return v.quantization || !q?.scale.length ? v : { ...v, quantization: q };
   });
   const outputs = node.outputs.map((t) => graph.tensors[t]);
   const quant = (node as { quant?: boolean }).quant ? node.kernel.quant : undefined;

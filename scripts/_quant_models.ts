@@ -340,6 +340,15 @@ export function quantOpModels(): QuantModel[] {
         output8(g, z, { dtype, shape: [2, 3, 7] });
         return { name: `BATCH_MATMUL ${dtype}`, bytes: writeModel(g.build()) };
       })()]),
+      ...(["MAXIMUM", "MINIMUM"] as const).map((op) =>
+        binaryModel(`${op} ${dtype} broadcast`, op, {
+          dtype,
+          a: [1, 4, 5, 6],
+          b: [1, 1, 5, 1],
+          qs: [q(0.05, lo + 90), q(0.05, lo + 90), q(0.05, lo + 90)],
+          act: "NONE",
+        })
+      ),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

@@ -147,3 +147,38 @@ export const mulInteger: QuantKernelDef<BinaryOptions> = {
  * ```
  */
 export const preluInteger: QuantKernelDef<BinaryOptions> = quantBinary("PRELU", preparePrelu);
+
+/**
+ * The 8-bit MAXIMUM: the larger raw value (TFLite requires the inputs and the output to share one
+ * scale and zero point).
+ *
+ * @example
+ * ```ts
+ * import { maximumInteger } from "./quant_binary.ts";
+ * const q = { scale: [0.5], zeroPoint: [3], quantizedDimension: 0 };
+ * const t = (v: number) => ({ dtype: "uint8" as const, shape: [1], quantization: q, data: new Uint8Array([v]) });
+ * const [y] = maximumInteger.reference({ inputs: [t(4), t(9)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * if (y.data[0] !== 9) throw new Error("wrong");
+ * ```
+ */
+export const maximumInteger: QuantKernelDef<BinaryOptions> = quantBinary(
+  "MAXIMUM",
+  () => (u, v) => (u > v ? u : v),
+);
+
+/**
+ * The 8-bit MINIMUM: the smaller raw value (one shared scale and zero point, as TFLite requires).
+ *
+ * @example
+ * ```ts
+ * import { minimumInteger } from "./quant_binary.ts";
+ * const q = { scale: [0.5], zeroPoint: [3], quantizedDimension: 0 };
+ * const t = (v: number) => ({ dtype: "int8" as const, shape: [1], quantization: q, data: new Int8Array([v]) });
+ * const [y] = minimumInteger.reference({ inputs: [t(-4), t(9)], options: { activation: "NONE" }, outputs: [t(0)] });
+ * if (y.data[0] !== -4) throw new Error("wrong");
+ * ```
+ */
+export const minimumInteger: QuantKernelDef<BinaryOptions> = quantBinary(
+  "MINIMUM",
+  () => (u, v) => (u < v ? u : v),
+);

@@ -10,6 +10,7 @@
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { maximumInteger } from "./quant.ts";
 
 /**
  * The MAXIMUM kernel.
@@ -42,4 +43,5 @@ export const maximum: KernelDef<BinaryOptions> = {
     }],
   }),
   traits: { cheap: true, inPlace: true },
+  quant: maximumInteger,
 };

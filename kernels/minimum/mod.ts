@@ -10,6 +10,7 @@
  */
 import { binaryKernel, type BinaryOptions } from "../_shared/binary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { minimumInteger } from "./quant.ts";
 
 /**
  * The MINIMUM kernel.
@@ -42,4 +43,5 @@ export const minimum: KernelDef<BinaryOptions> = {
     }],
   }),
   traits: { cheap: true, inPlace: true },
+  quant: minimumInteger,
 };

@@ -54,9 +54,16 @@ function directModel(dynamic: Model, shape: number[]): Model {
 Deno.test("a converter-style dynamic model runs at three sizes on every backend and equals a dilated CONV_2D", async () => {
   // Through the file format, as a user's model would come.
   const model = readModel(writeModel(buildDynamicDilatedModel()));
+  // With the passes the three ops become one dilated CONV_2D; without, they run as written.
   const sessions = await Promise.all(
-    (["reference", "cpu", "gpu"] as const).map((backend) =>
-      createSession(model, { backend, inputShapes: { x: [1, 8, 8, DYNAMIC_IN_CHANNELS] } })
+    (["reference", "cpu", "gpu"] as const).flatMap((backend) =>
+      [true, false].map((passes) =>
+        createSession(model, {
+          backend,
+          passes,
+          inputShapes: { x: [1, 8, 8, DYNAMIC_IN_CHANNELS] },
+        })
+      )
     ),
   );
   try {
@@ -74,6 +81,10 @@ Deno.test("a converter-style dynamic model runs at three sizes on every backend 
         const g = sessionInternals(s).graph;
         ok(g.hostFolded?.includes("SHAPE#0"), "the shape computation is folded at binding");
         ok(!g.nodes.some((node) => node.op === "SHAPE" || node.op === "PACK"));
+        ok(
+          g.nodes.length === (s.passes.length > 0 ? 2 : 4),
+          `${s.backend}: ${g.nodes.length} nodes`,
+        );
       }
     }
   } finally {

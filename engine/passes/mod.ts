@@ -8,12 +8,21 @@ import type { Pass, PassReport } from "./types.ts";
 import { foldConstants } from "./fold_constants.ts";
 import { removeIdentity } from "./remove_identity.ts";
 import { mergePad } from "./merge_pad.ts";
+import { fuseDilatedConv } from "./dilated_conv.ts";
 import { foldMulAdd } from "./fold_mul_add.ts";
 import { fuseActivations } from "./fuse_activation.ts";
 import { fuseEpilogues } from "./fuse_epilogue.ts";
 
 export type { Pass, PassReport, PassResult } from "./types.ts";
-export { foldConstants, foldMulAdd, fuseActivations, fuseEpilogues, mergePad, removeIdentity };
+export {
+  foldConstants,
+  foldMulAdd,
+  fuseActivations,
+  fuseDilatedConv,
+  fuseEpilogues,
+  mergePad,
+  removeIdentity,
+};
 /** Not in {@linkcode PASSES}: backends that run 8-bit graphs in float (the GPU) call it first. */
 export { dequantizeGraph } from "./dequantize.ts";
 
@@ -21,6 +30,7 @@ export { dequantizeGraph } from "./dequantize.ts";
 export const PASSES: readonly { name: string; run: Pass; fusion?: boolean }[] = [
   { name: "fold-constants", run: foldConstants },
   { name: "remove-identity", run: removeIdentity },
+  { name: "dilated-conv", run: fuseDilatedConv },
   { name: "merge-pad", run: mergePad },
   { name: "fold-mul-add", run: foldMulAdd },
   { name: "fuse-activations", run: fuseActivations },

@@ -163,7 +163,7 @@ Deno.test("fuseEpilogues() appends a residual ADD to the producing conv, and not
 Deno.test("applyPasses() keeps every output of the graph", () => {
   const g = conv("VALID", "RELU");
   const r = applyPasses(g);
-  strictEqual(r.reports.length, 6);
+  strictEqual(r.reports.length, 7);
   ok(maxDiff(runReference(g), runReference(r.graph)) === 0);
 });
 

@@ -349,6 +349,14 @@ export function quantOpModels(): QuantModel[] {
           act: "NONE",
         })
       ),
+      ...(["REDUCE_MAX", "REDUCE_MIN"] as const).map((op) =>
+        moveModel(`${op} ${dtype} over H, W`, op, {
+          dtype,
+          shape: [1, 4, 5, 6],
+          out: [1, 1, 1, 6],
+          consts: [["int32", [2], new Int32Array([1, 2])]],
+        }, { keepDims: true })
+      ),
       moveModel(`GATHER ${dtype} axis 1`, "GATHER", {
         dtype,
         shape: [2, 5, 6],

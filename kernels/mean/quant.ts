@@ -15,6 +15,7 @@ import {
   quantizeMultiplier,
   tensorQuant,
 } from "../_shared/quant_math.ts";
+import { reducedIndex } from "../_shared/quant_reduce.ts";
 
 /**
  * The 8-bit MEAN.
@@ -35,19 +36,10 @@ export const meanInteger: QuantKernelDef<ReduceOptions> = {
     const qx = tensorQuant("MEAN", x), qy = tensorQuant("MEAN", y);
     const m = quantizeMultiplier(qx.scale / qy.scale);
     const [lo, hi] = dtypeRange(y.dtype);
-    const reduced = new Set(options.axes);
     const count = options.axes.reduce((a, d) => a * x.shape[d], 1);
     const sums = new Int32Array(y.data.length);
-    const strides = x.shape.map((_, d) => x.shape.slice(d + 1).reduce((a, b) => a * b, 1));
-    const kept = x.shape.map((_, d) => d).filter((d) => !reduced.has(d));
-    const outStrides = kept.map((_, k) => kept.slice(k + 1).reduce((a, d) => a * x.shape[d], 1));
-    for (let i = 0; i < x.data.length; i++) {
-      let o = 0;
-      kept.forEach((d, k) => {
-        o += (Math.floor(i / strides[d]) % x.shape[d]) * outStrides[k];
-      });
-      sums[o] += Number(x.data[i]) - qx.zeroPoint;
-    }
+    const index = reducedIndex(x.shape, options.axes);
+    for (let i = 0; i < index.length; i++) sums[index[i]] += Number(x.data[i]) - qx.zeroPoint;
     const half = Math.trunc(count / 2);
     for (let o = 0; o < sums.length; o++) {
       const s = multiplyByQuantizedMultiplier(sums[o], m);

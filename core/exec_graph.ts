@@ -174,6 +174,15 @@ export function buildExecGraph(
   options: BuildOptions = {},
 ): ExecGraph {
   validateGraph(graph);
+  // String models are read and described, never run: one clear refusal before any op sees them.
+  const str = graph.tensors.findIndex((t) => t.dtype === "string");
+  if (str >= 0) {
+    throw new UnsupportedError(
+      `Tensor ${str} "${
+        graph.tensors[str].name
+      }" holds strings: gpulite reads and inspects string models but does not run them`,
+    );
+  }
   const tensors: ExecTensor[] = graph.tensors.map((t) => {
     const e: ExecTensor = { name: t.name, dtype: t.dtype, shape: [...t.shape] };
     if (t.quantization) e.quantization = t.quantization;

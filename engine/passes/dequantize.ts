@@ -6,7 +6,8 @@
  * callers still see the model's own dtypes. Every other 8-bit output is fake-quantized in float
  * (clamped to what its dtype holds, rounded to its grid: an epilogue step), as the integer kernels'
  * saturation does. QUANTIZE nodes keep their 8-bit outputs, followed by a DEQUANTIZE; DEQUANTIZE
- * nodes of converted tensors are removed.
+ * nodes of converted tensors are removed; a CAST of an 8-bit tensor reads a QUANTIZE of it (it casts
+ * the raw integers).
  *
  * @module
  */
@@ -79,7 +80,8 @@ export function fakeQuantStep(t: ExecTensor): EpilogueStep {
  */
 function isEightBitNode(g: ExecGraph, n: ExecNode): boolean {
   if (n.quant) return true;
-  if (n.op === "QUANTIZE") return false;
+  // CAST reads raw integers: it keeps 8-bit inputs (re-quantized copies where needed).
+  if (n.op === "QUANTIZE" || n.op === "CAST") return false;
   return n.inputs.some((t) =>
     t >= 0 && !g.tensors[t].value && isQuantized(g.tensors[t]) &&
     is8Bit(g.tensors[t].dtype)
@@ -176,7 +178,22 @@ export function dequantizeGraph(graph: ExecGraph): PassResult {
       continue;
     }
     if (!eight.has(original)) {
-      body.push(n, ...dequantizeAfter(n.outputs[0], n));
+      // A reader that needs the 8-bit values of a tensor now carried as float gets a QUANTIZE copy.
+      const requantize: ExecNode[] = [];
+      n.inputs = n.inputs.map((t, i) => {
+        const was = graph.tensors[original.inputs[i]];
+        if (t < 0 || was.value || g.tensors[t].dtype === was.dtype || !is8Bit(was.dtype)) return t;
+        g.tensors.push({
+          name: `${was.name}/requantized`,
+          dtype: was.dtype,
+          shape: [...was.shape],
+        });
+        const c = g.tensors.length - 1;
+        g.tensors[c].quantization = was.quantization;
+        requantize.push(bind(g, n, "QUANTIZE", { inputs: [t], outputs: [c] }).node);
+        return c;
+      });
+      body.push(...requantize, n, ...dequantizeAfter(n.outputs[0], n));
       continue;
     }
     const before = graph.tensors[n.outputs[0]];

@@ -88,6 +88,25 @@ Deno.test("dequantizeGraph() dequantizes per-channel weights channel by channel"
   strictEqual(f.tensors[f.outputs[0]].dtype, "float32");
 });
 
+Deno.test("dequantizeGraph() hands CAST the 8-bit values it casts, through a QUANTIZE", () => {
+  const b = new GraphBuilder();
+  const q = { scale: [0.5], zeroPoint: [100], quantizedDimension: 0 };
+  const x = b.input("x", "uint8", [1, 8], { quantization: q });
+  const [s] = b.op("ADD", [x, x], [{ dtype: "uint8", shape: [1, 8], quantization: q }]);
+  const [y] = b.op("CAST", [s], [{ dtype: "float32", shape: [1, 8] }]);
+  b.output(y);
+  const g = exec(writeModel(b.build()));
+  const { graph: f } = dequantizeGraph(g);
+  deepStrictEqual(f.nodes.map((n) => n.op), ["DEQUANTIZE", "ADD", "QUANTIZE", "CAST"]);
+  const inputs = [{
+    ...g.tensors[g.inputs[0]],
+    data: Uint8Array.from([0, 50, 99, 100, 101, 150, 200, 255]),
+  }];
+  const [want] = new ReferenceExecutor(g).run(inputs);
+  const [got] = new ReferenceExecutor(f).run(inputs);
+  deepStrictEqual(Array.from(got.data as Float32Array), Array.from(want.data as Float32Array));
+});
+
 Deno.test("every one-op 8-bit model dequantized stays within 1 LSB of the integer reference", () => {
   for (const m of quantOpModels()) {
     const g = exec(m.bytes);

@@ -8,6 +8,7 @@ import type { CpuBuildContext, CpuStep } from "../../core/kernel.ts";
 import { convAxis, type ConvOptions } from "../_shared/conv_common.ts";
 import { CONV_GEMM } from "./blocks.ts";
 import { variant, wasmStep, writeBlock } from "./build.ts";
+import { GEMM_ROWS } from "./kernels_float.ts";
 
 /**
  * The GEMM-like convolution shared by CONV_2D and FULLY_CONNECTED: `rows` output pixels, each the
@@ -61,11 +62,14 @@ export function gemm(
   // Blocking: weights of a task's panels within ~256 KiB, its input rows within ~64 KiB.
   const panelBytes = T * K * 32;
   let NCP = Math.max(1, Math.min(NP, Math.floor((256 << 10) / panelBytes)));
-  let MC = Math.max(4, Math.floor(16384 / (T * K)) & ~3);
-  MC = Math.min(MC, (M + 3) & ~3);
+  // Pixel blocks are whole register tiles (GEMM_ROWS pixels).
+  const R = GEMM_ROWS;
+  const tiles = (n: number) => Math.ceil(n / R) * R;
+  let MC = Math.max(R, Math.round(16384 / (T * K) / R) * R);
+  MC = Math.min(MC, tiles(M));
   const tasks = () => Math.ceil(M / MC) * Math.ceil(NP / NCP);
   const want = ctx.threads * 4;
-  while (tasks() < want && MC > 16) MC = Math.max(16, ((MC >> 1) + 3) & ~3);
+  while (tasks() < want && MC > 4 * R) MC = Math.max(4 * R, tiles(MC >> 1));
   while (tasks() < ctx.threads * 2 && NCP > 1) NCP = Math.ceil(NCP / 2);
   const TM = Math.ceil(M / MC);
   const p = writeBlock(ctx, CONV_GEMM, {

@@ -11,6 +11,7 @@
 import { numElements } from "./ir.ts";
 import type { HostTensor, TensorSpec } from "./kernel.ts";
 import type { ExecNode, ExecTensor } from "./exec_graph.ts";
+import { GpuliteError, OpError } from "./errors.ts";
 
 /** Dtypes of the values a shape computation produces. */
 const SHAPE_DTYPES: ReadonlySet<string> = new Set(["int32", "int64", "bool"]);
@@ -82,6 +83,7 @@ export function foldsAtBinding(node: ExecNode, tensors: readonly ExecTensor[]): 
  * @param node The node.
  * @param tensors The graph's tensors.
  * @returns The node's outputs.
+ * @throws {OpError} Naming the node when its reference fails (errors of gpulite keep their class).
  */
 export function foldOnHost(node: ExecNode, tensors: readonly ExecTensor[]): HostTensor[] {
   const inputs = node.inputs.map((t): HostTensor | undefined => {
@@ -93,5 +95,15 @@ export function foldOnHost(node: ExecNode, tensors: readonly ExecTensor[]): Host
     dtype: tensors[t].dtype,
     shape: [...tensors[t].shape],
   }));
-  return node.kernel.reference({ inputs, options: node.options, outputs });
+  try {
+    return node.kernel.reference({ inputs, options: node.options, outputs });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const where = `Node ${node.index} (${node.op}), evaluated at binding`;
+    if (e instanceof GpuliteError) {
+      const C = e.constructor as new (m: string, o?: ErrorOptions) => Error;
+      throw new C(`${where}: ${message}`, { cause: e });
+    }
+    throw new OpError(`${where}: ${message}`, { cause: e });
+  }
 }

@@ -166,70 +166,87 @@ export function depthwise(relaxed: boolean): FuncBuilder {
   const p = f.local("i32"), pEnd = f.local("i32"), cb = f.local("i32"), cEnd = f.local("i32");
   const ri = f.local("i32"), wp = f.local("i32"), tap = f.local("i32"), a = f.local("i32");
   const o = f.local("i32"), cpBytes = f.local("i32"), left = f.local("i32");
-  const acc = [0, 1, 2, 3].map(() => f.local("v128"));
+  const tBytes = f.local("i32"), wv = f.local("v128");
+  const ptr = [f.local("i32"), f.local("i32")];
+  // Two pixels at a time share each weight load: acc[pixel][vector].
+  const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => f.local("v128")));
   f.get(C).i32(3).op("i32.add").i32(-4).op("i32.and").i32(4).op("i32.mul").set(cpBytes);
   f.get(C).i32(4).op("i32.mul").set(cEnd);
+  f.get(T).i32(4).op("i32.mul").set(tBytes);
   f.get(t0).get(PC).op("i32.mul").set(p);
   f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
   f.set(pEnd);
 
-  const block = (nv: number, partial: boolean) => {
-    for (let v = 0; v < nv; v++) {
-      f.get(bias).get(cb).op("i32.add").mem("v128.load", 16 * v).set(acc[v]);
+  const block = (nv: number, partial: boolean, px: number) => {
+    for (let q = 0; q < px; q++) {
+      for (let v = 0; v < nv; v++) {
+        f.get(bias).get(cb).op("i32.add").mem("v128.load", 16 * v).set(acc[q][v]);
+      }
     }
     f.get(ri).set(a);
     f.get(wts).get(cb).op("i32.add").set(wp);
     f.get(T).set(tap);
     f.open("loop");
-    const ptr = f.local("i32");
-    f.get(a).mem("i32.load").get(cb).op("i32.add").set(ptr);
+    f.get(a).mem("i32.load").get(cb).op("i32.add").set(ptr[0]);
+    if (px > 1) {
+      f.get(a).get(tBytes).op("i32.add").mem("i32.load").get(cb).op("i32.add").set(ptr[1]);
+    }
     for (let v = 0; v < nv; v++) {
-      fma(
-        f,
-        acc[v],
-        () => f.get(ptr).mem("v128.load", 16 * v),
-        () => f.get(wp).mem("v128.load", 16 * v),
-        relaxed,
-      );
+      f.get(wp).mem("v128.load", 16 * v).set(wv);
+      for (let q = 0; q < px; q++) {
+        fma(f, acc[q][v], () => f.get(ptr[q]).mem("v128.load", 16 * v), () => f.get(wv), relaxed);
+      }
     }
     addTo(f, a, a, 4);
     addTo(f, wp, wp, cpBytes);
     f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
     f.end();
-    f.get(o).get(cb).op("i32.add").set(ptr);
-    for (let v = 0; v < nv; v++) {
-      clamp(f, acc[v], lo, hi);
-      if (!partial) f.get(ptr).get(acc[v]).mem("v128.store", 16 * v);
-    }
-    if (partial) {
-      f.get(cEnd).get(cb).op("i32.sub").i32(2).op("i32.shr_s").set(left);
-      storeLanes(f, ptr, [acc[0]], left);
+    for (let q = 0; q < px; q++) {
+      f.get(o).get(cb).op("i32.add").set(ptr[0]);
+      if (q > 0) addTo(f, ptr[0], ptr[0], ostride);
+      for (let v = 0; v < nv; v++) {
+        clamp(f, acc[q][v], lo, hi);
+        if (!partial) f.get(ptr[0]).get(acc[q][v]).mem("v128.store", 16 * v);
+      }
+      if (partial) {
+        f.get(cEnd).get(cb).op("i32.sub").i32(2).op("i32.shr_s").set(left);
+        storeLanes(f, ptr[0], [acc[q][0]], left);
+      }
     }
   };
 
-  whileLt(f, p, pEnd, () => {
-    f.get(ind).get(p).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
+  // The channels of `px` pixels from `p`: 16, then 8, then 4 at a time, then a lane-masked tail.
+  const channels = (px: number) => {
+    f.get(ind).get(p).get(tBytes).op("i32.mul", "i32.add").set(ri);
     f.get(out).get(p).get(ostride).op("i32.mul", "i32.add").set(o);
     f.i32(0).set(cb);
     f.open("block").open("loop");
     f.get(cEnd).get(cb).op("i32.sub").i32(64).op("i32.lt_s").br(1, true);
-    block(4, false);
+    block(4, false, px);
     addTo(f, cb, cb, 64);
     f.br(0).end().end();
-    // 8 channels left: one pass over the taps for both vectors.
     f.get(cEnd).get(cb).op("i32.sub").i32(32).op("i32.ge_s").open("if");
-    block(2, false);
+    block(2, false, px);
     addTo(f, cb, cb, 32);
     f.end();
     f.open("block").open("loop");
     f.get(cEnd).get(cb).op("i32.sub").i32(16).op("i32.lt_s").br(1, true);
-    block(1, false);
+    block(1, false, px);
     addTo(f, cb, cb, 16);
     f.br(0).end().end();
     f.get(cb).get(cEnd).op("i32.lt_s").open("if");
-    block(1, true);
+    block(1, true, px);
     f.end();
+  };
+
+  whileLt(f, p, pEnd, () => {
+    f.get(pEnd).get(p).op("i32.sub").i32(2).op("i32.ge_s").open("if");
+    channels(2);
+    addTo(f, p, p, 2);
+    f.op("else");
+    channels(1);
     addTo(f, p, p, 1);
+    f.end();
   });
   return f;
 }

@@ -17,8 +17,6 @@ export const REFUSED_OPS: Readonly<Record<string, string>> = {
   HASHTABLE_LOOKUP: "string tensors are not supported",
   "Flex*":
     "TensorFlow ops carried by the Flex delegate (FlexAddV2, FlexSoftplus, ...) are not implemented",
-  LiteRtMaxUnpooling2D:
-    "LiteRT's unpooling custom op: its output geometry differs from MediaPipe's MaxUnpooling2D and is not implemented",
   Normalize: "a string custom op",
   CustomTestOp: "a custom op of LiteRT's tests, without published semantics",
   testing_op: "a custom op of LiteRT's tests, without published semantics",

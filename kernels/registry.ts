@@ -113,6 +113,7 @@ import { unidirectionalSequenceLstm } from "./unidirectional_sequence_lstm/mod.t
 import { broadcastTo } from "./broadcast_to/mod.ts";
 import { gatherNd } from "./gather_nd/mod.ts";
 import { stablehloComposite } from "./stablehlo_composite/mod.ts";
+import { litertMaxUnpooling2d } from "./litert_max_unpooling_2d/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -178,6 +179,7 @@ export const KERNELS: readonly AnyKernelDef[] = [
   resizeNearestNeighbor,
   maxPoolingWithArgmax2d,
   maxUnpooling2d,
+  litertMaxUnpooling2d,
   detectionPostprocess,
   // Shape and data movement
   batchToSpaceNd,

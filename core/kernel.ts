@@ -301,7 +301,12 @@ export interface CpuNode<O> {
    * Fused elementwise steps on output 0, with their extra operands. A builder may apply leading
    * steps itself (saying how many in its result's `epilogueApplied`); the backend applies the rest.
    */
-  epilogue: readonly { op: string; extra?: readonly { tensor: number; mode: string }[] }[];
+  epilogue: readonly {
+    op: string;
+    extra?: readonly { tensor: number; mode: string }[];
+    /** The source node's fused activation, for steps made from a node (see `fuse_epilogue.ts`). */
+    activation?: string;
+  }[];
 }
 
 /**

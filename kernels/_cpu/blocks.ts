@@ -102,13 +102,14 @@ export function blockOffset<F extends BlockFields>(block: ParamBlock<F>, name: k
 /**
  * Float CONV_2D / FULLY_CONNECTED indirect GEMM (`conv_gemm`): indirection (per output pixel,
  * `taps` input addresses), packed weights (panels of 8 output channels `[taps][depth][8]`), bias
- * padded to 8, output, clamp range, blocking, and PRELU slopes padded to 8 applied after the clamp
- * (`0`: none).
+ * padded to 8, output, clamp range, blocking, PRELU slopes padded to 8 (`0`: none), and a residual
+ * of the output's shape added after the clamp, then clamped to its own range (`0`: none); the
+ * slopes apply last.
  *
  * @example
  * ```ts
  * import { CONV_GEMM } from "./blocks.ts";
- * if (CONV_GEMM.bytes !== 64) throw new Error("wrong");
+ * if (CONV_GEMM.bytes !== 76) throw new Error("wrong");
  * ```
  */
 export const CONV_GEMM = paramBlock({
@@ -128,6 +129,9 @@ export const CONV_GEMM = paramBlock({
   tasksM: "i32",
   panels: "i32",
   slopes: "i32",
+  residual: "i32",
+  residualMin: "f32",
+  residualMax: "f32",
 });
 
 /**

@@ -97,32 +97,56 @@ export function variant(ctx: CpuBuildContext, name: string): string {
   return ctx.kernel(`${name}_relaxed`) >= 0 ? `${name}_relaxed` : name;
 }
 
+/** What a GEMM applies of a node's epilogue in registers. */
+export interface GemmEpilogue {
+  /** A leading same-shape ADD: the operand's address and the ADD's clamp range. */
+  residual?: { addr: number; act: [number, number] };
+  /** A PRELU next (or first): its per-channel slopes. */
+  slopes?: Float32Array;
+  /** How many leading steps these are. */
+  applied: number;
+}
+
 /**
- * The slopes of a PRELU that is the node's first epilogue step, when its slopes are one constant
- * per output channel (`channels` of them): a GEMM applies it in registers. `undefined` otherwise.
+ * The leading epilogue steps of a node that a GEMM applies in its registers: an ADD of a float32
+ * tensor of the output's shape (with the ADD's fused activation), then a PRELU whose slopes are one
+ * constant per output channel (`channels` of them), in that order, either one alone.
  *
  * @example
  * ```ts ignore
- * const slopes = leadingPrelu(ctx, node, O);
- * return Object.assign([gemm(ctx, { ..., slopes })], { epilogueApplied: slopes ? 1 : 0 });
+ * const ep = gemmEpilogue(ctx, node, O);
+ * return Object.assign([gemm(ctx, { ..., ...ep })], { epilogueApplied: ep.applied });
  * ```
  *
  * @param ctx Build context.
  * @param node The node.
  * @param channels Output channels.
- * @returns The slopes, or `undefined`.
+ * @returns What the GEMM applies.
  */
-export function leadingPrelu(
+export function gemmEpilogue(
   ctx: CpuBuildContext,
   node: CpuNode<unknown>,
   channels: number,
-): Float32Array | undefined {
-  const step = node.epilogue[0];
-  const e = step?.extra?.[0];
-  if (step?.op !== "PRELU" || !e || e.mode !== "channel") return undefined;
-  const v = ctx.graph.tensors[e.tensor].value;
-  if (!v || v.dtype !== "float32" || v.data.length !== channels) return undefined;
-  return f32Of(v);
+): GemmEpilogue {
+  const out: GemmEpilogue = { applied: 0 };
+  const steps = node.epilogue;
+  const add = steps[0];
+  const e = add?.extra?.[0];
+  const act = ACT_RANGE[(add?.activation ?? "") as FusedActivation];
+  const t = e ? ctx.graph.tensors[e.tensor] : undefined;
+  const addr = e && t?.dtype === "float32" ? ctx.addr(e.tensor) : undefined;
+  if (add?.op === "ADD" && e?.mode === "same" && act && addr !== undefined) {
+    out.residual = { addr, act };
+    out.applied = 1;
+  }
+  const prelu = steps[out.applied];
+  const s = prelu?.extra?.[0];
+  if (prelu?.op !== "PRELU" || !s || s.mode !== "channel") return out;
+  const v = ctx.graph.tensors[s.tensor].value;
+  if (!v || v.dtype !== "float32" || v.data.length !== channels) return out;
+  out.slopes = f32Of(v);
+  out.applied++;
+  return out;
 }
 
 /**

@@ -25,8 +25,10 @@ export function gemm(
     bias?: Float32Array;
     out: number;
     act: [number, number];
-    /** PRELU slopes per output channel, applied after the clamp. */
+    /** PRELU slopes per output channel, applied last. */
     slopes?: Float32Array;
+    /** A tensor of the output's shape added after the clamp, with its own clamp range. */
+    residual?: { addr: number; act: [number, number] };
   },
 ): CpuStep {
   const { taps: T, K, N } = g;
@@ -89,6 +91,9 @@ export function gemm(
     tasksM: TM,
     panels: NP,
     slopes,
+    residual: g.residual?.addr ?? 0,
+    residualMin: g.residual?.act[0] ?? 0,
+    residualMax: g.residual?.act[1] ?? 0,
   });
   return wasmStep(ctx, variant(ctx, "conv_gemm"), p, tasks());
 }

@@ -39,7 +39,11 @@ export function convGemm(relaxed: boolean): FuncBuilder {
     NCP = field(f, CONV_GEMM, "panelsPerTask"),
     TM = field(f, CONV_GEMM, "tasksM"),
     NP = field(f, CONV_GEMM, "panels"),
-    slopes = field(f, CONV_GEMM, "slopes");
+    slopes = field(f, CONV_GEMM, "slopes"),
+    res = field(f, CONV_GEMM, "residual");
+  const rlo = f.local("v128"), rhi = f.local("v128");
+  blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMin")).set(rlo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMax")).set(rhi);
   const panelBytes = f.local("i32");
   f.get(T).get(K).op("i32.mul").i32(32).op("i32.mul").set(panelBytes);
   const m0 = f.local("i32"), mEnd = f.local("i32"), mStart = f.local("i32");
@@ -84,6 +88,17 @@ export function convGemm(relaxed: boolean): FuncBuilder {
       clamp(f, acc[r][0], lo, hi);
       clamp(f, acc[r][1], lo, hi);
     }
+    // A fused residual ADD: the same position of a tensor of the output's shape, then its clamp.
+    f.get(res).open("if");
+    for (let r = 0; r < MR; r++) {
+      f.get(res).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add");
+      f.get(j).i32(32).op("i32.mul", "i32.add").set(bj);
+      for (const [h, v] of acc[r].entries()) {
+        f.get(v).get(bj).mem("v128.load", 16 * h).op("f32x4.add").set(v);
+        clamp(f, v, rlo, rhi);
+      }
+    }
+    f.end();
     // A fused PRELU: max(v, 0) + min(v, 0) * slope, with this panel's 8 slopes.
     f.get(slopes).open("if");
     f.get(slopes).get(j).i32(32).op("i32.mul", "i32.add").set(bj);

@@ -5,7 +5,7 @@
  */
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
-import { ACT_RANGE, f32Of, floatAddrs, leadingPrelu } from "../_cpu/build.ts";
+import { ACT_RANGE, f32Of, floatAddrs, gemmEpilogue } from "../_cpu/build.ts";
 import { convWindow, gemm, indirection, zeros } from "../_cpu/gemm.ts";
 import { gemmQ, pointersOf } from "../_cpu/gemm_quant.ts";
 import type { Conv2DOptions } from "./mod.ts";
@@ -37,8 +37,8 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
     pixelBytes: I * 4,
   });
   const wd = f32Of(w);
-  // A PRELU right after the convolution is applied in the GEMM's registers.
-  const slopes = leadingPrelu(ctx, node, O);
+  // A residual ADD and a PRELU right after the convolution are applied in the GEMM's registers.
+  const ep = gemmEpilogue(ctx, node, O);
   const step = gemm(ctx, {
     pointers,
     taps: KH * KW,
@@ -48,9 +48,10 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
     bias: b ? f32Of(b) : undefined,
     out: a[1],
     act,
-    slopes,
+    slopes: ep.slopes,
+    residual: ep.residual,
   });
-  return Object.assign([step], { epilogueApplied: slopes ? 1 : 0 });
+  return Object.assign([step], { epilogueApplied: ep.applied });
 };
 
 /** CONV_2D on 8-bit tensors: the quantized indirect GEMM with TFLite requantization. */

@@ -139,7 +139,7 @@ Deno.test("a PRELU after a convolution runs in the GEMM's registers and matches 
     },
     node,
   );
-  strictEqual(built?.epilogueApplied, 1, "the convolution applies the PRELU itself");
+  strictEqual(built?.epilogueApplied, 1, "the convolution applies the PRELU, not the ADD after it");
   const inputs: HostTensor[] = [
     { dtype: "float32", shape: [1, 6, 5, 3], data: f32(90) },
     { dtype: "float32", shape: S, data: f32(n) },
@@ -156,5 +156,77 @@ Deno.test("a PRELU after a convolution runs in the GEMM's registers and matches 
     if (!(worst < 1e-6)) throw new Error(`max error ${worst}`);
   } finally {
     cpu.dispose();
+  }
+});
+
+Deno.test("a residual ADD then a PRELU after a convolution run in the GEMM's registers", async () => {
+  const S = [1, 7, 4, 11];
+  const n = 7 * 4 * 11;
+  const tensors: Tensor[] = [
+    { name: "x", dtype: "float32", shape: [1, 7, 4, 6] },
+    { name: "w", dtype: "float32", shape: [11, 1, 1, 6], data: bytes(f32(66)) },
+    { name: "b", dtype: "float32", shape: [11], data: bytes(f32(11)) },
+    { name: "conv", dtype: "float32", shape: S },
+    { name: "y", dtype: "float32", shape: S },
+    { name: "add", dtype: "float32", shape: S },
+    { name: "alpha", dtype: "float32", shape: [11], data: bytes(f32(11)) },
+    { name: "out", dtype: "float32", shape: S },
+  ];
+  const graph: Graph = {
+    name: "conv-add-prelu",
+    tensors,
+    nodes: [
+      {
+        op: "CONV_2D",
+        version: 1,
+        inputs: [0, 1, 2],
+        outputs: [3],
+        options: { padding: "VALID", strideW: 1, strideH: 1, fusedActivationFunction: "RELU" },
+      },
+      {
+        op: "ADD",
+        version: 1,
+        inputs: [4, 3],
+        outputs: [5],
+        options: { fusedActivationFunction: "RELU_N1_TO_1" },
+      },
+      { op: "PRELU", version: 1, inputs: [5, 6], outputs: [7], options: {} },
+    ],
+    inputs: [0, 4],
+    outputs: [7],
+  };
+  const fused = applyPasses(buildExecGraph(graph, kernelFor)).graph;
+  strictEqual(fused.nodes[0].epilogue.map((s) => s.op).join(), "ADD,PRELU");
+  const built = fused.nodes[0].kernel.cpu!.float!(
+    {
+      graph: fused,
+      threads: 1,
+      addr: (t) => (fused.tensors[t].value ? undefined : 64 * (t + 1)),
+      alloc: () => 4096,
+      scratch: () => 4096,
+      put: () => {},
+      kernel: () => 0,
+    },
+    fused.nodes[0],
+  );
+  strictEqual(built?.epilogueApplied, 2, "the convolution applies both steps");
+  const inputs: HostTensor[] = [
+    { dtype: "float32", shape: [1, 7, 4, 6], data: f32(168) },
+    { dtype: "float32", shape: S, data: Float32Array.from(f32(n), (v) => v * 3) },
+  ];
+  const [want] = new ReferenceExecutor(fused).run(inputs);
+  for (const threads of [1, 2]) {
+    const cpu = await CpuExecutor.create(fused, { threads });
+    try {
+      strictEqual(cpu.hostEpilogueSteps, 0);
+      const [got] = await cpu.run(inputs);
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        worst = Math.max(worst, Math.abs(Number(got.data[i]) - Number(want.data[i])));
+      }
+      if (!(worst < 1e-6)) throw new Error(`threads ${threads}: max error ${worst}`);
+    } finally {
+      cpu.dispose();
+    }
   }
 });

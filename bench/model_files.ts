@@ -2,7 +2,8 @@
  * The user's own model files as benchmark networks: `deno task report --model a.tflite,dir` and
  * `GPULITE_BENCH_MODELS=a.tflite,dir deno bench -A` run files outside the catalogue through the same
  * measurements as the catalogue's networks. A folder stands for the `.tflite` files directly in it,
- * in name order. Inputs with dynamic (`-1`) dimensions run at size 1 in those dimensions.
+ * in name order. Inputs with dynamic (`-1`) dimensions run at the shape `--input-shape` gives them
+ * (by input name or position), else at size 1 in those dimensions.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { Model } from "../core/ir.ts";
 import { UsageError } from "../core/errors.ts";
 import { readModel } from "../format/tflite/reader.ts";
 import { writeModel } from "../format/tflite/writer.ts";
+import { resolveInputShape } from "../core/exec_graph.ts";
 import type { BenchNetwork } from "./networks.ts";
 
 /** The environment variable `deno bench` reads model files from (comma-separated files or folders). */
@@ -59,18 +61,25 @@ export function modelFilePaths(paths: readonly string[]): string[] {
  * ```
  *
  * @param model The model (changed in place).
+ * @param inputShapes Shapes of dynamic inputs by input name or position (`--input-shape`).
  * @returns The model and whether a dimension was set.
+ * @throws {UsageError} When a given shape does not fit its input.
  */
-export function withStaticInputs(model: Model): { model: Model; changed: boolean } {
+export function withStaticInputs(
+  model: Model,
+  inputShapes: Readonly<Record<string, readonly number[]>> = {},
+): { model: Model; changed: boolean } {
   let changed = false;
   const g = model.subgraphs[0];
-  for (const t of g?.inputs ?? []) {
+  (g?.inputs ?? []).forEach((t, k) => {
     const tensor = g.tensors[t];
-    if (tensor.shape.some((d) => d < 0)) {
-      tensor.shape = tensor.shape.map((d) => (d < 0 ? 1 : d));
-      changed = true;
-    }
-  }
+    if (!tensor.shape.some((d) => d < 0)) return;
+    const given = inputShapes[tensor.name] ?? inputShapes[String(k)];
+    tensor.shape = given
+      ? resolveInputShape(tensor, k, given)
+      : tensor.shape.map((d) => (d < 0 ? 1 : d));
+    changed = true;
+  });
   return { model, changed };
 }
 
@@ -84,13 +93,17 @@ export function withStaticInputs(model: Model): { model: Model; changed: boolean
  * ```
  *
  * @param paths Files and folders.
+ * @param inputShapes Shapes of dynamic inputs by input name or position.
  * @returns The networks (ids made unique when two files share a name).
  */
-export function fileNetworks(paths: readonly string[]): BenchNetwork[] {
+export function fileNetworks(
+  paths: readonly string[],
+  inputShapes: Readonly<Record<string, readonly number[]>> = {},
+): BenchNetwork[] {
   const seen = new Set<string>();
   return modelFilePaths(paths).map((path) => {
     const bytes = Deno.readFileSync(path);
-    const { model } = withStaticInputs(readModel(bytes, { allowDangling: true }));
+    const { model } = withStaticInputs(readModel(bytes, { allowDangling: true }), inputShapes);
     const g = model.subgraphs[0];
     let id = basename(path);
     for (let k = 2; seen.has(id); k++) id = `${basename(path, ".tflite")}_${k}.tflite`;
@@ -107,7 +120,7 @@ export function fileNetworks(paths: readonly string[]): BenchNetwork[] {
       inputShapes: (g?.inputs ?? []).map((t) => [...g.tensors[t].shape]),
       load() {
         const raw = Deno.readFileSync(path);
-        const loaded = withStaticInputs(readModel(raw, { allowDangling: true }));
+        const loaded = withStaticInputs(readModel(raw, { allowDangling: true }), inputShapes);
         // The peers load what gpulite runs: the file, or its rewrite with static input shapes.
         const bytes = loaded.changed ? writeModel(loaded.model) : raw;
         return Promise.resolve({ model: loaded.model, bytes, path });

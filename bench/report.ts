@@ -28,6 +28,7 @@ import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.t
 import type { Backend } from "../engine/session.ts";
 import { benchNetworks, type SizeSelection } from "./networks.ts";
 import { fileNetworks, modelFilePaths } from "./model_files.ts";
+import { parseInputShapes } from "../cli/_args.ts";
 import { type GpuSlot, measureNetwork, type NetworkResult, type PeerRunner } from "./measure.ts";
 import type { LitertAccelerator } from "../peers/litert.ts";
 import { renderMarkdown } from "./render_md.ts";
@@ -142,6 +143,8 @@ export interface ReportOptions {
   modelsDir?: string;
   /** Model files and folders outside the catalogue: alone, or after the `names` when given. */
   files?: string[];
+  /** Shapes of the files' dynamic inputs, by input name or position (`--input-shape`). */
+  inputShapes?: Record<string, number[]>;
   /** Progress lines (default: stderr). */
   progress?: (line: string) => void;
   /** Called with the report so far after each network (to write checkpoints). */
@@ -191,7 +194,7 @@ export async function runReport(options: ReportOptions = {}): Promise<Report> {
     ...(options.files?.length && !options.names?.length
       ? []
       : benchNetworks({ size, names: options.names, modelsDir: options.modelsDir })),
-    ...fileNetworks(options.files ?? []),
+    ...fileNetworks(options.files ?? [], options.inputShapes),
   ];
   if (options.priority === "files") {
     const rank = (
@@ -344,6 +347,8 @@ Options:
   --networks a,b              only these networks (ids or names)
   --model FILE,DIR            model files (a folder: its .tflite files) instead of the catalogue,
                               or after --networks when both are given
+  --input-shape NAME=1x64x64x3   shape of a dynamic input of the --model files (name or position;
+                              repeatable; default: -1 dimensions at 1)
   --size tiny|full|all        which networks when --networks is not given (default tiny)
   --provider deno|dawn|all    GPU providers (default all)
   --backends gpu,cpu,reference,cooperative   backends (default gpu,cpu,reference; cooperative
@@ -373,6 +378,7 @@ function parseCli(
     options: {
       networks: { type: "string" },
       model: { type: "string" },
+      "input-shape": { type: "string", multiple: true },
       provider: { type: "string", default: "all" },
       backends: { type: "string" },
       runs: { type: "string", default: "10" },
@@ -478,6 +484,9 @@ function parseCli(
       peers,
       modelsDir: values.models,
       files,
+      inputShapes: values["input-shape"]?.length
+        ? parseInputShapes(values["input-shape"])
+        : undefined,
       referenceOnFull: values["reference-on-full"],
       deadlineMs: deadline === undefined ? undefined : deadline * 1000,
       priority: values.priority as "catalog" | "files",

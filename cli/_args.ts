@@ -189,3 +189,36 @@ export function progressReporter(
     },
   };
 }
+
+/**
+ * Parses `--input-shape` values: `NAME=DIMSxDIMS` (name or input position, `x`-separated
+ * dimensions), repeated or comma-separated.
+ *
+ * @example
+ * ```ts
+ * import { parseInputShapes } from "./_args.ts";
+ * const s = parseInputShapes(["image=1x64x64x3,1=2x5"]);
+ * if (s.image.join() !== "1,64,64,3" || s["1"].join() !== "2,5") throw new Error("wrong");
+ * ```
+ *
+ * @param values The flag's values.
+ * @returns Shapes by input name or position.
+ * @throws {UsageError} For a malformed value.
+ */
+export function parseInputShapes(values: readonly string[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const item of values.flatMap((v) => v.split(","))) {
+    const at = item.lastIndexOf("=");
+    const name = item.slice(0, at);
+    const dims = item.slice(at + 1).split("x").map((d) => (/^\d+$/.test(d) ? Number(d) : NaN));
+    if (at <= 0 || dims.some((d) => Number.isNaN(d))) {
+      throw new UsageError(
+        `--input-shape must look like NAME=1x64x64x3 (input name or position), got ${
+          JSON.stringify(item)
+        }`,
+      );
+    }
+    out[name] = item.slice(at + 1) === "" ? [] : dims;
+  }
+  return out;
+}

@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { EXIT_USAGE, exitCodeOf, oneLine, parseCommandArgs } from "./_args.ts";
+import { EXIT_USAGE, exitCodeOf, oneLine, parseCommandArgs, parseInputShapes } from "./_args.ts";
 import type { Model } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
 import { modelUsageRecords } from "./plan_records.ts";
 import { formatPlanReport, planReport } from "./plan_report.ts";
-import { parseInputShapes } from "./_session_args.ts";
+
 import { orderInputShapes } from "../engine/options.ts";
 import { modelEntry } from "../core/model_graph.ts";
 import type { Command, Io } from "./command.ts";

@@ -24,6 +24,9 @@ export {
   type InspectOptions,
   type ModelSummary,
   type OpSupportInfo,
+  type SignatureInfo,
+  type SignatureTensorInfo,
+  type SubgraphInfo,
   type SupportLookup,
   type TensorInfo,
 } from "./cli/inspect.ts";

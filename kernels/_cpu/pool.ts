@@ -1,17 +1,14 @@
 /**
- * The float32 2-D pooling builder shared by AVERAGE_POOL_2D and MAX_POOL_2D.
+ * The float32 2-D pooling builders of AVERAGE_POOL_2D, MAX_POOL_2D and MaxPoolingWithArgmax2D.
  *
  * @module
  */
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { poolGeometry, type PoolParams } from "../_shared/pool_window.ts";
-import { ACT_RANGE, floatAddrs, loopBuilder, wasmStep, writeBlock } from "./build.ts";
-import { WINDOW_MAX } from "./blocks.ts";
+import { ACT_RANGE, floatAddrs, loopBuilder, variant, wasmStep, writeBlock } from "./build.ts";
+import { DEPTHWISE, WINDOW_MAX } from "./blocks.ts";
 import { indirection } from "./gemm.ts";
 import { LOWEST_F32 } from "./kernels_float.ts";
-
-/** The maximum's starting value: float32's lowest finite value, as the reference's. */
-const MAX_IDENTITY = -3.4028234663852886e38;
 
 /**
  * Builder of a float32 AVERAGE_POOL_2D or MAX_POOL_2D node: per output pixel, the window's valid
@@ -60,7 +57,7 @@ export function poolBuilder(mode: "avg" | "max"): CpuBuilder<PoolParams> {
             const first = x + ((b * H + ys) * W + xs) * C;
             // The average starts from the first row; the maximum from the reference's identity.
             if (avg) f.copyWithin(o, first, first + C);
-            else f.fill(MAX_IDENTITY, o, o + C);
+            else f.fill(LOWEST_F32, o, o + C);
             for (let iy = ys; iy < ye; iy++) {
               for (let ix = avg && iy === ys ? xs + 1 : xs; ix < xe; ix++) {
                 const base = x + ((b * H + iy) * W + ix) * C;
@@ -140,3 +137,64 @@ export function maxPoolBuilder(argmax: boolean): CpuBuilder<PoolParams> {
     return [wasmStep(ctx, argmax ? "window_argmax" : "window_max", block, Math.ceil(M / PC))];
   };
 }
+
+/**
+ * Builder of a float32 AVERAGE_POOL_2D node: where every window lies inside the input (no padding
+ * taken into the average, e.g. a global pool), the `depthwise` kernel with weights `1/taps` over an
+ * indirection buffer; otherwise the loop of {@linkcode poolBuilder}.
+ *
+ * @example
+ * ```ts ignore
+ * export const averagePool2d = { ..., cpu: { float: averagePoolBuilder } };
+ * ```
+ */
+export const averagePoolBuilder: CpuBuilder<PoolParams> = (ctx, node) => {
+  const p = node.options;
+  const act = ACT_RANGE[p.activation];
+  const a = floatAddrs(ctx, [node.inputs[0], node.outputs[0]]);
+  const shape = ctx.graph.tensors[node.inputs[0]].shape;
+  if (!act || !a || shape.length !== 4) return undefined;
+  const geo = poolGeometry(node.op, shape, p);
+  const inside = (out: number, stride: number, pad: number, filter: number, size: number) =>
+    pad === 0 && (out - 1) * stride + filter <= size;
+  if (
+    !inside(geo.y.out, p.strideH, geo.y.pad, p.filterH, shape[1]) ||
+    !inside(geo.x.out, p.strideW, geo.x.pad, p.filterW, shape[2])
+  ) {
+    return poolBuilder("avg")(ctx, node);
+  }
+  const C = shape[3], Cp = (C + 3) & ~3;
+  const taps = p.filterH * p.filterW;
+  const pointers = indirection({
+    x: a[0],
+    shape,
+    kernel: [p.filterH, p.filterW],
+    stride: [p.strideH, p.strideW],
+    dilation: [1, 1],
+    pad: [0, 0],
+    out: [geo.y.out, geo.x.out],
+    zero: 0,
+    pixelBytes: C * 4,
+  });
+  const weights = new Float32Array(taps * Cp).fill(1 / taps);
+  const wA = ctx.alloc(weights.byteLength), bA = ctx.alloc(Cp * 4);
+  const ind = ctx.alloc(pointers.byteLength);
+  ctx.put(wA, weights);
+  ctx.put(ind, pointers);
+  const M = pointers.length / taps;
+  const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
+  const block = writeBlock(ctx, DEPTHWISE, {
+    indirection: ind,
+    pixels: M,
+    taps,
+    channels: C,
+    weights: wA,
+    bias: bA,
+    out: a[1],
+    outStride: C * 4,
+    min: act[0],
+    max: act[1],
+    pixelsPerTask: PC,
+  });
+  return [wasmStep(ctx, variant(ctx, "depthwise"), block, Math.ceil(M / PC))];
+};

@@ -7,7 +7,7 @@ import type { KernelDef } from "../../core/kernel.ts";
 import type { PoolParams } from "../_shared/pool_window.ts";
 import { poolKernel } from "../_shared/pool_window.ts";
 import { averagePool2dInteger } from "./quant.ts";
-import { poolBuilder } from "../_cpu/pool.ts";
+import { averagePoolBuilder } from "../_cpu/pool.ts";
 import { averagePoolCpuQuant } from "./cpu.ts";
 
 /** The AVERAGE_POOL_2D kernel. */
@@ -18,5 +18,5 @@ export const averagePool2d: KernelDef<PoolParams> = {
   }),
   quant: averagePool2dInteger,
   traits: { split: "input", quantPassThrough: true },
-  cpu: { float: poolBuilder("avg"), quant: averagePoolCpuQuant },
+  cpu: { float: averagePoolBuilder, quant: averagePoolCpuQuant },
 };

@@ -3,7 +3,9 @@
  * `GPULITE_BENCH_MODELS=a.tflite,dir deno bench -A` run files outside the catalogue through the same
  * measurements as the catalogue's networks. A folder stands for the `.tflite` files directly in it,
  * in name order. Inputs with dynamic (`-1`) dimensions run at the shape `--input-shape` gives them
- * (by input name or position), else at size 1 in those dimensions.
+ * (by input name or position), else at size 1 in those dimensions. A file whose tensors hold fewer
+ * than {@linkcode TINY_ELEMENTS} elements together counts as `tiny` (the float64 reference runs on
+ * it too), a larger one as `full`.
  *
  * @module
  */
@@ -14,6 +16,9 @@ import { readModel } from "../format/tflite/reader.ts";
 import { writeModel } from "../format/tflite/writer.ts";
 import { resolveInputShape } from "../core/exec_graph.ts";
 import type { BenchNetwork } from "./networks.ts";
+
+/** Elements of all tensors together below which a file counts as `tiny`. */
+export const TINY_ELEMENTS = 1 << 20;
 
 /** The environment variable `deno bench` reads model files from (comma-separated files or folders). */
 export const BENCH_MODELS_ENV = "GPULITE_BENCH_MODELS";
@@ -83,6 +88,13 @@ export function withStaticInputs(
   return { model, changed };
 }
 
+function elementsOf(model: Model): number {
+  return model.subgraphs[0].tensors.reduce(
+    (n, t) => n + t.shape.reduce((a, d) => a * Math.max(d, 1), 1),
+    0,
+  );
+}
+
 /**
  * Benchmark networks of model files: one per `.tflite` file, its id the file name.
  *
@@ -112,7 +124,7 @@ export function fileNetworks(
       id,
       name: basename(path, ".tflite"),
       kind: "file" as const,
-      size: "full" as const,
+      size: g && elementsOf(model) < TINY_ELEMENTS ? "tiny" as const : "full" as const,
       description: `${basename(path)}: ${
         g?.nodes.length ?? 0
       } ops (a model file given by the user)`,

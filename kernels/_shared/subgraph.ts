@@ -6,7 +6,7 @@
  */
 import type { ExecGraph, SubgraphBinder } from "../../core/exec_graph.ts";
 import type { HostTensor, ParseArgs, TensorSpec } from "../../core/kernel.ts";
-import { OpError, UnsupportedError } from "../../core/errors.ts";
+import { GpuliteError, OpError, UnsupportedError } from "../../core/errors.ts";
 import { intOption } from "./options.ts";
 
 /**
@@ -61,7 +61,14 @@ export function bindCalled(
       })`,
     );
   }
-  return { index, graph: args.binder.bind(index, args.inputs) };
+  try {
+    return { index, graph: args.binder.bind(index, args.inputs) };
+  } catch (e) {
+    if (!(e instanceof GpuliteError)) throw e;
+    const C = e.constructor as new (m: string, o?: ErrorOptions) => Error;
+    const name = args.binder.name(index);
+    throw new C(`in subgraph ${index}${name ? ` "${name}"` : ""}: ${e.message}`, { cause: e });
+  }
 }
 
 /**

@@ -112,6 +112,7 @@ export const SIMD: Record<string, number> = {
   "i32x4.add": 0xae,
   "i32x4.shl": 0xab,
   "i32x4.shr_s": 0xac,
+  "i32x4.eq": 0x37,
   "i32x4.lt_s": 0x39,
   "i32x4.gt_s": 0x3b,
   "i64x2.splat": 0x12,

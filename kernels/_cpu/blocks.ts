@@ -378,3 +378,29 @@ export const WINDOW_MAX = paramBlock({
   pixelsPerTask: "i32",
   max: "f32",
 });
+
+/**
+ * Float MaxUnpooling2D over windows that tile the output (`unpool`): per output pixel `[byte offset
+ * of its window's input pixel, its index in the window]`, the values and (float32) indices, the
+ * output, channels (a multiple of 4), and an optional residual ADD (with its clamp) and PRELU
+ * slopes as in {@linkcode CONV_GEMM}.
+ *
+ * @example
+ * ```ts
+ * import { UNPOOL } from "./blocks.ts";
+ * if (UNPOOL.bytes !== 44) throw new Error("wrong");
+ * ```
+ */
+export const UNPOOL = paramBlock({
+  table: "i32",
+  values: "i32",
+  indices: "i32",
+  out: "i32",
+  channels: "i32",
+  pixels: "i32",
+  pixelsPerTask: "i32",
+  residual: "i32",
+  residualMin: "f32",
+  residualMax: "f32",
+  slopes: "i32",
+});

@@ -9,7 +9,15 @@
  * @module
  */
 import { emitModule, FuncBuilder } from "./emit.ts";
-import { binary, convGemm, depthwise, resizeBilinear, unary, windowMax } from "./kernels_float.ts";
+import {
+  binary,
+  convGemm,
+  depthwise,
+  resizeBilinear,
+  unary,
+  unpool,
+  windowMax,
+} from "./kernels_float.ts";
 import { addQ, convQ, depthwiseQ, quantizeF32, widen } from "./kernels_quant.ts";
 
 /**
@@ -42,7 +50,14 @@ function allKernels(): FuncBuilder[] {
   for (const op of ["add", "sub", "mul", "rsub", "prelu"]) {
     fs.push(binary(op, false), binary(op, true));
   }
-  fs.push(unary("clamp"), unary("hard_swish"), resizeBilinear(), windowMax(false), windowMax(true));
+  fs.push(
+    unary("clamp"),
+    unary("hard_swish"),
+    resizeBilinear(),
+    windowMax(false),
+    windowMax(true),
+    unpool(),
+  );
   fs.push(
     widen(false),
     widen(true),

@@ -6,7 +6,16 @@
  * @module
  */
 import type { FuncBuilder } from "./emit.ts";
-import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, RESIZE, UNARY, WINDOW_MAX } from "./blocks.ts";
+import {
+  BINARY,
+  blockOffset,
+  CONV_GEMM,
+  DEPTHWISE,
+  RESIZE,
+  UNARY,
+  UNPOOL,
+  WINDOW_MAX,
+} from "./blocks.ts";
 import { addTo, blockBase, clamp, field, fma, kernel, storeLanes, whileLt } from "./_wasm_util.ts";
 
 /**
@@ -518,6 +527,64 @@ export function windowMax(argmax: boolean): FuncBuilder {
       storeLanes(f, o, [best], left);
       if (argmax) storeLanes(f, io, [idx], left);
       f.end();
+      addTo(f, cb, cb, 16);
+    });
+    addTo(f, p, p, 1);
+  });
+  return f;
+}
+
+/**
+ * MaxUnpooling2D over windows that tile the output: each output pixel reads its window's input
+ * pixel, keeps the lanes whose truncated index equals its own place in the window (zero
+ * elsewhere), then optionally adds a residual (and clamps) and applies PRELU slopes, 4 channels at a
+ * time. Parameters: the {@linkcode UNPOOL} block.
+ *
+ * @returns The kernel.
+ */
+export function unpool(): FuncBuilder {
+  const f = kernel("unpool");
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const table = field(f, UNPOOL, "table"),
+    vals = field(f, UNPOOL, "values"),
+    inds = field(f, UNPOOL, "indices"),
+    out = field(f, UNPOOL, "out"),
+    C = field(f, UNPOOL, "channels"),
+    M = field(f, UNPOOL, "pixels"),
+    PC = field(f, UNPOOL, "pixelsPerTask"),
+    res = field(f, UNPOOL, "residual"),
+    slopes = field(f, UNPOOL, "slopes");
+  const rlo = f.local("v128"), rhi = f.local("v128");
+  blockBase(f).mem("v128.load32_splat", blockOffset(UNPOOL, "residualMin")).set(rlo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(UNPOOL, "residualMax")).set(rhi);
+  const p = f.local("i32"), pEnd = f.local("i32"), cb = f.local("i32"), cEnd = f.local("i32");
+  const src = f.local("i32"), o = f.local("i32"), k = f.local("v128"), v = f.local("v128");
+  f.get(C).i32(4).op("i32.mul").set(cEnd);
+  f.get(t0).get(PC).op("i32.mul").set(p);
+  f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
+  f.set(pEnd);
+  whileLt(f, p, pEnd, () => {
+    f.get(table).get(p).i32(8).op("i32.mul", "i32.add").set(o);
+    f.get(o).mem("i32.load").set(src);
+    f.get(o).mem("i32.load", 4).op("i32x4.splat").set(k);
+    f.get(p).get(cEnd).op("i32.mul").set(o);
+    f.i32(0).set(cb);
+    whileLt(f, cb, cEnd, () => {
+      f.get(inds).get(src).op("i32.add").get(cb).op("i32.add").mem("v128.load");
+      f.op("i32x4.trunc_sat_f32x4_s").get(k).op("i32x4.eq");
+      f.get(vals).get(src).op("i32.add").get(cb).op("i32.add").mem("v128.load");
+      f.op("v128.and").set(v);
+      f.get(res).open("if");
+      f.get(v).get(res).get(o).op("i32.add").get(cb).op("i32.add").mem("v128.load");
+      f.op("f32x4.add").set(v);
+      clamp(f, v, rlo, rhi);
+      f.end();
+      f.get(slopes).open("if");
+      f.get(v).f32x4(0).op("f32x4.max");
+      f.get(v).f32x4(0).op("f32x4.min").get(slopes).get(cb).op("i32.add").mem("v128.load");
+      f.op("f32x4.mul", "f32x4.add").set(v);
+      f.end();
+      f.get(out).get(o).op("i32.add").get(cb).op("i32.add").get(v).mem("v128.store");
       addTo(f, cb, cb, 16);
     });
     addTo(f, p, p, 1);

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import type { CpuBuilder } from "../../core/kernel.ts";
+import type { CpuBuildContext, CpuBuilder, CpuNode, CpuSteps } from "../../core/kernel.ts";
 import type { PoolParams } from "../_shared/pool_window.ts";
-import { floatAddrs } from "../_cpu/build.ts";
+import { UNPOOL } from "../_cpu/blocks.ts";
+import { floatAddrs, gemmEpilogue, wasmStep, writeBlock } from "../_cpu/build.ts";
 
 /** Geometry of an unpooling: output size and leading padding per axis. */
 export interface UnpoolGeometry {
@@ -46,6 +47,12 @@ export function unpoolBuilder(
     const p = node.options;
     const [B, H, W, C] = shape;
     const g = geometry(shape, p);
+    if (
+      dt === "float32" && C % 4 === 0 && p.strideH === p.filterH && p.strideW === p.filterW &&
+      g.padH === 0 && g.padW === 0
+    ) {
+      return tiledUnpool(ctx, node, { values: a[0], indices: ia, out: a[1], shape, p, g });
+    }
     const [v, y] = [a[0] >> 2, a[1] >> 2];
     const ix0 = ia >> 2;
     const n = B * g.outH * g.outW * C;
@@ -71,4 +78,61 @@ export function unpoolBuilder(
       }
     }];
   };
+}
+
+/**
+ * The `unpool` kernel where windows tile the output (stride = window, no padding, float32 indices,
+ * channels a multiple of 4): a gather per output pixel, with a leading residual ADD and PRELU of
+ * the node's epilogue applied in the same pass.
+ */
+function tiledUnpool(
+  ctx: CpuBuildContext,
+  node: CpuNode<PoolParams>,
+  a: {
+    values: number;
+    indices: number;
+    out: number;
+    shape: readonly number[];
+    p: PoolParams;
+    g: UnpoolGeometry;
+  },
+): CpuSteps {
+  const [B, H, W, C] = a.shape;
+  const { p, g } = a;
+  const M = B * g.outH * g.outW;
+  const table = new Int32Array(M * 2);
+  for (let b = 0, q = 0; b < B; b++) {
+    for (let oy = 0; oy < g.outH; oy++) {
+      for (let ox = 0; ox < g.outW; ox++, q++) {
+        const iy = Math.floor(oy / p.strideH), ix = Math.floor(ox / p.strideW);
+        table[2 * q] = ((b * H + iy) * W + ix) * C * 4;
+        table[2 * q + 1] = (oy % p.strideH) * p.filterW + (ox % p.strideW);
+      }
+    }
+  }
+  const tA = ctx.alloc(table.byteLength);
+  ctx.put(tA, table);
+  const ep = gemmEpilogue(ctx, node, C);
+  let slopes = 0;
+  if (ep.slopes) {
+    slopes = ctx.alloc(ep.slopes.byteLength);
+    ctx.put(slopes, ep.slopes);
+  }
+  const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
+  const block = writeBlock(ctx, UNPOOL, {
+    table: tA,
+    values: a.values,
+    indices: a.indices,
+    out: a.out,
+    channels: C,
+    pixels: M,
+    pixelsPerTask: PC,
+    residual: ep.residual?.addr ?? 0,
+    residualMin: ep.residual?.act[0] ?? 0,
+    residualMax: ep.residual?.act[1] ?? 0,
+    slopes,
+  });
+  return Object.assign([wasmStep(ctx, "unpool", block, Math.ceil(M / PC))], {
+    epilogueApplied: ep.applied,
+  });
 }

@@ -9,15 +9,8 @@
  * @module
  */
 import { emitModule, FuncBuilder } from "./emit.ts";
-import {
-  binary,
-  convGemm,
-  depthwise,
-  resizeBilinear,
-  unary,
-  unpool,
-  windowMax,
-} from "./kernels_float.ts";
+import { binary, convGemm, depthwise, unary } from "./kernels_float.ts";
+import { resizeBilinear, unpool, windowMax } from "./kernels_gather.ts";
 import { addQ, convQ, depthwiseQ, quantizeF32, widen } from "./kernels_quant.ts";
 
 /**

@@ -8,7 +8,7 @@ import { poolGeometry, type PoolParams } from "../_shared/pool_window.ts";
 import { ACT_RANGE, floatAddrs, loopBuilder, variant, wasmStep, writeBlock } from "./build.ts";
 import { DEPTHWISE, WINDOW_MAX } from "./blocks.ts";
 import { indirection } from "./gemm.ts";
-import { LOWEST_F32 } from "./kernels_float.ts";
+import { LOWEST_F32 } from "./kernels_gather.ts";
 
 /**
  * Builder of a float32 AVERAGE_POOL_2D or MAX_POOL_2D node: per output pixel, the window's valid

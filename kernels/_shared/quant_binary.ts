@@ -33,7 +33,8 @@ function prepareAdd(negate: boolean): Prepare {
     const p = quantAddParams(
       [a.quantization!, b.quantization!, y.quantization!],
       outputRange(op, o.activation, y),
-      // TFLite's int16 ADD with general (not power-of-two) scales shifts by 15 bits, not 20.
+      // TFLite's int16 ADD with general (not power-of-two) scales shifts by 15 bits, not 20. With
+      // every scale a power of two TFLite takes a shift-only path that may round 1 unit apart.
       y.dtype === "int16" ? 15 : 20,
     );
     if (negate) p.m[1] = { ...p.m[1], multiplier: -p.m[1].multiplier };

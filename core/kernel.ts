@@ -82,6 +82,11 @@ export interface ReferenceArgs<O> {
   options: O;
   /** Output specs from {@linkcode KernelDef.infer}. */
   outputs: TensorSpec[];
+  /**
+   * State of stateful ops (resource variables, whether CALL_ONCE ran), one per executor and kept
+   * from run to run; stateless ops ignore it.
+   */
+  state?: Map<string, unknown>;
 }
 
 /** A GPU tensor as a kernel sees it: logical shape and its PHWC4 geometry. */

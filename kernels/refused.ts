@@ -11,9 +11,6 @@ export const REFUSED_OPS: Readonly<Record<string, string>> = {
   CONV_3D: "not implemented (no network of the catalogue uses it)",
   SVDF: "not implemented",
   WHERE: "its output shape depends on the input values",
-  VAR_HANDLE: "resource variables are not implemented",
-  READ_VARIABLE: "resource variables are not implemented",
-  ASSIGN_VARIABLE: "resource variables are not implemented",
   HASHTABLE_LOOKUP: "string tensors are not supported",
   "Flex*":
     "TensorFlow ops carried by the Flex delegate (FlexAddV2, FlexSoftplus, ...) are not implemented",

@@ -89,6 +89,9 @@ import { shape } from "./shape/mod.ts";
 import { whileKernel } from "./while/mod.ts";
 import { ifKernel } from "./if/mod.ts";
 import { callOnce } from "./call_once/mod.ts";
+import { varHandle } from "./var_handle/mod.ts";
+import { readVariableKernel } from "./read_variable/mod.ts";
+import { assignVariable } from "./assign_variable/mod.ts";
 import { equal } from "./equal/mod.ts";
 import { notEqual } from "./not_equal/mod.ts";
 import { less } from "./less/mod.ts";
@@ -208,6 +211,10 @@ export const KERNELS: readonly AnyKernelDef[] = [
   whileKernel,
   ifKernel,
   callOnce,
+  // Resource variables: state of the executor, kept from run to run
+  varHandle,
+  readVariableKernel,
+  assignVariable,
   stablehloComposite,
   // Comparisons and logic (bool results, on the host)
   equal,

@@ -60,12 +60,14 @@ export function applyEpilogue(
  * @param graph The exec graph.
  * @param node The node.
  * @param value Values of the node's inputs and epilogue operands.
+ * @param state State of stateful ops (default: one per graph object, kept across runs).
  * @returns The node's outputs.
  */
 export function runNodeOnHost(
   graph: ExecGraph,
   node: ExecNode,
   value: (t: number) => HostTensor,
+  state: Map<string, unknown> = stateOf(graph),
 ): HostTensor[] {
   // Values fed by the caller carry no quantization: the graph's tensor has it.
   const inputs = node.inputs.map((t) => {
@@ -76,7 +78,12 @@ export function runNodeOnHost(
   });
   const outputs = node.outputs.map((t) => graph.tensors[t]);
   const quant = (node as { quant?: boolean }).quant ? node.kernel.quant : undefined;
-  const result = (quant ?? node.kernel).reference({ inputs, options: node.options, outputs });
+  const result = (quant ?? node.kernel).reference({
+    inputs,
+    options: node.options,
+    outputs,
+    state,
+  });
   if (node.epilogue.length > 0) {
     applyEpilogue(result[0].data as Float32Array, result[0].shape, node.epilogue, value);
   }
@@ -97,9 +104,14 @@ export function runNodeOnHost(
  *
  * @param graph The exec graph.
  * @param inputs One value per graph input.
+ * @param state State of stateful ops, shared with the caller (a control-flow node's executor).
  * @returns The graph's outputs.
  */
-export function runGraphOnHost(graph: ExecGraph, inputs: readonly HostTensor[]): HostTensor[] {
+export function runGraphOnHost(
+  graph: ExecGraph,
+  inputs: readonly HostTensor[],
+  state: Map<string, unknown> = stateOf(graph),
+): HostTensor[] {
   const values = new Map<number, HostTensor>();
   graph.inputs.forEach((t, i) => values.set(t, inputs[i]));
   const value = (t: number): HostTensor => {
@@ -108,8 +120,30 @@ export function runGraphOnHost(graph: ExecGraph, inputs: readonly HostTensor[]):
     return v;
   };
   for (const node of graph.nodes) {
-    const outs = runNodeOnHost(graph, node, value);
+    const outs = runNodeOnHost(graph, node, value, state);
     node.outputs.forEach((t, i) => values.set(t, outs[i]));
   }
   return graph.outputs.map(value);
+}
+
+const STATES = new WeakMap<ExecGraph, Map<string, unknown>>();
+
+/**
+ * The state of stateful ops of executors that keep none of their own: one per graph object, kept
+ * from run to run (a session's graph is its own).
+ *
+ * @example
+ * ```ts
+ * import { stateOf } from "./run_node.ts";
+ * const g = { tensors: [], nodes: [], inputs: [], outputs: [] };
+ * if (stateOf(g) !== stateOf(g)) throw new Error("wrong");
+ * ```
+ *
+ * @param graph The graph.
+ * @returns Its state.
+ */
+export function stateOf(graph: ExecGraph): Map<string, unknown> {
+  let s = STATES.get(graph);
+  if (!s) STATES.set(graph, s = new Map());
+  return s;
 }

@@ -14,7 +14,7 @@ function model(init: number, initOp?: string): Model {
   const sub = new GraphBuilder({ name: "init" });
   if (initOp) {
     const c = sub.constant("c", "float32", [1], new Float32Array([1]));
-    sub.op(initOp, [c], [{ dtype: "float32", shape: [1] }], { optionsType: "VarHandleOptions" });
+    sub.op("CUSTOM", [c], [{ dtype: "float32", shape: [1] }], { customCode: initOp });
   }
   const [m, i] = [main.build(), sub.build()];
   return { ...m, subgraphs: [m.subgraphs[0], i.subgraphs[0]] };
@@ -39,8 +39,9 @@ Deno.test("CALL_ONCE names a missing subgraph and what its init subgraph lacks",
     (e: Error) => e instanceof OpError && /initSubgraphIndex is 5, not a subgraph/.test(e.message),
   );
   await rejects(
-    () => createSession(model(1, "VAR_HANDLE"), { backend: "reference" }),
+    () => createSession(model(1, "NoSuchOp"), { backend: "reference" }),
     (e: Error) =>
-      e instanceof UnsupportedError && /op VAR_HANDLE is not implemented/.test(e.message),
+      e instanceof UnsupportedError &&
+      /in subgraph 1 "init": Node 0 \(NoSuchOp\): op NoSuchOp is not implemented/.test(e.message),
   );
 });

@@ -1,7 +1,7 @@
 /**
  * CALL_ONCE: runs an initialisation subgraph (no inputs, no outputs), as converters emit to set up
- * resource variables. It runs on the reference kernels, at every run (its subgraph has no inputs,
- * so each run computes the same thing).
+ * resource variables. It runs on the reference kernels, once per executor (the executor's state
+ * remembers it; without one, at every run).
  *
  * @module
  */
@@ -39,8 +39,11 @@ export const callOnce: KernelDef<CallOnceOptions> = {
   infer(): TensorSpec[] {
     return [];
   },
-  reference({ options }): HostTensor[] {
-    runGraphOnHost(options.init, []);
+  reference({ options, state }): HostTensor[] {
+    const key = `call_once:${options.initIndex}`;
+    if (state?.get(key)) return [];
+    runGraphOnHost(options.init, [], state);
+    state?.set(key, true);
     return [];
   },
   cases: () => [],

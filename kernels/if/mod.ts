@@ -65,9 +65,9 @@ export const ifKernel: KernelDef<IfOptions> = {
   infer({ options }): TensorSpec[] {
     return options.outputs.map((s) => ({ ...s, shape: [...s.shape] }));
   },
-  reference({ inputs, options }): HostTensor[] {
+  reference({ inputs, options, state }): HostTensor[] {
     const branch = truthy(inputs[0]!) ? options.then : options.else;
-    const outs = runGraphOnHost(branch, inputs.slice(1) as HostTensor[]);
+    const outs = runGraphOnHost(branch, inputs.slice(1) as HostTensor[], state);
     return outs.map((t) => ({ ...t, shape: [...t.shape], data: t.data.slice() }));
   },
   cases: () => [],

@@ -69,13 +69,13 @@ export const whileKernel: KernelDef<WhileOptions> = {
   infer({ inputs }): TensorSpec[] {
     return specsOf(inputs);
   },
-  reference({ inputs, options }): HostTensor[] {
+  reference({ inputs, options, state }): HostTensor[] {
     let vars = inputs as HostTensor[];
-    for (let i = 0; truthy(runGraphOnHost(options.cond, vars)[0]); i++) {
+    for (let i = 0; truthy(runGraphOnHost(options.cond, vars, state)[0]); i++) {
       if (i >= MAX_ITERATIONS) {
         throw new OpError(`WHILE: the loop did not end after ${MAX_ITERATIONS} iterations`);
       }
-      vars = runGraphOnHost(options.body, vars);
+      vars = runGraphOnHost(options.body, vars, state);
     }
     return vars.map((t) => ({ ...t, shape: [...t.shape], data: t.data.slice() }));
   },

@@ -21,6 +21,8 @@ export class ReferenceExecutor {
   /** The graph. */
   readonly graph: ExecGraph;
   #disposed = false;
+  /** State of stateful ops (resource variables, CALL_ONCE), kept from run to run. */
+  #state = new Map<string, unknown>();
 
   /**
    * Creates the executor.
@@ -63,7 +65,7 @@ export class ReferenceExecutor {
       return v;
     };
     for (const node of g.nodes) {
-      const outs = runNodeOnHost(g, node, value);
+      const outs = runNodeOnHost(g, node, value, this.#state);
       node.outputs.forEach((t, i) => values.set(t, outs[i]));
     }
     const result: ReferenceRun = g.outputs.map(value);

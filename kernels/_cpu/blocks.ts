@@ -104,12 +104,13 @@ export function blockOffset<F extends BlockFields>(block: ParamBlock<F>, name: k
  * `taps` input addresses), packed weights (panels of 8 output channels `[taps][depth][8]`), bias
  * padded to 8, output, clamp range, blocking, PRELU slopes padded to 8 (`0`: none), and a residual
  * of the output's shape added after the clamp, then clamped to its own range (`0`: none); the
- * slopes apply last.
+ * slopes apply last. With an output indirection (per pixel, the address of its first output
+ * channel; `0`: none) rows go there instead of `out + pixel · outStride`.
  *
  * @example
  * ```ts
  * import { CONV_GEMM } from "./blocks.ts";
- * if (CONV_GEMM.bytes !== 76) throw new Error("wrong");
+ * if (CONV_GEMM.bytes !== 80) throw new Error("wrong");
  * ```
  */
 export const CONV_GEMM = paramBlock({
@@ -132,6 +133,7 @@ export const CONV_GEMM = paramBlock({
   residual: "i32",
   residualMin: "f32",
   residualMax: "f32",
+  outIndirection: "i32",
 });
 
 /**

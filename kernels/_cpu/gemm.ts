@@ -29,6 +29,8 @@ export function gemm(
     slopes?: Float32Array;
     /** A tensor of the output's shape added after the clamp, with its own clamp range. */
     residual?: { addr: number; act: [number, number] };
+    /** Per output pixel, the address of its first channel (instead of `out + pixel · N · 4`). */
+    outPointers?: Int32Array;
   },
 ): CpuStep {
   const { taps: T, K, N } = g;
@@ -54,6 +56,11 @@ export function gemm(
   ctx.put(bAddr, bias);
   const ind = ctx.alloc(g.pointers.byteLength);
   ctx.put(ind, g.pointers);
+  let outIndirection = 0;
+  if (g.outPointers) {
+    outIndirection = ctx.alloc(g.outPointers.byteLength);
+    ctx.put(outIndirection, g.outPointers);
+  }
   let slopes = 0;
   if (g.slopes) {
     const padded = new Float32Array(NP * 8);
@@ -94,6 +101,7 @@ export function gemm(
     residual: g.residual?.addr ?? 0,
     residualMin: g.residual?.act[0] ?? 0,
     residualMax: g.residual?.act[1] ?? 0,
+    outIndirection,
   });
   return wasmStep(ctx, variant(ctx, "conv_gemm"), p, tasks());
 }

@@ -40,7 +40,8 @@ export function convGemm(relaxed: boolean): FuncBuilder {
     TM = field(f, CONV_GEMM, "tasksM"),
     NP = field(f, CONV_GEMM, "panels"),
     slopes = field(f, CONV_GEMM, "slopes"),
-    res = field(f, CONV_GEMM, "residual");
+    res = field(f, CONV_GEMM, "residual"),
+    outInd = field(f, CONV_GEMM, "outIndirection");
   const rlo = f.local("v128"), rhi = f.local("v128");
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMin")).set(rlo);
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMax")).set(rhi);
@@ -112,9 +113,14 @@ export function convGemm(relaxed: boolean): FuncBuilder {
     }
     f.end();
     for (let r = 0; r < MR; r++) {
-      // o = out + (m0 + r) * ostride + j * 32
-      f.get(out).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add");
-      f.get(j).i32(32).op("i32.mul", "i32.add").set(o);
+      // o = (outInd ? outInd[m0 + r] : out + (m0 + r) * ostride) + j * 32
+      f.get(outInd).open("if");
+      f.get(outInd).get(m0).i32(r).op("i32.add").i32(4).op("i32.mul", "i32.add").mem("i32.load");
+      f.set(o);
+      f.op("else");
+      f.get(out).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add").set(o);
+      f.end();
+      f.get(o).get(j).i32(32).op("i32.mul", "i32.add").set(o);
       f.get(nc).i32(8).op("i32.eq").open("if");
       f.get(o).get(acc[r][0]).mem("v128.store");
       f.get(o).get(acc[r][1]).mem("v128.store", 16);

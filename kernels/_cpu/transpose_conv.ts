@@ -10,10 +10,18 @@
  *
  * @module
  */
-import type { CpuBuildContext, CpuBuilder, CpuStep, HostTensor } from "../../core/kernel.ts";
+import type { CpuBuildContext, CpuBuilder, CpuSteps, HostTensor } from "../../core/kernel.ts";
 import type { TransposeGeometry } from "../_shared/transpose_conv.ts";
 import { DEPTHWISE } from "./blocks.ts";
-import { ACT_RANGE, f32Of, floatAddrs, variant, wasmStep, writeBlock } from "./build.ts";
+import {
+  ACT_RANGE,
+  f32Of,
+  floatAddrs,
+  gemmEpilogue,
+  variant,
+  wasmStep,
+  writeBlock,
+} from "./build.ts";
 import { gemm, zeros } from "./gemm.ts";
 
 /** What {@linkcode transposeConvSteps} lowers. */
@@ -36,6 +44,8 @@ export interface TransposeConvArgs {
   pad: readonly [number, number];
   /** Clamp range of the result. */
   act: readonly [number, number];
+  /** PRELU slopes per output channel after the clamp, applied where the kernels can. */
+  slopes?: Float32Array;
 }
 
 /**
@@ -110,12 +120,19 @@ export function gatherPointers(g: {
  * @param a The convolution.
  * @returns Its steps.
  */
-export function transposeConvSteps(ctx: CpuBuildContext, a: TransposeConvArgs): CpuStep[] {
+export function transposeConvSteps(ctx: CpuBuildContext, a: TransposeConvArgs): CpuSteps {
   const [N, H, W, I] = a.shape;
   const [O, KH, KW] = a.weights.shape;
   const T = KH * KW;
   const P = N * H * W;
   const wd = f32Of(a.weights);
+  const [, OH, OW] = a.outShape;
+  if (
+    a.stride[0] === KH && a.stride[1] === KW && a.pad[0] === 0 && a.pad[1] === 0 &&
+    OH === H * KH && OW === W * KW
+  ) {
+    return tiledSteps(ctx, a);
+  }
   // Y rows of O floats, one per (input pixel, tap); its own allocation (a tap GEMM's output).
   const y = ctx.alloc(P * T * O * 4 + 64);
   const first = gemm(ctx, {
@@ -166,6 +183,49 @@ export function transposeConvSteps(ctx: CpuBuildContext, a: TransposeConvArgs): 
 }
 
 /**
+ * Windows that tile the output (stride = kernel, nothing cut): every output pixel has exactly one
+ * source, so each kernel row `ky` is one GEMM of the input pixels by that row's `KW·O` weights,
+ * writing each pixel's run of `KW` output pixels through an output indirection, with bias, clamp
+ * and PRELU in registers; no intermediate buffer, no gather.
+ */
+function tiledSteps(ctx: CpuBuildContext, a: TransposeConvArgs): CpuSteps {
+  const [N, H, W, I] = a.shape;
+  const [O, KH, KW] = a.weights.shape;
+  const [, OH, OW] = a.outShape;
+  const wd = f32Of(a.weights);
+  const P = N * H * W;
+  const tile = (v: Float32Array | undefined) =>
+    v && Float32Array.from({ length: KW * O }, (_, c) => v[c % O]);
+  const bias = tile(a.bias ? f32Of(a.bias) : undefined);
+  const slopes = tile(a.slopes);
+  const pointers = Int32Array.from({ length: P }, (_, p) => a.x + p * I * 4);
+  const steps = Array.from({ length: KH }, (_, ky) => {
+    const outPointers = new Int32Array(P);
+    for (let n = 0, p = 0; n < N; n++) {
+      for (let iy = 0; iy < H; iy++) {
+        for (let ix = 0; ix < W; ix++, p++) {
+          outPointers[p] = a.out + ((n * OH + iy * KH + ky) * OW + ix * KW) * O * 4;
+        }
+      }
+    }
+    return gemm(ctx, {
+      pointers,
+      taps: 1,
+      K: I,
+      N: KW * O,
+      // Column c is output pixel kx = c / O, channel c % O of this kernel row.
+      weight: (c, _t, k) => wd[(((c % O) * KH + ky) * KW + Math.floor(c / O)) * I + k],
+      bias,
+      out: 0,
+      act: [a.act[0], a.act[1]],
+      slopes,
+      outPointers,
+    });
+  });
+  return Object.assign(steps, { epilogueApplied: slopes ? 1 : 0 });
+}
+
+/**
  * Builder of a float32 transposed-convolution op whose input, weights and bias sit at the given
  * input positions, with the op's own geometry (strides, cut, activation).
  *
@@ -193,6 +253,8 @@ export function transposeBuilder<O>(
     const geo = geometry(node.options, w.shape, shape);
     const act = ACT_RANGE[geo.activation];
     if (!act || shape.length !== 4 || shape[3] !== w.shape[3]) return undefined;
+    // A PRELU right after the convolution (not a residual ADD) can go into the kernels.
+    const ep = gemmEpilogue(ctx, node, w.shape[0]);
     return transposeConvSteps(ctx, {
       x: addrs[0],
       shape,
@@ -203,6 +265,7 @@ export function transposeBuilder<O>(
       stride: [geo.strideH, geo.strideW],
       pad: [geo.padTop, geo.padLeft],
       act,
+      slopes: ep.residual ? undefined : ep.slopes,
     });
   };
 }

@@ -52,6 +52,14 @@ function caseInput(dtype: DType, shape: number[]): CaseInput {
   return { dtype, shape, range: dtype === "uint8" ? [0, 5] : [-3, 3] };
 }
 
+/** Element reader of a tensor: quantized tensors compare by their real values, as in TFLite. */
+function realValue(t: HostTensor): (i: number) => number {
+  const q = t.quantization;
+  if (!q?.scale.length || t.dtype === "bool") return (i) => readNumber(t, i);
+  const scale = q.scale[0], zero = q.zeroPoint[0] ?? 0;
+  return (i) => (readNumber(t, i) - zero) * scale;
+}
+
 /**
  * Builds the kernel of a boolean-valued elementwise op.
  *
@@ -96,9 +104,10 @@ export function predicateKernel(spec: PredicateSpec): KernelDef<Record<string, n
     reference({ inputs, outputs }): HostTensor[] {
       const ts = inputs as HostTensor[];
       const out = allocTensor("bool", outputs[0].shape);
+      const [ra, rb] = ts.map(realValue);
       for (let i = 0; i < out.data.length; i++) {
-        const a = readNumber(ts[0], broadcastIndex(i, out.shape, ts[0].shape));
-        const b = ts[1] ? readNumber(ts[1], broadcastIndex(i, out.shape, ts[1].shape)) : 0;
+        const a = ra(broadcastIndex(i, out.shape, ts[0].shape));
+        const b = rb ? rb(broadcastIndex(i, out.shape, ts[1].shape)) : 0;
         out.data[i] = spec.fn(a, b) ? 1 : 0;
       }
       return [out];

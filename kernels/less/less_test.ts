@@ -36,3 +36,30 @@ Deno.test("LESS rejects mixed dtypes and a missing input", () => {
 Deno.test("LESS cases run through the .tflite loader and match the reference", async () => {
   await assertHostCasesConform(less);
 });
+
+Deno.test("LESS compares quantized inputs of different scales by their real values", () => {
+  const q = (scale: number, zeroPoint: number) => ({
+    scale: [scale],
+    zeroPoint: [zeroPoint],
+    quantizedDimension: 0,
+  });
+  const a = {
+    dtype: "int8" as const,
+    shape: [3],
+    quantization: q(0.5, 0),
+    data: new Int8Array([4, 4, 4]),
+  };
+  const b = {
+    dtype: "int8" as const,
+    shape: [3],
+    quantization: q(0.1, -10),
+    data: new Int8Array([9, 10, 11]),
+  };
+  // Real values: a = 2, 2, 2; b = 1.9, 2.0, 2.1.
+  const [y] = less.reference({
+    inputs: [a, b],
+    options: {},
+    outputs: [{ dtype: "bool", shape: [3] }],
+  });
+  deepStrictEqual(values(y), [0, 0, 1]);
+});

@@ -13,7 +13,16 @@ import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
 import type { GpuContext } from "../engine/backends/gpu/device.ts";
 import { hashString, seededRandom } from "./rng.ts";
 import { compareTensors } from "./compare.ts";
-import { toleranceFor } from "./tolerances.ts";
+import { QUANT_GPU_LSB, toleranceFor } from "./tolerances.ts";
+import { dequantizeGraph } from "../engine/passes/dequantize.ts";
+import { isQuantPrecision, type QuantPrecision } from "./quant_cases.ts";
+
+function is8Bit(dtype: string): boolean {
+  return dtype === "int8" || dtype === "uint8";
+}
+
+/** A conformance precision: float storage on the GPU, or the activations' 8-bit dtype. */
+export type ConformPrecision = Precision | QuantPrecision;
 
 /** The outcome of one case. */
 export interface CaseResult {
@@ -22,7 +31,7 @@ export interface CaseResult {
   /** Case name. */
   name: string;
   /** Precision. */
-  precision: Precision;
+  precision: ConformPrecision;
   /** Whether it passed. */
   passed: boolean;
   /** Worst relative error over the outputs. */
@@ -138,7 +147,9 @@ export function caseGraph(
 }
 
 /**
- * Runs one case on the GPU and on the reference and compares.
+ * Runs one case on the GPU (or the fast CPU backend) and on the reference and compares. In an 8-bit
+ * precision the reference is the integer one: the CPU backend must match it exactly (0 LSB), the GPU
+ * (the graph dequantized, activations in f32) within {@linkcode QUANT_GPU_LSB} on 8-bit outputs.
  *
  * @example
  * ```ts ignore
@@ -156,7 +167,7 @@ export async function runCase(
   kernel: AnyKernelDef,
   c: OpCase,
   options: {
-    precision: Precision;
+    precision: ConformPrecision;
     seed: number;
     /** `gpu` (default) or `cpu`: the fast CPU backend (its kernels, or the reference where it has none). */
     backend?: "gpu" | "cpu";
@@ -171,10 +182,17 @@ export async function runCase(
   const base = { op: kernel.name, name: c.name, precision };
   let exec: { dispose(): void } | undefined;
   let fallbackReason: string | undefined;
+  const quant = isQuantPrecision(precision);
   try {
     const values = materializeInputs(c, seed);
     const graph = (options.buildGraph ?? caseGraph)(kernel, c, values);
-    const feed = graph.inputs.map((t) => values[graph.nodes[0].inputs.indexOf(t)]!);
+    // Inputs carry the model's quantization (the file stores scales as float32), as a caller's
+    // values do once a backend reads them against the graph.
+    const feed = graph.inputs.map((t) => {
+      const v = values[graph.nodes[0].inputs.indexOf(t)]!;
+      const q = graph.tensors[t].quantization;
+      return q ? { ...v, quantization: q } : v;
+    });
     const ref = new ReferenceExecutor(graph).run(feed);
     let onGpu: boolean;
     let got: HostTensor[];
@@ -185,13 +203,27 @@ export async function runCase(
       got = await cpu.run(feed);
     } else {
       if (!ctx) throw new Error("runCase() needs a GPU device for the gpu backend");
-      const gpu = await GpuExecutor.fromGraph(ctx, graph, { precision, poisonOutputs: true });
+      // 8-bit graphs run on the GPU as sessions run them: dequantized, activations in f32.
+      const run = quant ? dequantizeGraph(graph).graph : graph;
+      const gpu = await GpuExecutor.fromGraph(ctx, run, {
+        precision: quant ? "f32" : precision,
+        poisonOutputs: true,
+        // The node under test stays on the GPU even between the host's edge conversions.
+        refinePartition: !quant,
+      });
       exec = gpu;
-      onGpu = gpu.placement.every((p) => p.backend === "gpu");
-      fallbackReason = gpu.placement.find((p) => p.backend === "cpu")?.reason;
+      // Of a dequantized graph, the nodes that still read or write 8-bit tensors are its edges
+      // (the model's own dtypes in and out), which run on the host as in a session.
+      const edge = (i: number) =>
+        quant && [...run.nodes[i].inputs, ...run.nodes[i].outputs]
+          .some((t) => t >= 0 && is8Bit(run.tensors[t].dtype));
+      const off = gpu.placement.filter((p, i) => p.backend !== "gpu" && !edge(i));
+      onGpu = off.length === 0;
+      fallbackReason = off[0]?.reason;
       got = await gpu.run(feed);
     }
-    const tol = toleranceFor(kernel.name, precision);
+    const tol = toleranceFor(kernel.name, quant ? "f32" : precision);
+    const lsb = quant && options.backend !== "cpu" ? QUANT_GPU_LSB : 0;
     let rel = 0;
     let maxAbs = 0;
     let error: string | undefined;
@@ -202,8 +234,11 @@ export async function runCase(
       const exact = ref[k].dtype !== "float32";
       if (d.nanMismatches > 0) {
         error ??= `output ${k}: ${d.nanMismatches} NaN/Inf mismatches (first at ${d.firstBad})`;
-      } else if (exact && d.maxAbs > 0) {
-        error ??= `output ${k}: integer results differ by up to ${d.maxAbs}`;
+      } else if (exact) {
+        if (d.maxAbs > lsb) {
+          error ??= `output ${k}: integer results differ by up to ${d.maxAbs}` +
+            (lsb ? ` > ${lsb}` : "");
+        }
       } else if (d.rel > tol.rel) {
         error ??= `output ${k}: relative error ${d.rel.toExponential(2)} > ${tol.rel}`;
       } else if (d.maxAbs > tol.abs * Math.max(1, d.refMax)) {

@@ -8,7 +8,13 @@
 import { KERNELS } from "../kernels/registry.ts";
 import type { AnyKernelDef, Precision } from "../core/kernel.ts";
 import { acquireDevice, type GpuProvider } from "../engine/backends/gpu/device.ts";
-import { type CaseResult, runCase } from "./harness.ts";
+import { type CaseResult, type ConformPrecision, runCase } from "./harness.ts";
+import {
+  isQuantPrecision,
+  QUANT_PRECISIONS,
+  quantCases,
+  type QuantPrecision,
+} from "./quant_cases.ts";
 import { loaderGraph } from "./loader_graph.ts";
 import {
   checkWritableFolder,
@@ -19,14 +25,14 @@ import {
 } from "../cli/_args.ts";
 import { UsageError } from "../core/errors.ts";
 
-export type { CaseResult, Precision };
+export type { CaseResult, ConformPrecision, Precision, QuantPrecision };
 
 /** One row of the table (one op in one precision). */
 export interface OpSummary {
   /** Op name. */
   op: string;
   /** Precision, or `"-"` when the op has no GPU kernel. */
-  precision: Precision | "-";
+  precision: ConformPrecision | "-";
   /** Status: `ran`, `unsupported` (no GPU kernel / no f16). */
   status: "ran" | "unsupported";
   /** Why it did not run. */
@@ -53,7 +59,8 @@ Runs every op's conformance cases on the GPU against the CPU reference.
 
 Options:
   --ops a,b            only these ops (registry names in any case, e.g. conv_2d,MaxUnpooling2D)
-  --precision P        f32, f16 or all (default all)
+  --precision P        f32, f16, uint8, int8 or all (default all); uint8 and int8 run the 8-bit
+                       cases (CPU: equal to the integer reference; GPU: dequantized, within 1 LSB)
   --seed N             input seed (default 1)
   --provider P         deno (default) or dawn
   --backend B          gpu (default): the WGSL kernels; cpu: the fast CPU backend's kernels
@@ -78,7 +85,11 @@ ${EXIT_CODES_HELP.replace("a check failed (e.g. outputs disagree)", "a conforman
  * @param results The results.
  * @returns The row.
  */
-export function summarize(op: string, precision: Precision, results: CaseResult[]): OpSummary {
+export function summarize(
+  op: string,
+  precision: ConformPrecision,
+  results: CaseResult[],
+): OpSummary {
   let worst = results[0];
   for (const r of results) {
     if (!r.passed && worst.passed) worst = r;
@@ -224,8 +235,10 @@ async function conformMain(args: string[]): Promise<number> {
     return 0;
   }
   const wanted = values.ops === undefined ? undefined : resolveOps(values.ops);
-  if (!["f32", "f16", "all"].includes(values.precision)) {
-    throw new UsageError(`--precision must be f32, f16 or all, got ${values.precision}`);
+  if (!["f32", "f16", "all", ...QUANT_PRECISIONS].includes(values.precision)) {
+    throw new UsageError(
+      `--precision must be f32, f16, uint8, int8 or all, got ${values.precision}`,
+    );
   }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) {
@@ -248,20 +261,28 @@ async function conformMain(args: string[]): Promise<number> {
     : `the fast CPU backend (WebAssembly SIMD, 2 threads) on ${navigator.hardwareConcurrency} cores`;
   console.log(`Backend: ${where}`);
   const hasF16 = ctx?.device.features.has("shader-f16") ?? false;
-  const precisions: Precision[] = values.precision === "all"
-    ? (onCpu ? ["f32"] : ["f32", "f16"])
-    : [values.precision as Precision];
+  const precisions: ConformPrecision[] = values.precision === "all"
+    ? [...(onCpu ? ["f32" as const] : ["f32" as const, "f16" as const]), ...QUANT_PRECISIONS]
+    : [values.precision as ConformPrecision];
   const kernels: AnyKernelDef[] = KERNELS.filter((k) => !wanted || wanted.includes(k.name));
   const rows: OpSummary[] = [];
   const terminal = Deno.stderr.isTerminal();
   const t0 = performance.now();
-  const total = kernels.length * precisions.length;
+  // 8-bit precisions run only the ops that have 8-bit cases.
+  const pairs = kernels.flatMap((k) =>
+    precisions.filter((p) => !isQuantPrecision(p) || quantCases(k.name, p).length > 0)
+      .map((p) => [k, p] as const)
+  );
+  const total = pairs.length;
   let done = 0;
   for (const k of kernels) {
-    for (const p of precisions) {
+    for (const [, p] of pairs.filter(([pk]) => pk === k)) {
       done++;
+      const quant = isQuantPrecision(p);
       const unsupported = onCpu
-        ? (p === "f16"
+        ? (quant
+          ? undefined
+          : p === "f16"
           ? "f16 does not apply to the CPU backend"
           : !k.cpu?.float
           ? "no fast CPU kernel (the cpu backend runs the reference)"
@@ -290,7 +311,7 @@ async function conformMain(args: string[]): Promise<number> {
         continue;
       }
       const results: CaseResult[] = [];
-      for (const c of k.cases()) {
+      for (const c of isQuantPrecision(p) ? quantCases(k.name, p) : k.cases()) {
         if (p === "f16" && c.f16 === false) continue;
         results.push(
           await runCase(ctx, k, c, {

@@ -22,6 +22,15 @@ export const DEFAULT_TOLERANCE: Readonly<Record<Precision, Tolerance>> = {
   f16: { rel: 4e-3, abs: 2e-2 },
 };
 
+/**
+ * How far the GPU's 8-bit results may be from the integer reference, in quantized units (LSB). The
+ * GPU runs 8-bit graphs dequantized (weights in float, activations in f32) and quantizes at the
+ * edges: rounding the float result once differs from TFLite's fixed-point requantization (and its
+ * lookup tables for LOGISTIC, TANH, SOFTMAX) by at most one step; the CPU backend must match the
+ * integer reference exactly.
+ */
+export const QUANT_GPU_LSB = 1;
+
 /** Per-op overrides, each with the reason. */
 export const TOLERANCE_OVERRIDES: Readonly<
   Record<string, Partial<Record<Precision, Tolerance>>>

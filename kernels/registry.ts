@@ -113,6 +113,7 @@ import { fill } from "./fill/mod.ts";
 import { zerosLike } from "./zeros_like/mod.ts";
 import { lstm } from "./lstm/mod.ts";
 import { unidirectionalSequenceLstm } from "./unidirectional_sequence_lstm/mod.ts";
+import { svdf } from "./svdf/mod.ts";
 import { broadcastTo } from "./broadcast_to/mod.ts";
 import { gatherNd } from "./gather_nd/mod.ts";
 import { stablehloComposite } from "./stablehlo_composite/mod.ts";
@@ -239,6 +240,7 @@ export const KERNELS: readonly AnyKernelDef[] = [
   // Recurrent (float, on the host)
   lstm,
   unidirectionalSequenceLstm,
+  svdf,
   // Math with a WGSL kernel
   atan2,
   sinh,

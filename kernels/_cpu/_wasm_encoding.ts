@@ -138,6 +138,7 @@ export const SIMD: Record<string, number> = {
   "i16x8.splat": 0x10,
   "f32x4.lt": 0x43,
   "f32x4.abs": 0xe0,
+  "f32x4.nearest": 0x6a,
   "f32x4.neg": 0xe1,
   "f32x4.sqrt": 0xe3,
   "f32x4.add": 0xe4,

@@ -94,7 +94,7 @@ export function binaryBuilder(op: "add" | "sub" | "mul" | "prelu"): CpuBuilder<u
  * @returns The builder.
  */
 export function unaryBuilder(
-  kernel: "un_clamp" | "un_hard_swish",
+  kernel: "un_clamp" | "un_hard_swish" | "un_logistic",
   range: [number, number],
 ): CpuBuilder<unknown> {
   return (ctx, node) => {

@@ -46,6 +46,7 @@ function allKernels(): FuncBuilder[] {
   fs.push(
     unary("clamp"),
     unary("hard_swish"),
+    unary("logistic"),
     resizeBilinear(),
     windowMax(false),
     windowMax(true),

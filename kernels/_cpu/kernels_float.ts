@@ -348,7 +348,7 @@ export function binary(op: string, splat: boolean): FuncBuilder {
  * Unary elementwise ops over `n` floats: `clamp` (RELU, RELU6, RELU_N1_TO_1) and `hard_swish`
  * (`x * relu6(x + 3) / 6`), then clamped. Parameters: the {@linkcode UNARY} block.
  */
-export function unary(op: "clamp" | "hard_swish"): FuncBuilder {
+export function unary(op: "clamp" | "hard_swish" | "logistic"): FuncBuilder {
   const f = kernel(`un_${op}`);
   const [t0, t1] = [f.param(1), f.param(2)];
   const I = field(f, UNARY, "x"), O = field(f, UNARY, "y"), n = field(f, UNARY, "n");
@@ -357,12 +357,29 @@ export function unary(op: "clamp" | "hard_swish"): FuncBuilder {
   blockBase(f).mem("v128.load32_splat", blockOffset(UNARY, "max")).set(hi);
   const ET = field(f, UNARY, "perTask");
   const i = f.local("i32"), e = f.local("i32"), x = f.local("v128");
+  const nv = f.local("v128"), r = f.local("v128");
   f.get(t0).get(ET).op("i32.mul").set(i);
   f.get(t1).get(ET).op("i32.mul").tee(e).get(n).get(e).get(n).op("i32.lt_s", "select").set(e);
   const apply = () => {
     if (op === "hard_swish") {
       f.get(x).get(x).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.max").f32x4(6);
       f.op("f32x4.min", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(x);
+    }
+    if (op === "logistic") {
+      // 1 / (1 + exp(z)), z = -x in [-87, 88]: exp(z) = 2^n · p(r), n = nearest(z / ln 2),
+      // r = z - n·ln 2 (two-part ln 2), p the degree-6 Taylor polynomial (|r| <= ln 2 / 2: error
+      // below 2e-7), 2^n built in the exponent bits.
+      f.get(x).op("f32x4.neg").f32x4(-87).op("f32x4.max").f32x4(88).op("f32x4.min").set(r);
+      f.get(r).f32x4(Math.LOG2E).op("f32x4.mul", "f32x4.nearest").set(nv);
+      f.get(r).get(nv).f32x4(0.693359375).op("f32x4.mul", "f32x4.sub");
+      f.get(nv).f32x4(-2.12194440e-4).op("f32x4.mul", "f32x4.sub").set(r);
+      f.f32x4(1 / 720);
+      for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) {
+        f.get(r).op("f32x4.mul").f32x4(c).op("f32x4.add");
+      }
+      f.get(nv).op("i32x4.trunc_sat_f32x4_s").i32(127).op("i32x4.splat", "i32x4.add");
+      f.i32(23).op("i32x4.shl", "f32x4.mul").f32x4(1).op("f32x4.add").set(x);
+      f.f32x4(1).get(x).op("f32x4.div").set(x);
     }
     clamp(f, x, lo, hi);
   };

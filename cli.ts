@@ -18,6 +18,7 @@ export type * from "./core/ir.ts";
 export { COMMANDS } from "./cli/commands.ts";
 export type { Command, Io } from "./cli/command.ts";
 export {
+  type DtypeSupport,
   formatSummary,
   inspectCommand,
   inspectModel,

@@ -10,13 +10,20 @@ import { type Model, opName } from "../core/ir.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
 import type { Command, Io } from "./command.ts";
 import { supportOf } from "../kernels/registry.ts";
+import { type DtypeSupport, dtypeSupportText, supportByDtype } from "./inspect_support.ts";
+
+export type { DtypeSupport };
 
 /** Whether the engine runs an op: on the GPU, and with the CPU reference. */
 export interface OpSupportInfo {
-  /** A GPU kernel exists. */
+  /** A GPU kernel exists (for every dtype the file gives the op, when `dtypes` is present). */
   gpu: boolean;
-  /** A CPU reference exists. */
+  /** A CPU reference exists (likewise). */
   reference: boolean;
+  /** The cpu backend has a fast kernel for every dtype the file gives the op. */
+  cpu?: boolean;
+  /** Support per activation dtype of the file's nodes of this op (the registry's own lookup). */
+  dtypes?: DtypeSupport[];
 }
 
 /** Looks up the engine's support of an op (by builtin name or custom code); `undefined` when unknown. */
@@ -133,6 +140,7 @@ export async function inspectModel(
   options: InspectOptions = {},
 ): Promise<ModelSummary> {
   const lookup = options.supportLookup ?? registryLookup();
+  const byDtype = options.supportLookup ? undefined : supportByDtype(model);
   const main = model.subgraphs[0];
   const infoIn = (g: number, i: number): TensorInfo => {
     const t = model.subgraphs[g]?.tensors[i];
@@ -166,7 +174,17 @@ export async function inspectModel(
   }
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const support: Record<string, OpSupportInfo | "unknown"> = {};
-  for (const [key] of sorted) support[key] = (await lookup(lookupName.get(key)!)) ?? "unknown";
+  for (const [key] of sorted) {
+    const dtypes = byDtype?.[key];
+    support[key] = dtypes
+      ? {
+        gpu: dtypes.every((d) => d.gpu),
+        reference: dtypes.every((d) => d.reference),
+        cpu: dtypes.every((d) => d.cpu),
+        dtypes,
+      }
+      : (await lookup(lookupName.get(key)!)) ?? "unknown";
+  }
   return {
     description: model.description,
     subgraphs: model.subgraphs.length,
@@ -200,6 +218,7 @@ function tensorText(t: TensorInfo): string {
 
 function supportText(s: OpSupportInfo | "unknown"): string {
   if (s === "unknown") return "support unknown";
+  if (s.dtypes) return dtypeSupportText(s.dtypes);
   if (s.gpu) return "gpu";
   return s.reference ? "reference only" : "unsupported";
 }
@@ -262,7 +281,9 @@ export function formatSummary(path: string, s: ModelSummary): string {
 const HELP = `Usage: gpulite inspect MODEL [--json]
 
 Summarises a .tflite model: inputs and outputs (name, dtype, shape), op histogram (all subgraphs),
-custom ops, constant (weight) dtypes, total parameter bytes, and whether the engine supports each op.
+custom ops, constant (weight) dtypes, total parameter bytes, and which backends run each op for the
+dtypes the file gives it (8-bit nodes: the integer reference, the cpu backend's 8-bit kernels, the GPU
+through dequantization).
 
 Options:
   --json      Print one JSON object instead of text

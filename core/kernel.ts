@@ -255,6 +255,11 @@ export interface OpTraits {
    * input shapes are known the node is evaluated at binding and its outputs become constants.
    */
   shapeOnly?: boolean;
+  /**
+   * Reads or writes state outside its tensors (resource variables, CALL_ONCE, control flow whose
+   * subgraphs may): the execution order of the file is kept (no reordering for memory).
+   */
+  stateful?: boolean;
 }
 
 /** What a CPU step sees when it runs: views of the backend's shared memory and its thread pool. */

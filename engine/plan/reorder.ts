@@ -29,6 +29,8 @@ export function reorderGraph(
 ): ExecGraph | undefined {
   const m = plan.memory;
   if (!m) return undefined;
+  // Stateful ops (a variable read before it is assigned) have an order no tensor records.
+  if (plan.graph.nodes.some((n) => n.kernel.traits?.stateful)) return undefined;
   const bytes = new Map(m.homes.map((h) => [h.tensor, h.bytes]));
   const g = plan.graph;
   const nodes = g.nodes.map((n) => ({

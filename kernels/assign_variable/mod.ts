@@ -25,4 +25,5 @@ export const assignVariable: KernelDef<Record<string, never>> = {
     return [];
   },
   cases: () => [],
+  traits: { stateful: true },
 };

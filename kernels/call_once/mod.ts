@@ -47,4 +47,5 @@ export const callOnce: KernelDef<CallOnceOptions> = {
     return [];
   },
   cases: () => [],
+  traits: { stateful: true },
 };

@@ -71,4 +71,5 @@ export const ifKernel: KernelDef<IfOptions> = {
     return outs.map((t) => ({ ...t, shape: [...t.shape], data: t.data.slice() }));
   },
   cases: () => [],
+  traits: { stateful: true },
 };

@@ -42,4 +42,5 @@ export const readVariableKernel: KernelDef<Record<string, never>> = {
     return [{ ...v, shape: [...v.shape], data: v.data.slice() }];
   },
   cases: () => [],
+  traits: { stateful: true },
 };

@@ -28,4 +28,5 @@ export const varHandle: KernelDef<VarHandleOptions> = {
     return [{ dtype: "int32", shape: [], data: new Int32Array([handle]) }];
   },
   cases: () => [],
+  traits: { stateful: true },
 };

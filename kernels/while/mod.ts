@@ -80,4 +80,5 @@ export const whileKernel: KernelDef<WhileOptions> = {
     return vars.map((t) => ({ ...t, shape: [...t.shape], data: t.data.slice() }));
   },
   cases: () => [],
+  traits: { stateful: true },
 };

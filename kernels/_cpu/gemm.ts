@@ -35,20 +35,22 @@ export function gemm(
 ): CpuStep {
   const { taps: T, K, N } = g;
   const M = g.pointers.length / T;
-  const NP = Math.ceil(N / 8);
-  const packed = new Float32Array(NP * T * K * 8);
+  // Panels of 8 channels, or of 4 for at most 4 (conv_gemm_n4: half the wasted lanes).
+  const NR = N <= 4 ? 4 : 8;
+  const NP = Math.ceil(N / NR);
+  const packed = new Float32Array(NP * T * K * NR);
   let i = 0;
   for (let j = 0; j < NP; j++) {
     for (let t = 0; t < T; t++) {
       for (let k = 0; k < K; k++) {
-        for (let l = 0; l < 8; l++) {
-          const oc = j * 8 + l;
+        for (let l = 0; l < NR; l++) {
+          const oc = j * NR + l;
           packed[i++] = oc < N ? g.weight(oc, t, k) : 0;
         }
       }
     }
   }
-  const bias = new Float32Array(NP * 8);
+  const bias = new Float32Array(NP * NR);
   if (g.bias) bias.set(g.bias.subarray(0, N));
   const wAddr = ctx.alloc(packed.byteLength);
   ctx.put(wAddr, packed);
@@ -63,13 +65,13 @@ export function gemm(
   }
   let slopes = 0;
   if (g.slopes) {
-    const padded = new Float32Array(NP * 8);
+    const padded = new Float32Array(NP * NR);
     padded.set(g.slopes.subarray(0, N));
     slopes = ctx.alloc(padded.byteLength);
     ctx.put(slopes, padded);
   }
   // Blocking: weights of a task's panels within ~256 KiB, its input rows within ~64 KiB.
-  const panelBytes = T * K * 32;
+  const panelBytes = T * K * NR * 4;
   let NCP = Math.max(1, Math.min(NP, Math.floor((256 << 10) / panelBytes)));
   // Pixel blocks are whole register tiles (GEMM_ROWS pixels).
   const R = GEMM_ROWS;
@@ -103,7 +105,7 @@ export function gemm(
     residualMax: g.residual?.act[1] ?? 0,
     outIndirection,
   });
-  return wasmStep(ctx, variant(ctx, "conv_gemm"), p, tasks());
+  return wasmStep(ctx, variant(ctx, NR === 4 ? "conv_gemm_n4" : "conv_gemm"), p, tasks());
 }
 
 /** Allocates a zeroed row of `floats` floats (the padding taps of a window point at it). */

@@ -38,8 +38,8 @@ export const KERNEL_NAMES: readonly string[] = [];
 export const MAX_PAGES = 32768;
 
 function allKernels(): FuncBuilder[] {
-  const fs = [convGemm(false), depthwise(false)];
-  if (hasRelaxedSimd()) fs.push(convGemm(true), depthwise(true));
+  const fs = [convGemm(false), convGemm(false, 4), depthwise(false)];
+  if (hasRelaxedSimd()) fs.push(convGemm(true), convGemm(true, 4), depthwise(true));
   for (const op of ["add", "sub", "mul", "rsub", "prelu"]) {
     fs.push(binary(op, false), binary(op, true));
   }

@@ -21,8 +21,10 @@ export const GEMM_ROWS = 6;
  * output channels in 12 f32x4 accumulators, two weight vectors and one splat: 15 of the 16 vector
  * registers of x86-64; 7 rows spill). Parameters: the {@linkcode CONV_GEMM} block.
  */
-export function convGemm(relaxed: boolean): FuncBuilder {
-  const f = kernel(relaxed ? "conv_gemm_relaxed" : "conv_gemm");
+export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
+  const f = kernel(`conv_gemm${nr === 4 ? "_n4" : ""}${relaxed ? "_relaxed" : ""}`);
+  // Channels per panel: nr / 4 vectors, PB bytes per weight row of a panel.
+  const V = nr / 4, PB = nr * 4;
   const [t, t1] = [f.param(1), f.param(2)];
   const ind = field(f, CONV_GEMM, "indirection"),
     M = field(f, CONV_GEMM, "pixels"),
@@ -46,20 +48,22 @@ export function convGemm(relaxed: boolean): FuncBuilder {
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMin")).set(rlo);
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMax")).set(rhi);
   const panelBytes = f.local("i32");
-  f.get(T).get(K).op("i32.mul").i32(32).op("i32.mul").set(panelBytes);
+  f.get(T).get(K).op("i32.mul").i32(PB).op("i32.mul").set(panelBytes);
   const m0 = f.local("i32"), mEnd = f.local("i32"), mStart = f.local("i32");
   const j = f.local("i32"), jEnd = f.local("i32"), wpanel = f.local("i32"), nc = f.local("i32");
   const w = f.local("i32"), k = f.local("i32"), tap = f.local("i32"), ri = f.local("i32");
   const o = f.local("i32"), bj = f.local("i32"), rem = f.local("i32");
   const a = Array.from({ length: GEMM_ROWS }, () => f.local("i32"));
-  const acc = Array.from({ length: GEMM_ROWS }, () => [f.local("v128"), f.local("v128")]);
-  const wv0 = f.local("v128"), wv1 = f.local("v128"), s = f.local("v128");
+  const acc = Array.from(
+    { length: GEMM_ROWS },
+    () => Array.from({ length: V }, () => f.local("v128")),
+  );
+  const wv = Array.from({ length: V }, () => f.local("v128")), s = f.local("v128");
 
   const tile = (MR: number) => {
-    f.get(bias).get(j).i32(32).op("i32.mul", "i32.add").set(bj);
+    f.get(bias).get(j).i32(PB).op("i32.mul", "i32.add").set(bj);
     for (let r = 0; r < MR; r++) {
-      f.get(bj).mem("v128.load").set(acc[r][0]);
-      f.get(bj).mem("v128.load", 16).set(acc[r][1]);
+      for (let h = 0; h < V; h++) f.get(bj).mem("v128.load", 16 * h).set(acc[r][h]);
     }
     // ri = ind + m0 * T * 4
     f.get(ind).get(m0).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
@@ -71,59 +75,52 @@ export function convGemm(relaxed: boolean): FuncBuilder {
     }
     f.get(K).set(k);
     f.open("loop");
-    f.get(w).mem("v128.load").set(wv0);
-    f.get(w).mem("v128.load", 16).set(wv1);
+    for (let h = 0; h < V; h++) f.get(w).mem("v128.load", 16 * h).set(wv[h]);
     for (let r = 0; r < MR; r++) {
       f.get(a[r]).mem("v128.load32_splat").set(s);
-      fma(f, acc[r][0], () => f.get(s), () => f.get(wv0), relaxed);
-      fma(f, acc[r][1], () => f.get(s), () => f.get(wv1), relaxed);
+      for (let h = 0; h < V; h++) fma(f, acc[r][h], () => f.get(s), () => f.get(wv[h]), relaxed);
       addTo(f, a[r], a[r], 4);
     }
-    addTo(f, w, w, 32);
+    addTo(f, w, w, PB);
     f.get(k).i32(1).op("i32.sub").tee(k).br(0, true);
     f.end();
     addTo(f, ri, ri, 4);
     f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
     f.end();
-    for (let r = 0; r < MR; r++) {
-      clamp(f, acc[r][0], lo, hi);
-      clamp(f, acc[r][1], lo, hi);
-    }
+    for (let r = 0; r < MR; r++) for (const v of acc[r]) clamp(f, v, lo, hi);
     // A fused residual ADD: the same position of a tensor of the output's shape, then its clamp.
     f.get(res).open("if");
     for (let r = 0; r < MR; r++) {
       f.get(res).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add");
-      f.get(j).i32(32).op("i32.mul", "i32.add").set(bj);
+      f.get(j).i32(PB).op("i32.mul", "i32.add").set(bj);
       for (const [h, v] of acc[r].entries()) {
         f.get(v).get(bj).mem("v128.load", 16 * h).op("f32x4.add").set(v);
         clamp(f, v, rlo, rhi);
       }
     }
     f.end();
-    // A fused PRELU: max(v, 0) + min(v, 0) * slope, with this panel's 8 slopes.
+    // A fused PRELU: max(v, 0) + min(v, 0) * slope, with this panel's slopes.
     f.get(slopes).open("if");
-    f.get(slopes).get(j).i32(32).op("i32.mul", "i32.add").set(bj);
-    f.get(bj).mem("v128.load").set(wv0);
-    f.get(bj).mem("v128.load", 16).set(wv1);
+    f.get(slopes).get(j).i32(PB).op("i32.mul", "i32.add").set(bj);
+    for (let h = 0; h < V; h++) f.get(bj).mem("v128.load", 16 * h).set(wv[h]);
     for (let r = 0; r < MR; r++) {
-      for (const [v, sv] of [[acc[r][0], wv0], [acc[r][1], wv1]]) {
+      for (const [v, sv] of acc[r].map((v, h) => [v, wv[h]])) {
         f.get(v).f32x4(0).op("f32x4.max");
         f.get(v).f32x4(0).op("f32x4.min").get(sv).op("f32x4.mul", "f32x4.add").set(v);
       }
     }
     f.end();
     for (let r = 0; r < MR; r++) {
-      // o = (outInd ? outInd[m0 + r] : out + (m0 + r) * ostride) + j * 32
+      // o = (outInd ? outInd[m0 + r] : out + (m0 + r) * ostride) + j * PB
       f.get(outInd).open("if");
       f.get(outInd).get(m0).i32(r).op("i32.add").i32(4).op("i32.mul", "i32.add").mem("i32.load");
       f.set(o);
       f.op("else");
       f.get(out).get(m0).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add").set(o);
       f.end();
-      f.get(o).get(j).i32(32).op("i32.mul", "i32.add").set(o);
-      f.get(nc).i32(8).op("i32.eq").open("if");
-      f.get(o).get(acc[r][0]).mem("v128.store");
-      f.get(o).get(acc[r][1]).mem("v128.store", 16);
+      f.get(o).get(j).i32(PB).op("i32.mul", "i32.add").set(o);
+      f.get(nc).i32(nr).op("i32.eq").open("if");
+      for (let h = 0; h < V; h++) f.get(o).get(acc[r][h]).mem("v128.store", 16 * h);
       f.op("else");
       storeLanes(f, o, acc[r], nc);
       f.end();
@@ -141,8 +138,8 @@ export function convGemm(relaxed: boolean): FuncBuilder {
     f.op("select").set(jEnd);
     whileLt(f, j, jEnd, () => {
       f.get(wpk).get(j).get(panelBytes).op("i32.mul", "i32.add").set(wpanel);
-      f.get(N).get(j).i32(8).op("i32.mul", "i32.sub").set(nc);
-      f.get(nc).i32(8).get(nc).i32(8).op("i32.lt_s", "select").set(nc);
+      f.get(N).get(j).i32(nr).op("i32.mul", "i32.sub").set(nc);
+      f.get(nc).i32(nr).get(nc).i32(nr).op("i32.lt_s", "select").set(nc);
       f.get(mStart).set(m0);
       whileLt(f, m0, mEnd, () => {
         f.get(mEnd).get(m0).op("i32.sub").set(rem);

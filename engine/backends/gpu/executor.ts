@@ -127,8 +127,11 @@ export class GpuExecutor implements Executor {
     this.#buffers = init.buffers;
     this.#poison = init.poison;
     this.#query = init.query;
+    // A weak reference: a device shared by many sessions must not keep disposed executors alive.
+    const self = new WeakRef(this);
     init.ctx.device.lost.then((info) => {
-      this.#lost = info.message || info.reason || "unknown reason";
+      const ex = self.deref();
+      if (ex) ex.#markLost(info.message || info.reason || "unknown reason");
     });
   }
 
@@ -235,6 +238,10 @@ export class GpuExecutor implements Executor {
   /** Precision of float storage. */
   get precision(): Precision {
     return this.plan.precision;
+  }
+
+  #markLost(why: string): void {
+    this.#lost = why;
   }
 
   #check(): void {

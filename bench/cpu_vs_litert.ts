@@ -9,6 +9,7 @@
  *
  * ```sh
  * deno run -A bench/cpu_vs_litert.ts --out docs/results/cpu_2core [--runs 10] [--before DIR]
+ * deno run -A bench/cpu_vs_litert.ts --out docs/results/cpu_2core --readme README.md  # the summary
  * ```
  *
  * @module
@@ -248,6 +249,45 @@ export function cpuVsLitertMarkdown(rows: readonly CpuVsLitertRow[]): string {
   return lines.join("\n") + "\n";
 }
 
+/** Markers of the README section {@linkcode readmeSection} fills. */
+export const README_MARKERS = ["<!-- cpu-vs-litert:start -->", "<!-- cpu-vs-litert:end -->"];
+
+/**
+ * The README's CPU summary from measured rows: ratios per network (paired, then of medians) and
+ * their geometric means, with the file and command they came from.
+ *
+ * @example
+ * ```ts
+ * import { readmeSection } from "./cpu_vs_litert.ts";
+ * const s = { n: 1, median: 2, p10: 2, p90: 2, min: 2, max: 2, mean: 2 };
+ * const text = readmeSection(
+ *   [{ network: "net", litert: { ...s, median: 4 }, gpulite: s, paired: 0.5, agreement: 0, load: 1 }],
+ *   { command: "cmd", date: "2026-01-01T00:00:00Z" },
+ * );
+ * if (!text.includes("net 0.50")) throw new Error("wrong");
+ * ```
+ *
+ * @param rows Measurements.
+ * @param meta The command and date of the run.
+ * @returns Markdown (one list item).
+ */
+export function readmeSection(
+  rows: readonly CpuVsLitertRow[],
+  meta: { command: string; date: string },
+): string {
+  const ratio = (r: CpuVsLitertRow) => r.gpulite.median / r.litert.median;
+  const per = rows.map((r) => `${r.network} ${r.paired.toFixed(2)}`).join(", ");
+  const gPaired = geomean(rows.map((r) => r.paired)).toFixed(2);
+  const gMedian = geomean(rows.map(ratio)).toFixed(2);
+  const load = rows.map((r) => r.load);
+  return `- CPU backend against LiteRT.js Wasm (XNNPack), one thread each, on this 2-core development ` +
+    `machine (${meta.date.slice(0, 10)}), gpulite time over LiteRT.js time (below 1: gpulite ` +
+    `faster), median of per-round ratios: ${per}; geometric mean ${gPaired} (${gMedian} from the ` +
+    `medians). The cores are shared with other work (load ${Math.min(...load).toFixed(1)} to ` +
+    `${Math.max(...load).toFixed(1)}): single runs spread widely, the ratios less ` +
+    `(\`docs/results/cpu_2core/vs_litert.md\`, \`${meta.command}\`).\n`;
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -256,8 +296,23 @@ if (import.meta.main) {
       out: { type: "string" },
       before: { type: "string" },
       networks: { type: "string" },
+      readme: { type: "string" },
     },
   });
+  if (values.readme && values.out) {
+    // Rewrites the README's section from a committed run, then `deno fmt` the README.
+    const run = JSON.parse(await Deno.readTextFile(join(values.out, "vs_litert.json")));
+    const text = await Deno.readTextFile(values.readme);
+    const [a, b] = README_MARKERS;
+    const i = text.indexOf(a), j = text.indexOf(b);
+    if (i < 0 || j < i) throw new Error(`${values.readme} lacks the markers ${a} ... ${b}`);
+    const section = readmeSection(run.rows, run);
+    await Deno.writeTextFile(
+      values.readme,
+      text.slice(0, i + a.length) + "\n" + section + text.slice(j),
+    );
+    Deno.exit(0);
+  }
   const rows = await measureCpuVsLitert({
     runs: Number(values.runs),
     before: values.before,

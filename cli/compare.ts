@@ -7,12 +7,14 @@
  */
 import type { Command, Io } from "./command.ts";
 import { createSession, loadModel, sessionInternals } from "../engine/session.ts";
-import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
+import { ReferenceExecutor, type ReferenceRun } from "../engine/backends/reference/executor.ts";
 import { compareTensors } from "../conformance/compare.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
 import { UsageError } from "../core/errors.ts";
+import type { HostTensor } from "../core/kernel.ts";
 import { EXIT_CODES_HELP, parseCommandArgs } from "./_args.ts";
 import type { GpuExecutor } from "../engine/backends/gpu/executor.ts";
+import { fullRangeInputs, isQuant8, quantDifference } from "./compare_quant.ts";
 
 const HELP = `Usage: gpulite compare MODEL [options]
 
@@ -26,6 +28,8 @@ Options:
   --seed N          seed of the random inputs (default 1)
   --input-shape NAME=1x64x64x3   shape of a dynamic input (name or position; repeatable)
   --tolerance X     relative error above which outputs disagree (default 1e-4 in f32, 1e-2 in f16)
+  --lsb N           8-bit outputs: difference in quantized steps above which they disagree
+                    (default 0 on the cpu backend, 3 where the GPU runs the model dequantized)
   --json            print one JSON object
   -h, --help        this help
 
@@ -33,6 +37,8 @@ Options:
   --threads N       CPU threads (cpu and cooperative)
 
 The first diverging op is searched on the gpu backend (its intermediates are read back).
+An 8-bit model is compared with the integer reference (8-bit inputs drawn over their whole range);
+each 8-bit output's error is given in quantized steps (LSB) and as dequantized values.
 
 ${EXIT_CODES_HELP}`;
 
@@ -46,6 +52,12 @@ export interface OutputComparison {
   rel: number;
   /** Whether within tolerance. */
   ok: boolean;
+  /** 8-bit outputs: largest difference in quantized steps. */
+  lsb?: number;
+  /** 8-bit outputs: largest difference of the dequantized values. */
+  dequantized?: number;
+  /** 8-bit outputs: whether the largest element is at the same place (top-1). */
+  top1?: boolean;
 }
 
 /** What `compare --json` prints. */
@@ -58,6 +70,8 @@ export interface CompareSummary {
   precision: string;
   /** Tolerance used. */
   tolerance: number;
+  /** Tolerance of 8-bit outputs in quantized steps, when the model has any. */
+  lsbTolerance?: number;
   /** Ops on the GPU / total. */
   gpuOps: string;
   /** Per output. */
@@ -73,6 +87,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     options: {
       ...SESSION_FLAGS,
       tolerance: { type: "string" },
+      lsb: { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
@@ -95,6 +110,14 @@ async function compareMain(args: string[], io: Io): Promise<number> {
   if (!(tolerance > 0)) {
     throw new UsageError(`--tolerance must be a positive number, got ${values.tolerance}`);
   }
+  const lsbTolerance = values.lsb !== undefined
+    ? Number(values.lsb)
+    : flags.backend === "cpu"
+    ? 0
+    : 3;
+  if (!Number.isInteger(lsbTolerance) || lsbTolerance < 0) {
+    throw new UsageError(`--lsb must be a whole number of steps, got ${values.lsb}`);
+  }
   if (!(await Deno.stat(positionals[0]).catch(() => undefined))?.isFile) {
     throw new UsageError(`MODEL ${positionals[0]}: no such file`);
   }
@@ -111,17 +134,25 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     reorder: flags.reorder,
   });
   try {
-    const inputs = randomInputs(session.inputs, flags.seed);
+    const main = model.subgraphs[0];
+    // An 8-bit model: the GPU's session graph is dequantized, so the integer reference runs the
+    // model's own graph in a session of its own.
+    const eightBit = main.tensors.some((t) => !t.data?.byteLength && isQuant8(t));
+    const inputs = eightBit
+      ? fullRangeInputs(randomInputs(session.inputs, flags.seed), flags.seed)
+      : randomInputs(session.inputs, flags.seed);
     const got = await session.run(inputs);
-    const ref = new ReferenceExecutor(sessionInternals(session).graph).run(inputs, { keep: true });
-    const outputs = got.map((g, i) => {
+    const ref: ReferenceRun = eightBit
+      ? await referenceOutputs(model, { inputShapes: flags.inputShapes, inputs })
+      : new ReferenceExecutor(sessionInternals(session).graph).run(inputs, { keep: true });
+    const outSpecs = sessionInternals(session).graph;
+    const outputs: OutputComparison[] = got.map((g, i) => {
       const d = compareTensors(g, ref[i]);
-      return {
-        name: session.outputs[i].name,
-        maxAbs: d.maxAbs,
-        rel: d.rel,
-        ok: d.rel <= tolerance,
-      };
+      const spec = outSpecs.tensors[outSpecs.outputs[i]];
+      const base = { name: session.outputs[i].name, maxAbs: d.maxAbs, rel: d.rel };
+      if (!isQuant8(g) && !isQuant8(spec)) return { ...base, ok: d.rel <= tolerance };
+      const q = quantDifference(g, ref[i], (g.quantization ?? spec.quantization)!);
+      return { ...base, ok: q.lsb <= lsbTolerance, ...q };
     });
     const placement = session.placement ?? [];
     const summary: CompareSummary = {
@@ -129,10 +160,11 @@ async function compareMain(args: string[], io: Io): Promise<number> {
       adapter: session.gpu?.summary ?? "",
       precision: flags.precision,
       tolerance,
+      ...(outputs.some((o) => o.lsb !== undefined) ? { lsbTolerance } : {}),
       gpuOps: `${placement.filter((p) => p.backend === "gpu").length}/${placement.length}`,
       outputs,
     };
-    if (outputs.some((o) => !o.ok) && flags.backend === "gpu") {
+    if (outputs.some((o) => !o.ok) && flags.backend === "gpu" && !eightBit) {
       // Read back every intermediate and find the first node whose output leaves the tolerance.
       const g = sessionInternals(session).graph;
       const all = g.nodes.flatMap((n) => n.outputs);
@@ -177,6 +209,15 @@ async function compareMain(args: string[], io: Io): Promise<number> {
         }; ops on GPU ${summary.gpuOps}`,
       );
       for (const o of outputs) {
+        if (o.lsb !== undefined) {
+          io.out(
+            `${o.ok ? "ok  " : "FAIL"}  ${o.name}: max ${o.lsb} LSB (tolerance ${lsbTolerance}), ` +
+              `dequantized max abs ${o.dequantized!.toExponential(2)}, top-1 ${
+                o.top1 ? "agrees" : "differs"
+              }`,
+          );
+          continue;
+        }
         io.out(
           `${o.ok ? "ok  " : "FAIL"}  ${o.name}: max abs ${o.maxAbs.toExponential(2)}, rel ${
             o.rel.toExponential(2)
@@ -193,6 +234,22 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     return outputs.every((o) => o.ok) ? 0 : 1;
   } finally {
     session.dispose();
+  }
+}
+
+/** The integer reference's outputs of a model, through a reference session. */
+async function referenceOutputs(
+  model: Awaited<ReturnType<typeof loadModel>>,
+  options: { inputShapes?: Record<string, number[]>; inputs: HostTensor[] },
+): Promise<HostTensor[]> {
+  const ref = await createSession(model, {
+    backend: "reference",
+    inputShapes: options.inputShapes,
+  });
+  try {
+    return await ref.run(options.inputs);
+  } finally {
+    ref.dispose();
   }
 }
 

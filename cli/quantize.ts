@@ -1,6 +1,6 @@
 /**
- * `gpulite quantize MODEL`: quantizes a float network to 8 bits from a few random calibration
- * inputs, runs it on the CPU backend's integer kernels, and reports its error against the float
+ * `gpulite quantize MODEL`: quantizes a float network to 8 bits from calibration inputs (`.npy` files
+ * given with `--calibrate`, else a few seeded random ones, which it says), runs it on the CPU backend's integer kernels, and reports its error against the float
  * reference and the latency of both on the CPU backend.
  *
  * @module
@@ -24,11 +24,13 @@ import {
   randomInputSets,
 } from "../engine/quantize/calibrate.ts";
 import { median } from "../core/stats.ts";
+import { readCalibrationSets } from "./calibration_files.ts";
 
 const HELP = `Usage: gpulite quantize MODEL [options]
 
 Quantizes the float network MODEL (a .tflite file, or the name of a built network of the
-catalogue such as mobilenet_v2_1.0_224) to 8 bits, calibrated on seeded random inputs; runs the
+catalogue such as mobilenet_v2_1.0_224) to 8 bits, calibrated on the --calibrate inputs (or, without
+them, on seeded random inputs, whose ranges rarely match real data: the output says so); runs the
 quantized model on the cpu backend's 8-bit kernels and the float model on the reference, and
 prints the error of each output on held-out random inputs (relative error ||q - f|| / ||f||, max
 abs error, top-1 agreement of classifiers), the nodes left in float, and the latency of the float
@@ -37,8 +39,11 @@ and the quantized model on the cpu backend.
 Options:
   --scheme S          int8 (default: int8 activations, per-channel int8 weights) or uint8
                       (per-tensor uint8 everywhere, as older TFLite models)
-  --calibration N     random calibration input sets (default 4)
-  --evaluation N      held-out random input sets the error is measured on (default 2)
+  --calibrate FILES   calibration inputs: a.npy,b.npy or a folder of .npy files, one input set
+                      each or a stack along the batch dimension (one-input models); a quarter of
+                      the sets (at least one, when there are two or more) is held out for the error
+  --calibration N     random calibration input sets, without --calibrate (default 4)
+  --evaluation N      held-out random input sets, without --calibrate (default 2)
   --seed S            seed of the calibration inputs (default 1; held-out ones use S + 1000003)
   --out FILE.tflite   write the quantized model
   --threads N         threads of the cpu backend (default: all cores)
@@ -54,6 +59,8 @@ export interface QuantizeSummary {
   threads: number;
   /** Calibration seed. */
   seed: number;
+  /** Where the calibration inputs came from: `--calibrate`'s files, or seeded random values. */
+  calibrationSource: "files" | "random";
   /** The error report. */
   report: QuantizeReport;
   /** Median milliseconds of one run on the cpu backend. */
@@ -104,12 +111,22 @@ function format(s: QuantizeSummary): string[] {
   const r = s.report;
   const lines = [
     `model       ${s.model}`,
-    `scheme      ${r.scheme}, calibrated on ${r.calibrationSets} random input sets (seed ${s.seed})`,
+    s.calibrationSource === "files"
+      ? `scheme      ${r.scheme}, calibrated on ${r.calibrationSets} input sets from --calibrate`
+      : `scheme      ${r.scheme}, calibrated on ${r.calibrationSets} random input sets (seed ${s.seed})`,
     `nodes       ${r.quantizedNodes} in 8-bit, ${r.floatNodes.length} in float, ${r.conversions} QUANTIZE/DEQUANTIZE added; ${r.placement.fast}/${r.placement.nodes} on the cpu fast path`,
   ];
+  if (s.calibrationSource === "random") {
+    lines.push(
+      "note        only random inputs were available: activation ranges (and the error below) may",
+      "            not reflect real data; give --calibrate a.npy,b.npy or a folder of .npy inputs",
+    );
+  }
   for (const f of r.floatNodes) lines.push(`  float: node ${f.node} ${f.op}: ${f.reason}`);
   lines.push(
-    `error       on ${r.evaluationSets} held-out random input sets, vs the float reference`,
+    `error       on ${r.evaluationSets} held-out ${
+      s.calibrationSource === "files" ? "" : "random "
+    }input sets, vs the float reference`,
   );
   for (const o of r.outputs) {
     const top1 = o.top1Agreement === undefined
@@ -141,6 +158,7 @@ async function quantizeMain(args: string[], io: Io): Promise<number> {
       allowPositionals: true,
       options: {
         scheme: { type: "string", default: "int8" },
+        calibrate: { type: "string" },
         calibration: { type: "string", default: "4" },
         evaluation: { type: "string", default: "2" },
         seed: { type: "string", default: "1" },
@@ -208,10 +226,18 @@ async function quantizeMain(args: string[], io: Io): Promise<number> {
     const g = model.subgraphs[0];
     const float = buildExecGraph(g, kernelFor);
     const specs = float.inputs.map((t) => float.tensors[t]);
+    const files = values.calibrate === undefined
+      ? undefined
+      : await readCalibrationSets(values.calibrate, specs);
+    const held = files && files.length > 1 ? Math.max(1, Math.floor(files.length / 4)) : 0;
     const { model: quantized, report } = await quantizeModel(model, {
       scheme,
-      calibration: randomInputSets(specs, calibration, seed),
-      evaluation: randomInputSets(specs, evaluation, seed + 1000003),
+      calibration: files
+        ? files.slice(0, files.length - held)
+        : randomInputSets(specs, calibration, seed),
+      evaluation: files
+        ? files.slice(held ? files.length - held : 0)
+        : randomInputSets(specs, evaluation, seed + 1000003),
       threads,
     });
     const [x] = randomInputSets(specs, 1, seed + 2000006);
@@ -221,6 +247,7 @@ async function quantizeMain(args: string[], io: Io): Promise<number> {
       model: modelArg,
       threads,
       seed,
+      calibrationSource: files ? "files" : "random",
       report,
       latency: { floatMs, quantizedMs, speedup: floatMs / quantizedMs, iterations },
     };
@@ -233,7 +260,7 @@ async function quantizeMain(args: string[], io: Io): Promise<number> {
     return 0;
   } catch (e) {
     io.err(`error: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
-    return 1;
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 

@@ -22,9 +22,9 @@ Deno.test("single-op models from LiteRT's test data run on the GPU and match the
     let session;
     try {
       const model = await loadModel(new URL(file, OPS), { allowDangling: true });
-      // Dynamic (-1) dimensions run at size 2.
+      // Dynamic (-1) dimensions run at size 1, as TensorFlow Lite's interpreter starts them.
       const main = model.subgraphs[0];
-      const inputShapes = main.inputs.map((t) => main.tensors[t].shape.map((d) => d < 0 ? 2 : d));
+      const inputShapes = main.inputs.map((t) => main.tensors[t].shape.map((d) => d < 0 ? 1 : d));
       session = await createSession(model, { backend: "gpu", inputShapes });
     } catch (e) {
       if (!(e instanceof GpuliteError)) throw e;

@@ -17,6 +17,13 @@ import { addTo, blockBase, clamp, field, fma, kernel, storeLanes, whileLt } from
 export const GEMM_ROWS = 6;
 
 /**
+ * Depth steps of the float GEMM's inner loop per iteration (the rest one at a time): addresses
+ * advance once per iteration and the loads take constant offsets. 1x1 convolutions with K = 512 ran
+ * at 44.5 GFLOP/s with 1, 50 with 2 and 55 with 4 (K = 16: 28.4, 30, 30); min of 40 runs.
+ */
+export const GEMM_KU = 4;
+
+/**
  * CONV_2D / FULLY_CONNECTED as an indirect GEMM with 6x8 register tiles (6 output pixels x 8
  * output channels in 12 f32x4 accumulators, two weight vectors and one splat: 15 of the 16 vector
  * registers of x86-64; 7 rows spill). Parameters: the {@linkcode CONV_GEMM} block.
@@ -74,16 +81,29 @@ export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
       f.get(ri).get(T).i32(4 * r).op("i32.mul", "i32.add").mem("i32.load").set(a[r]);
     }
     f.get(K).set(k);
-    f.open("loop");
-    for (let h = 0; h < V; h++) f.get(w).mem("v128.load", 16 * h).set(wv[h]);
-    for (let r = 0; r < MR; r++) {
-      f.get(a[r]).mem("v128.load32_splat").set(s);
-      for (let h = 0; h < V; h++) fma(f, acc[r][h], () => f.get(s), () => f.get(wv[h]), relaxed);
-      addTo(f, a[r], a[r], 4);
-    }
-    addTo(f, w, w, PB);
-    f.get(k).i32(1).op("i32.sub").tee(k).br(0, true);
-    f.end();
+    // K in steps of KU (addresses advance once per step, loads use constant offsets), then one.
+    const step = (ku: number) => {
+      for (let kk = 0; kk < ku; kk++) {
+        for (let h = 0; h < V; h++) f.get(w).mem("v128.load", 16 * h + PB * kk).set(wv[h]);
+        for (let r = 0; r < MR; r++) {
+          f.get(a[r]).mem("v128.load32_splat", 4 * kk).set(s);
+          for (let h = 0; h < V; h++) {
+            fma(f, acc[r][h], () => f.get(s), () => f.get(wv[h]), relaxed);
+          }
+        }
+      }
+      for (let r = 0; r < MR; r++) addTo(f, a[r], a[r], 4 * ku);
+      addTo(f, w, w, PB * ku);
+      f.get(k).i32(ku).op("i32.sub").set(k);
+    };
+    f.open("block").open("loop");
+    f.get(k).i32(GEMM_KU).op("i32.lt_s").br(1, true);
+    step(GEMM_KU);
+    f.br(0).end().end();
+    f.get(k).open("if").open("loop");
+    step(1);
+    f.get(k).br(0, true);
+    f.end().end();
     addTo(f, ri, ri, 4);
     f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
     f.end();

@@ -251,8 +251,11 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
 }
 
 /**
- * Quantized DEPTHWISE_CONV_2D (multiplier 1), 8 channels at a time with `extmul` into i32, then
- * TFLite requantization. Parameters: the {@linkcode Q_DEPTHWISE} block.
+ * Quantized DEPTHWISE_CONV_2D (multiplier 1), 8 channels at a time with `extmul` into i32, two
+ * output pixels per weight load, then TFLite requantization. The input zero point is folded into
+ * the bias by the builder (`bias - zx * sum(w)`; padding taps read rows of `zx`, which the fold
+ * cancels exactly), so taps multiply the raw 8-bit values. Parameters: the {@linkcode Q_DEPTHWISE}
+ * block (its `inZeroPoint` is not read).
  */
 export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
   const f = kernel(`q_depthwise_${perChannel ? "pc" : "v"}_${signed ? "s" : "u"}`);
@@ -272,13 +275,14 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
     qmin = field(f, Q_DEPTHWISE, "qmin"),
     qmax = field(f, Q_DEPTHWISE, "qmax"),
     PC = field(f, Q_DEPTHWISE, "pixelsPerTask");
-  const zx = f.local("v128");
-  blockBase(f).mem("i32.load", blockOffset(Q_DEPTHWISE, "inZeroPoint")).op("i16x8.splat").set(zx);
   const q = { mult: f.local("i32"), left: f.local("i32"), right: f.local("i32"), zy, qmin, qmax };
   const p = f.local("i32"), pEnd = f.local("i32"), c = f.local("i32"), ri = f.local("i32");
-  const wp = f.local("i32"), tap = f.local("i32"), aa = f.local("i32"), o = f.local("i32");
+  const wp = f.local("i32"), tap = f.local("i32"), o = f.local("i32");
   const rowBytes = f.local("i32"), xv = f.local("v128"), wv = f.local("v128");
-  const acc0 = f.local("v128"), acc1 = f.local("v128");
+  const left = f.local("i32"), rest = f.local("i32"), indBytes = f.local("i32");
+  const aa = [f.local("i32"), f.local("i32")];
+  const acc = [[f.local("v128"), f.local("v128")], [f.local("v128"), f.local("v128")]];
+  const load8 = signed ? "v128.load8x8_s" : "v128.load8x8_u";
   const qv = vecRequantSetup(f, {
     left: () => perChannel ? f.i32(0) : f.get(left0).mem("i32.load"),
     right: () => perChannel ? f.i32(0) : f.get(right0).mem("i32.load"),
@@ -287,49 +291,67 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
     qmax: () => f.get(qmax),
   });
   f.get(C).i32(7).op("i32.add").i32(-8).op("i32.and").i32(2).op("i32.mul").set(rowBytes);
+  f.get(T).i32(4).op("i32.mul").set(indBytes);
   f.get(t0).get(PC).op("i32.mul").set(p);
   f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
   f.set(pEnd);
-  whileLt(f, p, pEnd, () => {
-    f.get(ind).get(p).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
-    f.get(out).get(p).get(ostride).op("i32.mul", "i32.add").set(o);
+  // MR output pixels (1 or 2) from pixel p: every tap's weights loaded once for all of them.
+  const pixels = (MR: number) => {
+    f.get(ind).get(p).get(indBytes).op("i32.mul", "i32.add").set(ri);
     f.i32(0).set(c);
     whileLt(f, c, C, () => {
       f.get(bias).get(c).i32(4).op("i32.mul", "i32.add").set(q.mult);
-      f.get(q.mult).mem("v128.load").set(acc0);
-      f.get(q.mult).mem("v128.load", 16).set(acc1);
-      f.get(ri).set(aa);
+      for (let r = 0; r < MR; r++) {
+        f.get(q.mult).mem("v128.load").set(acc[r][0]);
+        f.get(q.mult).mem("v128.load", 16).set(acc[r][1]);
+        if (r === 0) f.get(ri).set(aa[r]);
+        else addTo(f, aa[r], ri, indBytes);
+      }
       f.get(wts).get(c).i32(2).op("i32.mul", "i32.add").set(wp);
       f.get(T).set(tap);
       f.open("loop");
-      f.get(aa).mem("i32.load").get(c).op("i32.add");
-      f.mem(signed ? "v128.load8x8_s" : "v128.load8x8_u").get(zx).op("i16x8.sub").set(xv);
       f.get(wp).mem("v128.load").set(wv);
-      f.get(acc0).get(xv).get(wv).op("i32x4.extmul_low_i16x8_s", "i32x4.add").set(acc0);
-      f.get(acc1).get(xv).get(wv).op("i32x4.extmul_high_i16x8_s", "i32x4.add").set(acc1);
-      addTo(f, aa, aa, 4);
+      for (let r = 0; r < MR; r++) {
+        f.get(aa[r]).mem("i32.load").get(c).op("i32.add").mem(load8).set(xv);
+        f.get(acc[r][0]).get(xv).get(wv).op("i32x4.extmul_low_i16x8_s", "i32x4.add");
+        f.set(acc[r][0]);
+        f.get(acc[r][1]).get(xv).get(wv).op("i32x4.extmul_high_i16x8_s", "i32x4.add");
+        f.set(acc[r][1]);
+        addTo(f, aa[r], aa[r], 4);
+      }
       addTo(f, wp, wp, rowBytes);
       f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
       f.end();
       f.get(mult0).get(c).i32(4).op("i32.mul", "i32.add").set(q.mult);
       f.get(left0).get(c).i32(4).op("i32.mul", "i32.add").set(q.left);
       f.get(right0).get(c).i32(perChannel ? 32 : 4).op("i32.mul", "i32.add").set(q.right);
-      const left = f.local("i32");
       f.get(C).get(c).op("i32.sub").set(left);
       f.get(left).i32(8).get(left).i32(8).op("i32.lt_s", "select").set(left);
-      if (perChannel) {
-        requantPerChannel(f, acc0, q, 0, qv);
-        requantPerChannel(f, acc1, q, 16, qv);
-      } else {
-        requantVec(f, acc0, () => f.get(q.mult).mem("v128.load"), qv);
-        requantVec(f, acc1, () => f.get(q.mult).mem("v128.load", 16), qv);
+      for (let r = 0; r < MR; r++) {
+        if (perChannel) {
+          requantPerChannel(f, acc[r][0], q, 0, qv);
+          requantPerChannel(f, acc[r][1], q, 16, qv);
+        } else {
+          requantVec(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qv);
+          requantVec(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qv);
+        }
+        narrow8(f, acc[r][0], acc[r][1], signed);
+        f.set(xv);
+        f.get(out).get(p).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add").set(o);
+        storeBytes(f, () => f.get(o).get(c).op("i32.add"), xv, left);
       }
-      narrow8(f, acc0, acc1, signed);
-      f.set(xv);
-      storeBytes(f, () => f.get(o).get(c).op("i32.add"), xv, left);
       addTo(f, c, c, 8);
     });
+  };
+  whileLt(f, p, pEnd, () => {
+    f.get(pEnd).get(p).op("i32.sub").set(rest);
+    f.get(rest).i32(2).op("i32.ge_s").open("if");
+    pixels(2);
+    addTo(f, p, p, 2);
+    f.op("else");
+    pixels(1);
     addTo(f, p, p, 1);
+    f.end();
   });
   return f;
 }

@@ -127,8 +127,15 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
   }
   const wA = ctx.alloc(packed.byteLength);
   ctx.put(wA, new Int32Array(packed.buffer));
+  // The kernel multiplies raw 8-bit inputs: the input zero point moves into the bias.
+  const folded = ints(bv, C, Cp);
+  for (let c = 0; c < C; c++) {
+    let sum = 0;
+    for (let t = 0; t < taps; t++) sum += packed[t * Cp + c];
+    folded[c] -= zx * sum;
+  }
   const bA = ctx.alloc(Cp * 4);
-  ctx.put(bA, ints(bv, C, Cp));
+  ctx.put(bA, folded);
   const ind = ctx.alloc(pointers.byteLength);
   ctx.put(ind, pointers);
   const [mA, lA, rA, uniform] = requantArrays(ctx, {

@@ -172,6 +172,16 @@ const QUANT_CASES: Readonly<Record<string, CaseList>> = {
       yq: q(0.01, e.lo + 100),
       options: { padding: "VALID", strideW: 1, strideH: 1, depthMultiplier: 1 },
     }),
+    weighted(e, {
+      name: "3x3 SAME over an odd number of pixels, 12 channels, RELU6",
+      x: [1, 5, 5, 12],
+      xq: q(0.03, e.lo + 200),
+      w: [1, 3, 3, 12],
+      dim: 3,
+      y: [1, 5, 5, 12],
+      yq: q(0.02, e.lo + 5),
+      options: { ...SAME, depthMultiplier: 1, fusedActivationFunction: "RELU6" },
+    }),
   ],
   FULLY_CONNECTED: (e) => [
     weighted(e, {
@@ -185,13 +195,22 @@ const QUANT_CASES: Readonly<Record<string, CaseList>> = {
       options: { fusedActivationFunction: "RELU" },
     }),
   ],
-  ADD: (e) => [binary(e, {
-    name: "broadcast RELU6",
-    a: [1, 4, 5, 6],
-    b: [1, 1, 1, 6],
-    qs: [q(0.05, e.lo + 128), q(0.02, e.lo + 3), q(0.04, e.lo + 10)],
-    act: "RELU6",
-  })],
+  ADD: (e) => [
+    binary(e, {
+      name: "broadcast RELU6",
+      a: [1, 4, 5, 6],
+      b: [1, 1, 1, 6],
+      qs: [q(0.05, e.lo + 128), q(0.02, e.lo + 3), q(0.04, e.lo + 10)],
+      act: "RELU6",
+    }),
+    binary(e, {
+      name: "same shapes, zero points at both ends, saturating output",
+      a: [1, 5, 7, 9],
+      b: [1, 5, 7, 9],
+      qs: [q(0.06, e.lo + 255), q(0.03, e.lo), q(0.02, e.lo + 128)],
+      act: "NONE",
+    }),
+  ],
   SUB: (e) => [binary(e, {
     name: "zero points at both ends",
     a: [1, 4, 5, 6],

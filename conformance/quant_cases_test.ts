@@ -59,6 +59,7 @@ Deno.test("weighted and binary 8-bit cases saturate at both ends of the output r
 
 Deno.test("the cpu backend equals the integer reference on every 8-bit case", async () => {
   const bad: string[] = [];
+  const fast = new Set<string>();
   for (const k of withCases) {
     for (const precision of QUANT_PRECISIONS) {
       for (const c of quantCases(k.name, precision)) {
@@ -69,10 +70,17 @@ Deno.test("the cpu backend equals the integer reference on every 8-bit case", as
           buildGraph: loaderGraph,
         });
         if (!r.passed || r.maxAbs !== 0) bad.push(`${k.name} ${c.name}: ${r.error ?? r.maxAbs}`);
+        if (r.onGpu) fast.add(`${k.name} ${precision}`);
       }
     }
   }
   assertEquals(bad, []);
+  // The 8-bit WebAssembly kernels themselves are among what is checked, in both dtypes.
+  for (const op of ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "AVERAGE_POOL_2D"]) {
+    for (const p of QUANT_PRECISIONS) {
+      assert(fast.has(`${op} ${p}`), `${op} ${p} ran no fast kernel`);
+    }
+  }
 });
 
 Deno.test(`the gpu float path stays within ${QUANT_GPU_LSB} LSB of the integer reference`, async () => {

@@ -105,12 +105,13 @@ export function blockOffset<F extends BlockFields>(block: ParamBlock<F>, name: k
  * padded to 8, output, clamp range, blocking, PRELU slopes padded to 8 (`0`: none), and a residual
  * of the output's shape added after the clamp, then clamped to its own range (`0`: none); the
  * slopes apply last. With an output indirection (per pixel, the address of its first output
- * channel; `0`: none) rows go there instead of `out + pixel · outStride`.
+ * channel; `0`: none) rows go there instead of `out + pixel · outStride`. `hardSwish` (`1`) applies
+ * HARD_SWISH after the clamp, for a node whose epilogue starts with it (then nothing else applies).
  *
  * @example
  * ```ts
  * import { CONV_GEMM } from "./blocks.ts";
- * if (CONV_GEMM.bytes !== 80) throw new Error("wrong");
+ * if (CONV_GEMM.bytes !== 84) throw new Error("wrong");
  * ```
  */
 export const CONV_GEMM = paramBlock({
@@ -134,6 +135,7 @@ export const CONV_GEMM = paramBlock({
   residualMin: "f32",
   residualMax: "f32",
   outIndirection: "i32",
+  hardSwish: "i32",
 });
 
 /**

@@ -103,6 +103,8 @@ export interface GemmEpilogue {
   residual?: { addr: number; act: [number, number] };
   /** A PRELU next (or first): its per-channel slopes. */
   slopes?: Float32Array;
+  /** A leading HARD_SWISH (alone). */
+  hardSwish?: boolean;
   /** How many leading steps these are. */
   applied: number;
 }
@@ -110,7 +112,8 @@ export interface GemmEpilogue {
 /**
  * The leading epilogue steps of a node that a GEMM applies in its registers: an ADD of a float32
  * tensor of the output's shape (with the ADD's fused activation), then a PRELU whose slopes are one
- * constant per output channel (`channels` of them), in that order, either one alone.
+ * constant per output channel (`channels` of them), in that order, either one alone; or a
+ * HARD_SWISH.
  *
  * @example
  * ```ts ignore
@@ -130,6 +133,7 @@ export function gemmEpilogue(
 ): GemmEpilogue {
   const out: GemmEpilogue = { applied: 0 };
   const steps = node.epilogue;
+  if (steps[0]?.op === "HARD_SWISH") return { hardSwish: true, applied: 1 };
   const add = steps[0];
   const e = add?.extra?.[0];
   const act = ACT_RANGE[(add?.activation ?? "") as FusedActivation];

@@ -31,6 +31,8 @@ export function gemm(
     residual?: { addr: number; act: [number, number] };
     /** Per output pixel, the address of its first channel (instead of `out + pixel · N · 4`). */
     outPointers?: Int32Array;
+    /** HARD_SWISH after the clamp (not with `residual` or `slopes`). */
+    hardSwish?: boolean;
   },
 ): CpuStep {
   const { taps: T, K, N } = g;
@@ -104,6 +106,7 @@ export function gemm(
     residualMin: g.residual?.act[0] ?? 0,
     residualMax: g.residual?.act[1] ?? 0,
     outIndirection,
+    hardSwish: g.hardSwish ? 1 : 0,
   });
   return wasmStep(ctx, variant(ctx, NR === 4 ? "conv_gemm_n4" : "conv_gemm"), p, tasks());
 }

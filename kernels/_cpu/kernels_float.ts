@@ -50,7 +50,8 @@ export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
     NP = field(f, CONV_GEMM, "panels"),
     slopes = field(f, CONV_GEMM, "slopes"),
     res = field(f, CONV_GEMM, "residual"),
-    outInd = field(f, CONV_GEMM, "outIndirection");
+    outInd = field(f, CONV_GEMM, "outIndirection"),
+    hswish = field(f, CONV_GEMM, "hardSwish");
   const rlo = f.local("v128"), rhi = f.local("v128");
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMin")).set(rlo);
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMax")).set(rhi);
@@ -108,6 +109,15 @@ export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
     f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
     f.end();
     for (let r = 0; r < MR; r++) for (const v of acc[r]) clamp(f, v, lo, hi);
+    // A fused HARD_SWISH: v · clamp(v + 3, 0, 6) / 6.
+    f.get(hswish).open("if");
+    for (let r = 0; r < MR; r++) {
+      for (const v of acc[r]) {
+        f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.max").f32x4(6);
+        f.op("f32x4.min", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
+      }
+    }
+    f.end();
     // A fused residual ADD: the same position of a tensor of the output's shape, then its clamp.
     f.get(res).open("if");
     for (let r = 0; r < MR; r++) {

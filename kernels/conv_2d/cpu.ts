@@ -37,7 +37,8 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
     pixelBytes: I * 4,
   });
   const wd = f32Of(w);
-  // A residual ADD and a PRELU right after the convolution are applied in the GEMM's registers.
+  // A residual ADD and a PRELU, or a HARD_SWISH, right after the convolution are applied in the
+  // GEMM's registers.
   const ep = gemmEpilogue(ctx, node, O);
   const step = gemm(ctx, {
     pointers,
@@ -50,6 +51,7 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
     act,
     slopes: ep.slopes,
     residual: ep.residual,
+    hardSwish: ep.hardSwish,
   });
   return Object.assign([step], { epilogueApplied: ep.applied });
 };

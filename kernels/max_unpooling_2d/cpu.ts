@@ -112,7 +112,9 @@ function tiledUnpool(
   }
   const tA = ctx.alloc(table.byteLength);
   ctx.put(tA, table);
-  const ep = gemmEpilogue(ctx, node, C);
+  // A leading residual ADD and PRELU (not a HARD_SWISH) go into the same pass.
+  const found = gemmEpilogue(ctx, node, C);
+  const ep = found.hardSwish ? { applied: 0, residual: undefined, slopes: undefined } : found;
   let slopes = 0;
   if (ep.slopes) {
     slopes = ctx.alloc(ep.slopes.byteLength);

@@ -230,3 +230,72 @@ Deno.test("a residual ADD then a PRELU after a convolution run in the GEMM's reg
     }
   }
 });
+
+Deno.test("a HARD_SWISH after a convolution runs in the GEMM's registers, the ADD after it as a kernel", async () => {
+  const S = [1, 5, 6, 9];
+  const n = 5 * 6 * 9;
+  const tensors: Tensor[] = [
+    { name: "x", dtype: "float32", shape: [1, 5, 6, 4] },
+    { name: "w", dtype: "float32", shape: [9, 3, 3, 4], data: bytes(f32(324)) },
+    { name: "b", dtype: "float32", shape: [9], data: bytes(f32(9)) },
+    { name: "conv", dtype: "float32", shape: S },
+    { name: "hs", dtype: "float32", shape: S },
+    { name: "y", dtype: "float32", shape: S },
+    { name: "out", dtype: "float32", shape: S },
+  ];
+  const graph: Graph = {
+    name: "conv-hswish-add",
+    tensors,
+    nodes: [
+      {
+        op: "CONV_2D",
+        version: 1,
+        inputs: [0, 1, 2],
+        outputs: [3],
+        options: { padding: "SAME", strideW: 1, strideH: 1, fusedActivationFunction: "NONE" },
+      },
+      { op: "HARD_SWISH", version: 1, inputs: [3], outputs: [4], options: {} },
+      {
+        op: "ADD",
+        version: 1,
+        inputs: [4, 5],
+        outputs: [6],
+        options: { fusedActivationFunction: "NONE" },
+      },
+    ],
+    inputs: [0, 5],
+    outputs: [6],
+  };
+  const fused = applyPasses(buildExecGraph(graph, kernelFor)).graph;
+  strictEqual(fused.nodes[0].epilogue.map((s) => s.op).join(), "HARD_SWISH,ADD");
+  const built = fused.nodes[0].kernel.cpu!.float!(
+    {
+      graph: fused,
+      threads: 1,
+      addr: (t) => (fused.tensors[t].value ? undefined : 64 * (t + 1)),
+      alloc: () => 4096,
+      scratch: () => 4096,
+      put: () => {},
+      kernel: () => 0,
+    },
+    fused.nodes[0],
+  );
+  strictEqual(built?.epilogueApplied, 1);
+  const inputs: HostTensor[] = [
+    { dtype: "float32", shape: [1, 5, 6, 4], data: Float32Array.from(f32(120), (v) => v * 4) },
+    { dtype: "float32", shape: S, data: f32(n) },
+  ];
+  const [want] = new ReferenceExecutor(fused).run(inputs);
+  const cpu = await CpuExecutor.create(fused, { threads: 1 });
+  try {
+    strictEqual(cpu.hostEpilogueSteps, 0);
+    const [got] = await cpu.run(inputs);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      worst = Math.max(worst, Math.abs(Number(got.data[i]) - Number(want.data[i])));
+    }
+    if (!(worst < 1e-5)) throw new Error(`max error ${worst}`);
+  } finally {
+    cpu.dispose();
+  }
+});

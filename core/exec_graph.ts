@@ -456,6 +456,22 @@ export function bindNode(tensors: readonly ExecTensor[], args: BindArgs): BoundN
       `${where}: has ${args.outputs.length} outputs, the op produces ${specs.length}`,
     );
   }
+  if (quant) {
+    // Integer arithmetic needs every quantized operand's scale: a file without one is malformed.
+    const named = [
+      ...args.inputs.map((t, i) => [`input ${i}`, t, inputs[i]] as const),
+      ...specs.map((s, i) => [`output ${i}`, args.outputs?.[i] ?? -1, s] as const),
+    ];
+    for (const [what, t, spec] of named) {
+      if (!spec || !["int8", "uint8", "int16"].includes(spec.dtype)) continue;
+      const scale = spec.quantization?.scale ?? [];
+      if (scale.length === 0 || !scale.every((x) => Number.isFinite(x) && x > 0)) {
+        throw new ModelFormatError(
+          `${where}: ${what} (tensor ${t}) is ${spec.dtype} without a valid quantization scale`,
+        );
+      }
+    }
+  }
   const node: ExecNode = {
     index,
     op,

@@ -1,0 +1,27 @@
+import { ok, throws } from "node:assert";
+import { ModelFormatError } from "./errors.ts";
+import { buildExecGraph } from "./exec_graph.ts";
+import { GraphBuilder } from "../format/tflite/builder.ts";
+import { kernelFor } from "../kernels/registry.ts";
+
+function quantAdd(scaleOfA: number[]) {
+  const g = new GraphBuilder();
+  const q = { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 };
+  const a = g.input("a", "int8", [1, 4], {
+    quantization: { scale: scaleOfA, zeroPoint: [0], quantizedDimension: 0 },
+  });
+  const b = g.input("b", "int8", [1, 4], { quantization: q });
+  const [y] = g.op("ADD", [a, b], [{ dtype: "int8", shape: [1, 4], quantization: q }]);
+  g.output(y);
+  return g.build().subgraphs[0];
+}
+
+Deno.test("bindNode() refuses an 8-bit operand without a quantization scale as a malformed file", () => {
+  throws(
+    () => buildExecGraph(quantAdd([]), kernelFor),
+    (e: Error) =>
+      e instanceof ModelFormatError && /input 0 .* without a valid quantization/.test(e.message),
+  );
+  throws(() => buildExecGraph(quantAdd([0]), kernelFor), ModelFormatError);
+  ok(buildExecGraph(quantAdd([0.25]), kernelFor).nodes[0].quant);
+});

@@ -8,6 +8,7 @@ import type { KernelDef } from "../../core/kernel.ts";
 import type { ResizeOptions } from "../_shared/pool_resize.ts";
 import { resizeKernel } from "../_shared/pool_resize.ts";
 import { resizeNearestNeighborInteger } from "./quant.ts";
+import { resizeNearestFloat } from "./cpu.ts";
 
 /** The RESIZE_NEAREST_NEIGHBOR kernel. */
 export const resizeNearestNeighbor: KernelDef<ResizeOptions> = {
@@ -17,4 +18,5 @@ export const resizeNearestNeighbor: KernelDef<ResizeOptions> = {
     mode: "nearest",
   }),
   quant: resizeNearestNeighborInteger,
+  cpu: { float: resizeNearestFloat },
 };

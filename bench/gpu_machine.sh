@@ -15,7 +15,7 @@
 #   writes into $OUT (flat, 5 files): report.md, report.json, report.html, report_log.txt,
 #   nvidia_smi.txt. The report stops starting networks after DEADLINE_S (default 420 s) and is
 #   rewritten after every network, so a kill still leaves what was done; total stays under ~8 min.
-#   Override with RUNS, BUDGET_S, DEADLINE_S, SIZE environment variables.
+#   Override with RUNS, BUDGET_S, DEADLINE_S, SIZE, BACKENDS environment variables.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -43,7 +43,7 @@ deno --version >> "$OUT/nvidia_smi.txt" 2>&1
 # 30 timed runs (2.5 s budget per configuration): each GPU configuration is ~1-2 s; the CPU, the
 # reference and the peer stop at the budget.
 timeout "${TIMEOUT_S:-470}" deno run --cached-only -A bench/report.ts \
-  --size "${SIZE:-all}" --provider all --backends gpu,cpu,reference --peers webgpu,wasm \
+  --size "${SIZE:-all}" --provider all --backends "${BACKENDS:-gpu,cpu,reference,cooperative}" --peers webgpu,wasm \
   --runs "${RUNS:-30}" --profile-runs 10 --budget-s "${BUDGET_S:-2.5}" \
   --deadline-s "${DEADLINE_S:-420}" --priority files --out "$OUT" 2>&1 |
   grep -v '^INFO: \|^WARNING: \[npu_registry' | tee "$OUT/report_log.txt"

@@ -37,8 +37,9 @@ async function timeRuns(
 }
 
 function placementOf(session: Session): PlacementSummary | undefined {
+  // Placement says something only where a backend chooses between processors.
+  if (session.backend !== "gpu" && session.backend !== "cooperative") return undefined;
   const p = session.placement;
-  if (!p) return undefined;
   const gpuNodes = p.filter((x) => x.backend === "gpu").length;
   const cpu = new Map<string, { op: string; reason: string; count: number }>();
   for (const x of p) {

@@ -140,7 +140,9 @@ export const CONV_GEMM = paramBlock({
 
 /**
  * Float DEPTHWISE_CONV_2D (`depthwise`): weights `[taps][Cp]` (Cp = channels rounded up to 4),
- * bias `[Cp]`, output pixel stride in bytes.
+ * bias `[Cp]`, output pixel stride in bytes, and epilogue steps applied in registers after the
+ * clamp as in {@linkcode CONV_GEMM}: a residual of the output's shape with its clamp, PRELU slopes
+ * `[Cp]`, or HARD_SWISH (`0`: none; {@linkcode NO_EPILOGUE} for kernels without them).
  *
  * @example
  * ```ts
@@ -160,7 +162,29 @@ export const DEPTHWISE = paramBlock({
   min: "f32",
   max: "f32",
   pixelsPerTask: "i32",
+  residual: "i32",
+  residualMin: "f32",
+  residualMax: "f32",
+  slopes: "i32",
+  hardSwish: "i32",
 });
+
+/**
+ * The {@linkcode DEPTHWISE} epilogue fields of a kernel that applies none.
+ *
+ * @example
+ * ```ts
+ * import { NO_EPILOGUE } from "./blocks.ts";
+ * if (NO_EPILOGUE.residual !== 0) throw new Error("wrong");
+ * ```
+ */
+export const NO_EPILOGUE = {
+  residual: 0,
+  residualMin: 0,
+  residualMax: 0,
+  slopes: 0,
+  hardSwish: 0,
+} as const;
 
 /**
  * Row-wise binary elementwise ops (`bin_*`): row strides in bytes (0 repeats a row).

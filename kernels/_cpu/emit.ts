@@ -463,10 +463,12 @@ export class FuncBuilder {
       uleb(body, n);
       body.push(VALTYPE[t]);
     }
-    body.push(...this.#code, 0x0b);
+    // Loops, not spreads: a large function's bytes would overflow the call's argument stack.
+    for (const b of this.#code) body.push(b);
+    body.push(0x0b);
     const out: number[] = [];
     uleb(out, body.length);
-    out.push(...body);
+    for (const b of body) out.push(b);
     return out;
   }
 }

@@ -38,7 +38,7 @@ export function emitModule(funcs: FuncBuilder[], memory: MemoryLimits): Uint8Arr
   const section = (id: number, body: number[]) => {
     out.push(id);
     uleb(out, body.length);
-    out.push(...body);
+    for (const b of body) out.push(b);
   };
   const typeKeys: string[] = [];
   const typeOf = funcs.map((f) => {
@@ -79,7 +79,7 @@ export function emitModule(funcs: FuncBuilder[], memory: MemoryLimits): Uint8Arr
   section(7, exps);
   const code: number[] = [];
   uleb(code, funcs.length);
-  for (const f of funcs) code.push(...f.encode());
+  for (const f of funcs) for (const b of f.encode()) code.push(b);
   section(10, code);
   return new Uint8Array(out);
 }

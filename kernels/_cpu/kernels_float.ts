@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FuncBuilder } from "./emit.ts";
+import type { FuncBuilder, Local } from "./emit.ts";
 import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, UNARY } from "./blocks.ts";
 import { addTo, blockBase, clamp, field, fma, kernel, storeLanes, whileLt } from "./_wasm_util.ts";
 
@@ -211,6 +211,12 @@ export function depthwise(relaxed: boolean): FuncBuilder {
   blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "min")).set(lo);
   blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "max")).set(hi);
   const PC = field(f, DEPTHWISE, "pixelsPerTask");
+  const res = field(f, DEPTHWISE, "residual"),
+    slopes = field(f, DEPTHWISE, "slopes"),
+    hswish = field(f, DEPTHWISE, "hardSwish");
+  const rlo = f.local("v128"), rhi = f.local("v128"), rp = f.local("i32");
+  blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "residualMin")).set(rlo);
+  blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "residualMax")).set(rhi);
   const p = f.local("i32"), pEnd = f.local("i32"), cb = f.local("i32"), cEnd = f.local("i32");
   const ri = f.local("i32"), wp = f.local("i32"), tap = f.local("i32"), a = f.local("i32");
   const o = f.local("i32"), cpBytes = f.local("i32"), left = f.local("i32");
@@ -224,6 +230,31 @@ export function depthwise(relaxed: boolean): FuncBuilder {
   f.get(t0).get(PC).op("i32.mul").set(p);
   f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
   f.set(pEnd);
+
+  // The epilogue of the pixel whose channels `cb..` go to ptr[0]: residual (same place in its
+  // tensor) and its clamp, PRELU slopes, HARD_SWISH.
+  const epilogue = (vs: Local[]) => {
+    f.get(res).open("if");
+    f.get(res).get(ptr[0]).op("i32.add").get(out).op("i32.sub").set(rp);
+    for (const [h, v] of vs.entries()) {
+      f.get(v).get(rp).mem("v128.load", 16 * h).op("f32x4.add").set(v);
+      clamp(f, v, rlo, rhi);
+    }
+    f.end();
+    f.get(slopes).open("if");
+    for (const [h, v] of vs.entries()) {
+      f.get(v).f32x4(0).op("f32x4.max");
+      f.get(v).f32x4(0).op("f32x4.min").get(slopes).get(cb).op("i32.add");
+      f.mem("v128.load", 16 * h).op("f32x4.mul", "f32x4.add").set(v);
+    }
+    f.end();
+    f.get(hswish).open("if");
+    for (const v of vs) {
+      f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.max").f32x4(6);
+      f.op("f32x4.min", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
+    }
+    f.end();
+  };
 
   const block = (nv: number, partial: boolean, px: number) => {
     for (let q = 0; q < px; q++) {
@@ -252,9 +283,10 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     for (let q = 0; q < px; q++) {
       f.get(o).get(cb).op("i32.add").set(ptr[0]);
       if (q > 0) addTo(f, ptr[0], ptr[0], ostride);
-      for (let v = 0; v < nv; v++) {
-        clamp(f, acc[q][v], lo, hi);
-        if (!partial) f.get(ptr[0]).get(acc[q][v]).mem("v128.store", 16 * v);
+      for (let v = 0; v < nv; v++) clamp(f, acc[q][v], lo, hi);
+      epilogue(acc[q].slice(0, nv));
+      for (let v = 0; v < nv && !partial; v++) {
+        f.get(ptr[0]).get(acc[q][v]).mem("v128.store", 16 * v);
       }
       if (partial) {
         f.get(cEnd).get(cb).op("i32.sub").i32(2).op("i32.shr_s").set(left);

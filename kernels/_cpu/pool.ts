@@ -6,7 +6,7 @@
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { poolGeometry, type PoolParams } from "../_shared/pool_window.ts";
 import { ACT_RANGE, floatAddrs, loopBuilder, variant, wasmStep, writeBlock } from "./build.ts";
-import { DEPTHWISE, WINDOW_MAX } from "./blocks.ts";
+import { DEPTHWISE, NO_EPILOGUE, WINDOW_MAX } from "./blocks.ts";
 import { indirection } from "./gemm.ts";
 import { LOWEST_F32 } from "./kernels_gather.ts";
 
@@ -195,6 +195,7 @@ export const averagePoolBuilder: CpuBuilder<PoolParams> = (ctx, node) => {
     min: act[0],
     max: act[1],
     pixelsPerTask: PC,
+    ...NO_EPILOGUE,
   });
   return [wasmStep(ctx, variant(ctx, "depthwise"), block, Math.ceil(M / PC))];
 };

@@ -12,7 +12,7 @@
  */
 import type { CpuBuildContext, CpuBuilder, CpuSteps, HostTensor } from "../../core/kernel.ts";
 import type { TransposeGeometry } from "../_shared/transpose_conv.ts";
-import { DEPTHWISE } from "./blocks.ts";
+import { DEPTHWISE, NO_EPILOGUE } from "./blocks.ts";
 import {
   ACT_RANGE,
   f32Of,
@@ -178,6 +178,7 @@ export function transposeConvSteps(ctx: CpuBuildContext, a: TransposeConvArgs): 
     min: a.act[0],
     max: a.act[1],
     pixelsPerTask: PC,
+    ...NO_EPILOGUE,
   });
   return [first, wasmStep(ctx, variant(ctx, "depthwise"), p, Math.ceil(M / PC))];
 }

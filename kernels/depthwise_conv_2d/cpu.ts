@@ -7,7 +7,15 @@ import type { CpuBuilder, CpuStep } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
 import { quantizedActivationRange } from "../_shared/quant_math.ts";
 import { DEPTHWISE, Q_DEPTHWISE } from "../_cpu/blocks.ts";
-import { ACT_RANGE, f32Of, floatAddrs, variant, wasmStep, writeBlock } from "../_cpu/build.ts";
+import {
+  ACT_RANGE,
+  f32Of,
+  floatAddrs,
+  gemmEpilogue,
+  variant,
+  wasmStep,
+  writeBlock,
+} from "../_cpu/build.ts";
 import { convWindow, indirection, zeros } from "../_cpu/gemm.ts";
 import { ints, pointersOf, requantArrays, zeroPointOf } from "../_cpu/gemm_quant.ts";
 import type { DepthwiseConv2DOptions } from "./mod.ts";
@@ -73,6 +81,15 @@ export const depthwiseFloat: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node) =>
   ctx.put(ind, pointers);
   const M = pointers.length / T;
   const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
+  // A leading residual ADD and PRELU, or a HARD_SWISH, of the epilogue go into the kernel.
+  const ep = gemmEpilogue(ctx, node, O);
+  let slopes = 0;
+  if (ep.slopes) {
+    const padded = new Float32Array(Cp);
+    padded.set(ep.slopes);
+    slopes = ctx.alloc(padded.byteLength);
+    ctx.put(slopes, padded);
+  }
   const p = writeBlock(ctx, DEPTHWISE, {
     indirection: ind,
     pixels: M,
@@ -85,9 +102,14 @@ export const depthwiseFloat: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node) =>
     min: act[0],
     max: act[1],
     pixelsPerTask: PC,
+    residual: ep.residual?.addr ?? 0,
+    residualMin: ep.residual?.act[0] ?? 0,
+    residualMax: ep.residual?.act[1] ?? 0,
+    slopes,
+    hardSwish: ep.hardSwish ? 1 : 0,
   });
   steps.push(wasmStep(ctx, variant(ctx, "depthwise"), p, Math.ceil(M / PC)));
-  return steps;
+  return Object.assign(steps, { epilogueApplied: ep.applied });
 };
 
 /** DEPTHWISE_CONV_2D on 8-bit tensors (depth multiplier 1), with TFLite requantization. */

@@ -6,7 +6,7 @@
  */
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { type ResizeOptions, resizeReference } from "../_shared/pool_resize.ts";
-import { DEPTHWISE } from "../_cpu/blocks.ts";
+import { DEPTHWISE, NO_EPILOGUE } from "../_cpu/blocks.ts";
 import { floatAddrs, variant, wasmStep, writeBlock } from "../_cpu/build.ts";
 
 /**
@@ -49,6 +49,7 @@ export const resizeNearestFloat: CpuBuilder<ResizeOptions> = (ctx, node) => {
     min: -Infinity,
     max: Infinity,
     pixelsPerTask: PC,
+    ...NO_EPILOGUE,
   });
   return [wasmStep(ctx, variant(ctx, "depthwise"), p, Math.ceil(M / PC))];
 };

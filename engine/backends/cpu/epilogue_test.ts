@@ -299,3 +299,81 @@ Deno.test("a HARD_SWISH after a convolution runs in the GEMM's registers, the AD
     cpu.dispose();
   }
 });
+
+Deno.test("a residual ADD then a PRELU after a depthwise convolution run in its kernel", async () => {
+  const S = [1, 6, 7, 13];
+  const n = 6 * 7 * 13;
+  const tensors: Tensor[] = [
+    { name: "x", dtype: "float32", shape: S },
+    { name: "w", dtype: "float32", shape: [1, 3, 3, 13], data: bytes(f32(117)) },
+    { name: "b", dtype: "float32", shape: [13], data: bytes(f32(13)) },
+    { name: "dw", dtype: "float32", shape: S },
+    { name: "y", dtype: "float32", shape: S },
+    { name: "add", dtype: "float32", shape: S },
+    { name: "alpha", dtype: "float32", shape: [1, 1, 13], data: bytes(f32(13)) },
+    { name: "out", dtype: "float32", shape: S },
+  ];
+  const graph: Graph = {
+    name: "dw-add-prelu",
+    tensors,
+    nodes: [
+      {
+        op: "DEPTHWISE_CONV_2D",
+        version: 1,
+        inputs: [0, 1, 2],
+        outputs: [3],
+        options: {
+          padding: "SAME",
+          strideW: 1,
+          strideH: 1,
+          depthMultiplier: 1,
+          fusedActivationFunction: "NONE",
+        },
+      },
+      {
+        op: "ADD",
+        version: 1,
+        inputs: [3, 4],
+        outputs: [5],
+        options: { fusedActivationFunction: "RELU6" },
+      },
+      { op: "PRELU", version: 1, inputs: [5, 6], outputs: [7], options: {} },
+    ],
+    inputs: [0, 4],
+    outputs: [7],
+  };
+  const fused = applyPasses(buildExecGraph(graph, kernelFor)).graph;
+  strictEqual(fused.nodes[0].epilogue.map((s) => s.op).join(), "ADD,PRELU");
+  const built = fused.nodes[0].kernel.cpu!.float!(
+    {
+      graph: fused,
+      threads: 1,
+      addr: (t) => (fused.tensors[t].value ? undefined : 64 * (t + 1)),
+      alloc: () => 4096,
+      scratch: () => 4096,
+      put: () => {},
+      kernel: () => 0,
+    },
+    fused.nodes[0],
+  );
+  strictEqual(built?.epilogueApplied, 2);
+  const inputs: HostTensor[] = [
+    { dtype: "float32", shape: S, data: f32(n) },
+    { dtype: "float32", shape: S, data: Float32Array.from(f32(n), (v) => v * 8) },
+  ];
+  const [want] = new ReferenceExecutor(fused).run(inputs);
+  for (const threads of [1, 2]) {
+    const cpu = await CpuExecutor.create(fused, { threads });
+    try {
+      strictEqual(cpu.hostEpilogueSteps, 0);
+      const [got] = await cpu.run(inputs);
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        worst = Math.max(worst, Math.abs(Number(got.data[i]) - Number(want.data[i])));
+      }
+      if (!(worst < 1e-6)) throw new Error(`threads ${threads}: max error ${worst}`);
+    } finally {
+      cpu.dispose();
+    }
+  }
+});

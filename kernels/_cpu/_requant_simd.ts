@@ -60,6 +60,24 @@ export function vecRequantSetup(
   return q;
 }
 
+/** Low and high 32-bit halves of two i64x2 vectors, as i32x4 lanes in order. */
+const LOW_HALVES = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
+const HIGH_HALVES = LOW_HALVES.map((b) => b + 4);
+
+/**
+ * `v = (v * q.m + 2^30) >> 31` per lane on 64-bit products, kept to 32 bits: bits 31 to 62 of each
+ * sum, `(high << 1) | (low >>> 31)` of its halves, written `(high << 1) - (low >> 31)` (the
+ * arithmetic shift is 0 or -1). x86-64 has no 64-bit arithmetic shift before AVX-512, so this is
+ * cheaper than `i64x2.shr_s`; the bits kept are the same.
+ */
+function highMul(f: FuncBuilder, v: Local, q: VecRequant): void {
+  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(q.nudge).op("i64x2.add").set(q.lo);
+  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(q.nudge).op("i64x2.add").set(q.hi);
+  f.get(q.lo).get(q.hi).shuffle(HIGH_HALVES).i32(1).op("i32x4.shl");
+  f.get(q.lo).get(q.hi).shuffle(LOW_HALVES).i32(31).op("i32x4.shr_s");
+  f.op("i32x4.sub").set(v);
+}
+
 /**
  * SIMD TFLite requantization of the i32x4 in `v` (in place), with lane multipliers pushed by
  * `mult` and shifts shared by the lanes. The doubling high multiply is `(a * b + 2^30) >> 31` on
@@ -69,12 +87,7 @@ export function requantVec(f: FuncBuilder, v: Local, mult: () => void, q: VecReq
   f.get(v).get(q.left).op("i32x4.shl").set(v);
   mult();
   f.set(q.m);
-  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(q.nudge).op("i64x2.add");
-  f.i32(31).op("i64x2.shr_s").set(q.lo);
-  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(q.nudge).op("i64x2.add");
-  f.i32(31).op("i64x2.shr_s").set(q.hi);
-  f.get(q.lo).get(q.hi).shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]);
-  f.set(v);
+  highMul(f, v, q);
   f.get(v).get(q.right).op("i32x4.shr_s");
   f.get(v).get(q.mask).op("v128.and");
   f.get(q.thr).get(v).get(q.zero).op("i32x4.lt_s", "i32x4.sub", "i32x4.gt_s", "i32x4.sub");
@@ -99,12 +112,7 @@ export function requantPerChannel(
 ): void {
   f.get(v).get(a.left).mem("v128.load", off).op("i32x4.mul").set(v);
   f.get(a.mult).mem("v128.load", off).set(q.m);
-  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(q.nudge).op("i64x2.add");
-  f.i32(31).op("i64x2.shr_s").set(q.lo);
-  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(q.nudge).op("i64x2.add");
-  f.i32(31).op("i64x2.shr_s").set(q.hi);
-  f.get(q.lo).get(q.hi).shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]);
-  f.set(v);
+  highMul(f, v, q);
   f.get(v).get(a.right).mem("v128.load", off).op("v128.and");
   f.get(a.right).mem("v128.load", 32 + off).get(v).i32(31).op("i32x4.shr_s", "i32x4.sub");
   f.op("i32x4.gt_s").set(q.m);

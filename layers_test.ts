@@ -15,6 +15,7 @@ export const FLOORS: readonly [prefix: string, floor: number][] = [
   ["engine/quantize/", 6],
   ["engine/options.ts", 6],
   ["engine/image.ts", 6],
+  ["engine/session_types.ts", 6],
   ["engine/session.ts", 7],
   ["mod.ts", 8],
   ["models/", 9],

@@ -9,8 +9,7 @@ import type { Model } from "../core/ir.ts";
 import { numElements } from "../core/ir.ts";
 import type { ExecGraph } from "../core/exec_graph.ts";
 import { buildModelGraph, modelEntry } from "../core/model_graph.ts";
-import type { DType } from "../core/ir.ts";
-import type { HostTensor, Precision, TensorData } from "../core/kernel.ts";
+import type { HostTensor, TensorData } from "../core/kernel.ts";
 import { GpuError, UsageError } from "../core/errors.ts";
 import { checkTensorSizes } from "../core/validate.ts";
 import { readModel, readModelFile, type ReadOptions } from "../format/tflite/reader.ts";
@@ -24,7 +23,7 @@ import {
   type MemoryReport,
   type NodeTiming,
 } from "./backends/mod.ts";
-import { acquireDevice, type GpuContext, type GpuProvider } from "./backends/gpu/device.ts";
+import { acquireDevice, type GpuContext } from "./backends/gpu/device.ts";
 import {
   type InputSpec,
   inputSpecs,
@@ -36,77 +35,10 @@ import {
   validateSessionOptions,
 } from "./options.ts";
 import { STRATEGIES } from "./memory/strategies.ts";
+import type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
 export type { Backend, MemoryReport, NodePlacement, NodeTiming };
-
-/** Options of {@linkcode createSession}. */
-export interface SessionOptions {
-  /**
-   * `gpu` (default): WebGPU with CPU fallback; `cpu`: the fast CPU backend; `reference`: the
-   * float64 oracle; `cooperative`: µLayer, layers split across CPU and GPU by a latency predictor
-   * profiled at creation.
-   */
-  backend?: Backend;
-  /** WebGPU provider (default `deno`); ignored when `device` is given. */
-  provider?: GpuProvider;
-  /** A device of the caller's own (from `acquireDevice`), shared across sessions; not destroyed on dispose. */
-  device?: GpuContext;
-  /** Float storage precision on the GPU (default `f32`). */
-  precision?: Precision;
-  /** Weight precision in f16 runs (default `f32`; `f16` halves weight memory at some accuracy cost). */
-  weightPrecision?: Precision;
-  /** Memory strategy for intermediate tensors (default `GREEDY_BEST`; see `STRATEGIES`). */
-  strategy?: string;
-  /** Measure per-op time: GPU timestamp queries (`gpu`), wall clock per node (`cpu`). */
-  profile?: boolean;
-  /** Record where each run's time goes (GPU backend: the executor's `lastTimeline`). */
-  timeline?: boolean;
-  /** Threads of the `cpu` and `cooperative` backends (default: all cores). */
-  threads?: number;
-  /** Graph passes to run (default: all); `false` runs none. */
-  passes?: boolean | string[];
-  /** Reject inputs containing NaN (default `true`). */
-  rejectNaN?: boolean;
-  /** Extra tensors the GPU backend reads back after each run (for `compare`). */
-  inspect?: number[];
-  /** Nodes forced onto the CPU (GPU backend). */
-  cpuNodes?: number[];
-  /** Largest tensor, in bytes, after shape inference (default: a quarter of memory, at most 2 GiB). */
-  maxTensorBytes?: number;
-  /** Let elementwise ops write their output over an input that dies there (default `false`). */
-  inPlace?: boolean;
-  /**
-   * Shapes of the inputs, by position or by input (or signature) name: they resolve the model's
-   * `-1` dimensions, and the plan, memory and kernels are built for them. A dynamic input without
-   * a shape here is a `UsageError`. `run` with other shapes builds (and caches) another plan.
-   */
-  inputShapes?: (number[] | undefined)[] | Record<string, number[]>;
-  /** The signature to run (its subgraph, inputs and outputs by signature name; default: the main graph). */
-  signature?: string;
-  /** Reorder independent branches for a lower memory peak, without adding CPU<->GPU hops (default `false`). */
-  reorder?: boolean;
-}
-
-/** Name, dtype and shape of a model input or output. */
-export interface TensorInfo {
-  /** Tensor name. */
-  name: string;
-  /** Element type. */
-  dtype: DType;
-  /** Static shape. */
-  shape: number[];
-  /** The name the model's signature gives it, when it has one. */
-  signatureName?: string;
-}
-
-/** Inputs a session accepts: host tensors, bare typed arrays in input order, or by input name. */
-export type SessionInputs = (HostTensor | TensorData)[] | Record<string, HostTensor | TensorData>;
-
-/** A session's outputs: in the model's order, and by name through `byName`. */
-export type SessionOutputs = HostTensor[] & {
-  /** The same tensors keyed by output name, and by signature output name. */
-  readonly byName: Readonly<Record<string, HostTensor>>;
-};
+export type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
 const DTYPE_ARRAYS: Partial<Record<string, new (n: number) => TensorData>> = {
   float32: Float32Array,

@@ -73,8 +73,9 @@ async function runOne(file: string, backend: string): Promise<void> {
 /** Lines of a text stream. */
 async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) {
+    pending += decoder.decode(bytes, { stream: true });
     let nl: number;
     while ((nl = pending.indexOf("\n")) >= 0) {
       yield pending.slice(0, nl);

@@ -85,7 +85,7 @@ function nodeSupport(
  * const x = g.input("x", "uint8", [1, 4], { quantization: q });
  * g.output(g.op("LOGISTIC", [x], [{ dtype: "uint8", shape: [1, 4], quantization: { ...q, scale: [1 / 256], zeroPoint: [0] } }])[0]);
  * const [s] = supportByDtype(g.build()).LOGISTIC;
- * if (s.dtype !== "uint8" || !s.reference || !s.cpu) throw new Error("wrong");
+ * if (s.dtype !== "uint8" || !s.reference || !s.gpu || s.cpu) throw new Error("wrong");
  * ```
  *
  * @param model The model.

@@ -55,7 +55,7 @@ Deno.test({
           if (precision === "f16" && c.f16 === false) continue;
           const graph = caseGraph(kernel, c, materializeInputs(c, 1));
           try {
-            const exec = await GpuExecutor.create(gpu, graph, { precision });
+            const exec = await GpuExecutor.fromGraph(gpu, graph, { precision });
             compiled += exec.pipelineCount;
             exec.dispose();
           } catch (e) {

@@ -98,10 +98,11 @@ export function requantVec(f: FuncBuilder, v: Local, mult: () => void, q: VecReq
  * SIMD TFLite requantization of the i32x4 in `v` (in place) with per-lane multipliers and shifts,
  * bit for bit `MultiplyByQuantizedMultiplier`. Per group of 8 channels, `a.left` holds `2^left`
  * (a wrapping `i32x4.mul` is the scalar `i32.shl`), `a.mult` the Q31 multipliers and `a.right` 256
- * bytes of i32 lanes: `mask = 2^r - 1`, `mask >> 1`, then five lane selectors (-1 where bit b of r
- * is set). gemmlowp's `RoundingDivideByPOT` is then `(v >> r) + ((v & mask) > (mask >> 1) + (v <
- * 0))`, the per-lane `v >> r` as five conditional shifts by 1, 2, 4, 8 and 16. `off` is 0 for
- * lanes 0-3, 16 for lanes 4-7.
+ * bytes of i32 lanes: `mask = 2^r - 1`, `mask >> 1`, five lane selectors (-1 where bit b of
+ * `r - rmin` is set), then `rmin` (the group's smallest shift, byte 224) and the bits any lane has
+ * beyond it (byte 228). gemmlowp's `RoundingDivideByPOT` is then `(v >> r) + ((v & mask) > (mask >>
+ * 1) + (v < 0))`, the per-lane `v >> r` as `v >> rmin` and then conditional shifts by 1, 2, 4, 8
+ * and 16, each only where some lane needs it. `off` is 0 for lanes 0-3, 16 for lanes 4-7.
  */
 export function requantPerChannel(
   f: FuncBuilder,
@@ -116,9 +117,12 @@ export function requantPerChannel(
   f.get(v).get(a.right).mem("v128.load", off).op("v128.and");
   f.get(a.right).mem("v128.load", 32 + off).get(v).i32(31).op("i32x4.shr_s", "i32x4.sub");
   f.op("i32x4.gt_s").set(q.m);
+  f.get(v).get(a.right).mem("i32.load", 224).op("i32x4.shr_s").set(v);
   for (let b = 0; b < 5; b++) {
+    f.get(a.right).mem("i32.load", 228).i32(1 << b).op("i32.and").open("if");
     f.get(v).i32(1 << b).op("i32x4.shr_s").get(v);
     f.get(a.right).mem("v128.load", 64 + 32 * b + off).op("v128.bitselect").set(v);
+    f.end();
   }
   f.get(v).get(q.m).op("i32x4.sub");
   f.get(q.zy).op("i32x4.add").get(q.qmin).op("i32x4.max_s").get(q.qmax).op("i32x4.min_s").set(v);

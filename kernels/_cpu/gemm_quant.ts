@@ -24,7 +24,8 @@ export function ints(t: HostTensor | undefined, n: number, pad: number): Int32Ar
  * Per-channel requantization arrays, padded to `pad` (a multiple of 8): multipliers, then either
  * (shifts shared by every channel) left and right shifts, or (`uniform` false) the per-channel SIMD
  * form of `kernels.ts`: `2^left` per channel, and per group of 8 channels 256 bytes of right
- * shift masks, rounding thresholds and shift-bit lane selectors.
+ * shift masks, rounding thresholds, lane selectors of the bits of each shift beyond the group's
+ * smallest, that smallest shift (byte 224) and the bits any lane has beyond it (byte 228).
  */
 export function requantArrays(
   ctx: Pick<CpuBuildContext, "alloc" | "put">,
@@ -45,10 +46,17 @@ export function requantArrays(
     const pow = new Int32Array(g.pad), groups = new Int32Array(g.pad * 8);
     for (let c = 0; c < g.pad; c++) {
       const r = right[c], base = (c >> 3) * 64, l = c & 7;
+      // The group's smallest shift is applied to all lanes; lanes select shifts by 1, 2, 4, 8, 16
+      // for the bits of what they have beyond it, and only bits some lane has are tried.
+      const real = right.subarray(c & ~7, Math.min(g.n, (c & ~7) + 8));
+      const rmin = real.length ? Math.min(...real) : 0;
+      const d = c < g.n ? r - rmin : 0;
       pow[c] = 2 ** left[c] | 0;
       groups[base + l] = 2 ** r - 1 | 0;
       groups[base + 8 + l] = (2 ** r - 1 | 0) >> 1;
-      for (let bit = 0; bit < 5; bit++) groups[base + 16 + 8 * bit + l] = (r >> bit) & 1 ? -1 : 0;
+      for (let bit = 0; bit < 5; bit++) groups[base + 16 + 8 * bit + l] = (d >> bit) & 1 ? -1 : 0;
+      groups[base + 56] = rmin;
+      groups[base + 57] |= d;
     }
     arrays = [mult, pow, groups];
   }

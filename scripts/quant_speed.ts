@@ -24,6 +24,7 @@ import { buildExecGraph } from "../core/exec_graph.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
 import type { Model } from "../core/ir.ts";
+import { quantizeModel, randomInputSets } from "../engine/quantize/calibrate.ts";
 
 const QUANT = new URL(
   "../../shared/models/quantized/mobilenet_v2_1.0_224_quant.tflite",
@@ -55,10 +56,33 @@ function input(dtype: "uint8" | "float32"): HostTensor {
     : { dtype, shape: [1, 224, 224, 3], data: Float32Array.from({ length: n }, () => r() * 2 - 1) };
 }
 
-async function gpulite(name: string, quant: boolean, threads: number): Promise<Runner> {
-  const model = quant ? await loadModel(QUANT) : buildNetwork(FLOAT);
+/** The float network quantized by gpulite itself: int8 activations, int8 per-channel weights. */
+async function int8Model(): Promise<Model> {
+  const model = buildNetwork(FLOAT);
+  const specs = [{ dtype: "float32" as const, shape: [1, 224, 224, 3] }];
+  const { model: q } = await quantizeModel(model, {
+    scheme: "int8",
+    calibration: randomInputSets(specs, 2, 1),
+    evaluation: randomInputSets(specs, 1, 2),
+    threads: 1,
+  });
+  return q;
+}
+const INT8 = await int8Model();
+
+async function gpulite(
+  name: string,
+  kind: "float32" | "uint8" | "int8",
+  threads: number,
+): Promise<Runner> {
+  const model = kind === "uint8"
+    ? await loadModel(QUANT)
+    : kind === "int8"
+    ? INT8
+    : buildNetwork(FLOAT);
   const s = await createSession(model, { backend: "cpu", threads });
-  const x = [input(quant ? "uint8" : "float32")];
+  // The int8 model takes float32 in (a QUANTIZE at its input), as gpulite quantize writes it.
+  const x = [input(kind === "uint8" ? "uint8" : "float32")];
   return { name, run: () => s.run(x), close: () => s.dispose() };
 }
 
@@ -70,12 +94,14 @@ async function litertRunner(name: string, bytes: Uint8Array, quant: boolean): Pr
 }
 
 const runners: Runner[] = [
-  await gpulite("gpulite cpu float32, 1 thread", false, 1),
-  await gpulite("gpulite cpu uint8, 1 thread", true, 1),
-  await gpulite("gpulite cpu float32, 2 threads", false, 2),
-  await gpulite("gpulite cpu uint8, 2 threads", true, 2),
+  await gpulite("gpulite cpu float32, 1 thread", "float32", 1),
+  await gpulite("gpulite cpu uint8, 1 thread", "uint8", 1),
+  await gpulite("gpulite cpu float32, 2 threads", "float32", 2),
+  await gpulite("gpulite cpu uint8, 2 threads", "uint8", 2),
   await litertRunner("LiteRT.js Wasm float32", buildTflite(FLOAT), false),
   await litertRunner("LiteRT.js Wasm uint8", await Deno.readFile(QUANT), true),
+  await gpulite("gpulite cpu int8 per-channel (gpulite quantize), 1 thread", "int8", 1),
+  await gpulite("gpulite cpu int8 per-channel (gpulite quantize), 2 threads", "int8", 2),
 ];
 const times: number[][] = runners.map(() => []);
 for (const r of runners) for (let i = 0; i < 3; i++) await r.run();
@@ -113,6 +139,7 @@ async function perOp(model: Model, x: HostTensor): Promise<Record<string, number
 }
 const opsQ = await perOp(await loadModel(QUANT), input("uint8"));
 const opsF = await perOp(buildNetwork(FLOAT), input("float32"));
+const opsI = await perOp(INT8, input("float32"));
 
 const rows = runners.map((r, i) => ({
   runner: r.name,
@@ -125,6 +152,8 @@ const speedups = {
   "speedup of 8-bit over float, LiteRT.js Wasm": paired(4, 5),
   "gpulite 8-bit 1 thread ms / LiteRT.js 8-bit ms": paired(1, 5),
   "gpulite 8-bit 2 threads ms / LiteRT.js 8-bit ms": paired(3, 5),
+  "speedup of int8 per-channel over float, gpulite 1 thread": paired(0, 6),
+  "speedup of int8 per-channel over float, gpulite 2 threads": paired(2, 7),
 };
 const md = [
   "# 8-bit against float on the CPU: MobileNet v2 1.0 224",
@@ -135,7 +164,9 @@ const md = [
     load.toFixed(2)
   } at the start.`,
   "8-bit: `mobilenet_v2_1.0_224_quant.tflite` (uint8 per-tensor); float: the catalogue's",
-  "`mobilenet_v2_1.0_224` (same architecture, random weights). LiteRT.js Wasm runs XNNPack.",
+  "`mobilenet_v2_1.0_224` (same architecture, random weights); int8 per-channel: that float network",
+  "quantized by gpulite (`quantizeModel`, two random calibration sets; float32 in and out). LiteRT.js",
+  "Wasm runs XNNPack.",
   "",
   "| runner | median ms | min ms |",
   "|---|---|---|",
@@ -150,10 +181,12 @@ const md = [
   "Where the time goes on one thread (`CpuExecutor.profile`, per op the sum over its nodes of each",
   "node's minimum of 9 runs, ms):",
   "",
-  "| op | uint8 | float32 |",
-  "|---|---|---|",
-  ...[...new Set([...Object.keys(opsQ), ...Object.keys(opsF)])].map((op) =>
-    `| ${op} | ${(opsQ[op] ?? 0).toFixed(2)} | ${(opsF[op] ?? 0).toFixed(2)} |`
+  "| op | uint8 | int8 per-channel | float32 |",
+  "|---|---|---|---|",
+  ...[...new Set([...Object.keys(opsQ), ...Object.keys(opsI), ...Object.keys(opsF)])].map((op) =>
+    `| ${op} | ${(opsQ[op] ?? 0).toFixed(2)} | ${(opsI[op] ?? 0).toFixed(2)} | ${
+      (opsF[op] ?? 0).toFixed(2)
+    } |`
   ),
   "",
 ].join("\n");
@@ -162,7 +195,7 @@ await Deno.writeTextFile(join(values.out, "cpu_speed.md"), md);
 await Deno.writeTextFile(
   join(values.out, "cpu_speed.json"),
   JSON.stringify(
-    { rounds, load, rows, speedups, perOp: { uint8: opsQ, float32: opsF }, times },
+    { rounds, load, rows, speedups, perOp: { uint8: opsQ, int8: opsI, float32: opsF }, times },
     null,
     1,
   ) + "\n",

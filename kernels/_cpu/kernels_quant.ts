@@ -253,12 +253,18 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
   return f;
 }
 
+/** Interleaves the int16 lanes of two vectors: channels 0-3 (`LOW_PAIRS`) or 4-7 (`HIGH_PAIRS`). */
+const LOW_PAIRS = [0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23];
+const HIGH_PAIRS = LOW_PAIRS.map((b) => b + 8);
+
 /**
- * Quantized DEPTHWISE_CONV_2D (multiplier 1), 8 channels at a time with `extmul` into i32, two
- * output pixels per weight load, then TFLite requantization. The input zero point is folded into
- * the bias by the builder (`bias - zx * sum(w)`; padding taps read rows of `zx`, which the fold
- * cancels exactly), so taps multiply the raw 8-bit values. Parameters: the {@linkcode Q_DEPTHWISE}
- * block (its `inZeroPoint` is not read).
+ * Quantized DEPTHWISE_CONV_2D (multiplier 1), 8 channels and two taps at a time: the two taps'
+ * inputs are interleaved per channel and meet weights packed the same way in `i32x4.dot_i16x8_s`;
+ * two output pixels per weight load; then TFLite requantization. The builder pads the taps to an
+ * even count (the extra tap reads a zero-point row against zero weights) and folds the input zero
+ * point into the bias (`bias - zx * sum(w)`; padding taps read rows of `zx`, which the fold cancels
+ * exactly), so taps multiply the raw 8-bit values. Parameters: the {@linkcode Q_DEPTHWISE} block
+ * (`taps` even, weights `[taps / 2][Cp][2]`; its `inZeroPoint` is not read).
  */
 export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
   const f = kernel(`q_depthwise_${perChannel ? "pc" : "v"}_${signed ? "s" : "u"}`);
@@ -282,6 +288,7 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
   const p = f.local("i32"), pEnd = f.local("i32"), c = f.local("i32"), ri = f.local("i32");
   const wp = f.local("i32"), tap = f.local("i32"), o = f.local("i32");
   const rowBytes = f.local("i32"), xv = f.local("v128"), wv = f.local("v128");
+  const xb = f.local("v128"), wv1 = f.local("v128");
   const left = f.local("i32"), rest = f.local("i32"), indBytes = f.local("i32");
   const aa = [f.local("i32"), f.local("i32")];
   const acc = [[f.local("v128"), f.local("v128")], [f.local("v128"), f.local("v128")]];
@@ -293,7 +300,8 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
     qmin: () => f.get(qmin),
     qmax: () => f.get(qmax),
   });
-  f.get(C).i32(7).op("i32.add").i32(-8).op("i32.and").i32(2).op("i32.mul").set(rowBytes);
+  // One pair of taps: Cp channels x 2 taps of int16.
+  f.get(C).i32(7).op("i32.add").i32(-8).op("i32.and").i32(4).op("i32.mul").set(rowBytes);
   f.get(T).i32(4).op("i32.mul").set(indBytes);
   f.get(t0).get(PC).op("i32.mul").set(p);
   f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
@@ -310,17 +318,19 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
         if (r === 0) f.get(ri).set(aa[r]);
         else addTo(f, aa[r], ri, indBytes);
       }
-      f.get(wts).get(c).i32(2).op("i32.mul", "i32.add").set(wp);
-      f.get(T).set(tap);
+      f.get(wts).get(c).i32(4).op("i32.mul", "i32.add").set(wp);
+      f.get(T).i32(1).op("i32.shr_u").set(tap);
       f.open("loop");
       f.get(wp).mem("v128.load").set(wv);
+      f.get(wp).mem("v128.load", 16).set(wv1);
       for (let r = 0; r < MR; r++) {
         f.get(aa[r]).mem("i32.load").get(c).op("i32.add").mem(load8).set(xv);
-        f.get(acc[r][0]).get(xv).get(wv).op("i32x4.extmul_low_i16x8_s", "i32x4.add");
-        f.set(acc[r][0]);
-        f.get(acc[r][1]).get(xv).get(wv).op("i32x4.extmul_high_i16x8_s", "i32x4.add");
-        f.set(acc[r][1]);
-        addTo(f, aa[r], aa[r], 4);
+        f.get(aa[r]).mem("i32.load", 4).get(c).op("i32.add").mem(load8).set(xb);
+        f.get(acc[r][0]).get(xv).get(xb).shuffle(LOW_PAIRS).get(wv);
+        f.op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][0]);
+        f.get(acc[r][1]).get(xv).get(xb).shuffle(HIGH_PAIRS).get(wv1);
+        f.op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][1]);
+        addTo(f, aa[r], aa[r], 8);
       }
       addTo(f, wp, wp, rowBytes);
       f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);

@@ -139,27 +139,31 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
     (n, iy, ix) => xa + ((n * H + iy) * W + ix) * C,
     zero,
   );
-  const taps = KH * KW;
+  // Taps go in pairs (an odd count gets a zero-weight tap reading the zero-point row), weights
+  // as [pair][channel][2] to meet the kernel's interleaved inputs.
+  const taps = KH * KW, taps2 = (taps + 1) & ~1;
   const wd = w.value.data;
-  const packed = new Int16Array(taps * Cp);
+  const packed = new Int16Array(taps2 * Cp);
+  const sums = new Float64Array(C);
   for (let t = 0; t < taps; t++) {
     for (let c = 0; c < C; c++) {
-      packed[t * Cp + c] = Number(wd[t * C + c]) - zeroPointOf(w.quantization, c);
+      const v = Number(wd[t * C + c]) - zeroPointOf(w.quantization, c);
+      packed[((t >> 1) * Cp + c) * 2 + (t & 1)] = v;
+      sums[c] += v;
     }
   }
   const wA = ctx.alloc(packed.byteLength);
   ctx.put(wA, new Int32Array(packed.buffer));
   // The kernel multiplies raw 8-bit inputs: the input zero point moves into the bias.
   const folded = ints(bv, C, Cp);
-  for (let c = 0; c < C; c++) {
-    let sum = 0;
-    for (let t = 0; t < taps; t++) sum += packed[t * Cp + c];
-    folded[c] -= zx * sum;
-  }
+  for (let c = 0; c < C; c++) folded[c] -= zx * sums[c];
   const bA = ctx.alloc(Cp * 4);
   ctx.put(bA, folded);
-  const ind = ctx.alloc(pointers.byteLength);
-  ctx.put(ind, pointers);
+  const M = pointers.length / taps;
+  const paired = new Int32Array(M * taps2).fill(zero);
+  for (let m = 0; m < M; m++) paired.set(pointers.subarray(m * taps, (m + 1) * taps), m * taps2);
+  const ind = ctx.alloc(paired.byteLength);
+  ctx.put(ind, paired);
   const [mA, lA, rA, uniform] = requantArrays(ctx, {
     sx: x.quantization!.scale[0],
     w: w.quantization,
@@ -167,12 +171,11 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
     n: C,
     pad: Cp,
   });
-  const M = pointers.length / taps;
   const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
   const p = writeBlock(ctx, Q_DEPTHWISE, {
     indirection: ind,
     pixels: M,
-    taps,
+    taps: taps2,
     channels: C,
     weights: wA,
     bias: bA,

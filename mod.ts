@@ -61,6 +61,7 @@ export type {
   Tensor,
 } from "./core/ir.ts";
 export type { HostTensor, Precision, TensorData, TensorSpec } from "./core/kernel.ts";
+export { tensor, type TensorArrays, type TensorDType, type TypedTensor } from "./core/tensor.ts";
 export { type OpSupport, supportOf } from "./kernels/registry.ts";
 export {
   GpuError,

@@ -18,11 +18,10 @@ import type { HostTensor } from "../core/kernel.ts";
 import { buildNetwork, CATALOG } from "../models/catalog.ts";
 import {
   quantizedCpuGraph,
-  quantizeModel,
   type QuantizeReport,
   type QuantScheme,
-  randomInputSets,
 } from "../engine/quantize/calibrate.ts";
+import { quantizeModel, randomInputSets } from "../engine/quantize/measure.ts";
 import { median } from "../core/stats.ts";
 import { readCalibrationSets } from "./calibration_files.ts";
 

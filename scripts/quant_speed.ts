@@ -24,7 +24,7 @@ import { buildExecGraph } from "../core/exec_graph.ts";
 import { kernelFor } from "../kernels/registry.ts";
 import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
 import type { Model } from "../core/ir.ts";
-import { quantizeModel, randomInputSets } from "../engine/quantize/calibrate.ts";
+import { quantizeModel, randomInputSets } from "../engine/quantize/measure.ts";
 
 const QUANT = new URL(
   "../../shared/models/quantized/mobilenet_v2_1.0_224_quant.tflite",

@@ -8,10 +8,9 @@ import {
   chooseQuantization,
   quantizedCpuGraph,
   quantizeGraphs,
-  quantizeModel,
   type QuantScheme,
-  randomInputSets,
 } from "./calibrate.ts";
+import { quantizeModel, randomInputSets } from "./measure.ts";
 
 const MOBILENET_V1 = new URL(
   "../../../shared/models/networks/mobilenet_v1_0.25_224.tflite",

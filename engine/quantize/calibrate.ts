@@ -19,13 +19,11 @@
  *
  * @module
  */
-import type { DType, Graph, Model, Node, Quantization, Tensor } from "../../core/ir.ts";
+import type { Graph, Model, Node, Quantization, Tensor } from "../../core/ir.ts";
 import { numElements, opName } from "../../core/ir.ts";
 import { buildExecGraph, type ExecGraph } from "../../core/exec_graph.ts";
 import { ReferenceExecutor } from "../backends/reference/executor.ts";
-import { CpuExecutor, type CpuPlacement } from "../backends/cpu/executor.ts";
 import { UsageError } from "../../core/errors.ts";
-import { seededRandom } from "../../core/random.ts";
 import { kernelFor } from "../../kernels/registry.ts";
 import type { HostTensor } from "../../core/kernel.ts";
 import { dtypeRange } from "../../kernels/_shared/quant_math.ts";
@@ -502,7 +500,7 @@ function compact(g: Graph): { graph: Graph; remap: Map<number, number> } {
 }
 
 /**
- * The exec graph of a quantized model for {@linkcode CpuExecutor}: every node bound by `bindNode`,
+ * The exec graph of a quantized model for the CPU backend's `CpuExecutor`: every node bound by `bindNode`,
  * the 8-bit ones in 8-bit mode.
  *
  * @example

@@ -14,6 +14,7 @@ import type {
   HostTensor,
   KernelDef,
   OpCase,
+  ParseArgs,
 } from "../../core/kernel.ts";
 import { OpError } from "../../core/errors.ts";
 import { boolOption } from "./options.ts";
@@ -213,6 +214,42 @@ const REDUCE_CASES: [number[], number[] | null, boolean][] = [
 ];
 
 /**
+ * Options of a reduction (`REDUCE_*`, `MEAN`, `SUM`, `REDUCE_ANY/ALL`): constant axes (scalar or
+ * vector, negative counted from the end) and `keepDims`.
+ *
+ * @example
+ * ```ts
+ * import { parseReduceOptions } from "./pool_reduce.ts";
+ * const o = parseReduceOptions("SUM", {
+ *   options: { keepDims: true },
+ *   inputs: [
+ *     { dtype: "float32", shape: [2, 3] },
+ *     { dtype: "int32", shape: [1], value: { dtype: "int32", shape: [1], data: new Int32Array([-1]) } },
+ *   ],
+ * });
+ * if (o.axes[0] !== 1 || !o.keepDims) throw new Error("wrong");
+ * ```
+ *
+ * @param op Op name, for errors.
+ * @param args The node's options and inputs.
+ * @returns Axes and keepDims.
+ * @throws {OpError} For a wrong number of inputs, non-constant or out-of-range axes.
+ */
+export function parseReduceOptions(op: string, args: ParseArgs): ReduceOptions {
+  const { options, inputs } = args;
+  if (inputs.length !== 2 || !inputs[0] || !inputs[1]) {
+    throw new OpError(`${op} needs 2 inputs (tensor, axes), got ${inputs.length}`);
+  }
+  if (inputs[1].shape.length > 1) {
+    throw new OpError(`${op}: axes must be a scalar or a vector, got shape [${inputs[1].shape}]`);
+  }
+  return {
+    axes: normalizeAxes(op, constantInts(op, inputs[1], 1), inputs[0].shape.length),
+    keepDims: boolOption(op, options, "keepDims", false),
+  };
+}
+
+/**
  * Builds a reduction kernel.
  *
  * @example
@@ -230,20 +267,7 @@ export function reduceKernel(spec: ReduceSpec): KernelDef<ReduceOptions> {
   return {
     name: op,
     optionsType: "ReducerOptions",
-    parse({ options, inputs }) {
-      if (inputs.length !== 2 || !inputs[0] || !inputs[1]) {
-        throw new OpError(`${op} needs 2 inputs (tensor, axes), got ${inputs.length}`);
-      }
-      if (inputs[1].shape.length > 1) {
-        throw new OpError(
-          `${op}: axes must be a scalar or a vector, got shape [${inputs[1].shape}]`,
-        );
-      }
-      return {
-        axes: normalizeAxes(op, constantInts(op, inputs[1], 1), inputs[0].shape.length),
-        keepDims: boolOption(op, options, "keepDims", false),
-      };
-    },
+    parse: (args) => parseReduceOptions(op, args),
     infer({ inputs, options }) {
       const x = inputs[0]!;
       if (x.dtype !== "float32") throw new OpError(`${op}: dtype ${x.dtype} is not supported`);

@@ -7,9 +7,8 @@
  */
 import type { HostTensor, KernelDef, OpCase, TensorSpec } from "../../core/kernel.ts";
 import { OpError } from "../../core/errors.ts";
-import { boolOption } from "./options.ts";
-import { allocTensor, constantInts, stridesOf } from "./tensor.ts";
-import { normalizeAxes, reducedShape, type ReduceOptions } from "./pool_reduce.ts";
+import { allocTensor, stridesOf } from "./tensor.ts";
+import { parseReduceOptions, reducedShape, type ReduceOptions } from "./pool_reduce.ts";
 
 /**
  * Builds REDUCE_ANY (`any: true`) or REDUCE_ALL (`any: false`).
@@ -33,20 +32,7 @@ export function logicalReduceKernel(
   return {
     name: op,
     optionsType: "ReducerOptions",
-    parse({ options, inputs }) {
-      if (inputs.length !== 2 || !inputs[0] || !inputs[1]) {
-        throw new OpError(`${op} needs 2 inputs (tensor, axes), got ${inputs.length}`);
-      }
-      if (inputs[1].shape.length > 1) {
-        throw new OpError(
-          `${op}: axes must be a scalar or a vector, got shape [${inputs[1].shape}]`,
-        );
-      }
-      return {
-        axes: normalizeAxes(op, constantInts(op, inputs[1], 1), inputs[0].shape.length),
-        keepDims: boolOption(op, options, "keepDims", false),
-      };
-    },
+    parse: (args) => parseReduceOptions(op, args),
     infer({ inputs, options }): TensorSpec[] {
       const x = inputs[0]!;
       if (x.dtype !== "bool") throw new OpError(`${op}: input must be bool, got ${x.dtype}`);

@@ -7,7 +7,8 @@
  */
 import type { CpuBuildContext, CpuNode, CpuStep, HostTensor } from "../../core/kernel.ts";
 import type { Quantization } from "../../core/ir.ts";
-import { convAxis, type ConvOptions } from "../_shared/conv_common.ts";
+import type { ConvOptions } from "../_shared/conv_common.ts";
+import { convWindow } from "./gemm.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
 import { Q_CONV_GEMM, Q_WIDEN } from "./blocks.ts";
 import { wasmStep, writeBlock } from "./build.ts";
@@ -178,25 +179,6 @@ export function gemmQ(
   return [wasmStep(ctx, wname, widen, Math.ceil(g.rows / RT)), wasmStep(ctx, gname, p, tasks())];
 }
 
-/** Output size and leading padding of a convolution window. */
-export function window(x: number[], kh: number, kw: number, o: ConvOptions) {
-  const ay = convAxis({
-    padding: o.padding,
-    size: x[1],
-    kernel: kh,
-    stride: o.strideH,
-    dilation: o.dilationH,
-  });
-  const ax = convAxis({
-    padding: o.padding,
-    size: x[2],
-    kernel: kw,
-    stride: o.strideW,
-    dilation: o.dilationW,
-  });
-  return { oh: ay.out, ow: ax.out, py: ay.before, px: ax.before };
-}
-
 /** Indirection buffer of a 2-D window: per output pixel and tap, the address `pixel` gives. */
 export function pointersOf(
   x: number[],
@@ -206,7 +188,8 @@ export function pointersOf(
   zero: number,
 ): Int32Array {
   const [N, H, W] = x;
-  const win = window(x, k[0], k[1], o);
+  const w = convWindow(x, k[0], k[1], o);
+  const win = { oh: w.out[0], ow: w.out[1], py: w.pad[0], px: w.pad[1] };
   const ptr = new Int32Array(N * win.oh * win.ow * k[0] * k[1]);
   let i = 0;
   for (let n = 0; n < N; n++) {

@@ -15,6 +15,7 @@
 import { parseArgs } from "node:util";
 import { createHash } from "node:crypto";
 import { createSession, loadModel, STRATEGY_NAMES } from "../mod.ts";
+import { seededRandom } from "../core/random.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -46,16 +47,6 @@ const dir = new URL("../../shared/models/networks/", import.meta.url);
 const names = args.values.networks?.split(",") ??
   [...Deno.readDirSync(dir)].map((e) => e.name.replace(/\.tflite$/, "")).sort();
 
-function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function digest(outs: { data: ArrayBufferView }[]): string {
   const h = createHash("sha256");
   for (const o of outs) {
@@ -78,7 +69,7 @@ for (const name of names) {
   }
   for (const { key, options } of runs) {
     const session = await createSession(model, options);
-    const r = rand(7);
+    const r = seededRandom(7);
     const inputs = session.inputs.map((i) => {
       const n = i.shape.reduce((a, b) => a * b, 1);
       return Float32Array.from({ length: n }, () => r() * 2 - 1);

@@ -11,6 +11,7 @@ import type { Precision } from "../../core/kernel.ts";
 import { anyOrderLowerBound } from "../memory/order.ts";
 import { offsetsLowerBound } from "../memory/lower_bounds.ts";
 import { buildPlan, type PlanBackend } from "./plan.ts";
+import { orderProblem } from "./reorder.ts";
 
 /** One lever's result. */
 export interface LeverResult {
@@ -75,20 +76,15 @@ export function memoryLevers(
     return out!;
   };
   const base = buildPlan(graph, { backend, precision: options.precision, strategy: "NAIVE" });
-  const m = base.memory!;
-  const bytes = new Map(m.homes.map((h) => [h.tensor, h.bytes]));
-  const nodes = graph.nodes.map((n) => ({
-    inputs: [...n.inputs, ...n.epilogue.flatMap((s) => s.extra.map((e) => e.tensor))],
-    outputs: n.outputs,
-  }));
+  const { nodes, size } = orderProblem(base);
   return {
-    fixedOrderBound: offsetsLowerBound(m.records),
+    fixedOrderBound: offsetsLowerBound(base.memory!.records),
     best: best({ inPlace: false, reorder: false }),
     inPlace: best({ inPlace: true, reorder: false }),
     reorderInPlace: best({ inPlace: true, reorder: true }),
     anyOrderBound: anyOrderLowerBound(
       nodes,
-      (t) => bytes.get(t) ?? 0,
+      size,
       (v) => graph.nodes[v].kernel.traits?.inPlace === true,
     ),
   };

@@ -6,8 +6,32 @@
  * @module
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
-import { searchOrder } from "../memory/order.ts";
+import { nodeReads } from "../../core/topology.ts";
+import { type OrderNode, searchOrder } from "../memory/order.ts";
 import type { ExecutionPlan } from "./plan.ts";
+
+/**
+ * The order-search problem of a plan: each node's reads (inputs and epilogue operands) and writes,
+ * and each intermediate's bytes from the plan's memory layout (0 for tensors that own memory).
+ *
+ * @example
+ * ```ts ignore
+ * const { nodes, size } = orderProblem(buildPlan(graph));
+ * console.log(anyOrderLowerBound(nodes, size));
+ * ```
+ *
+ * @param plan A plan.
+ * @returns The DAG and the sizes.
+ */
+export function orderProblem(
+  plan: ExecutionPlan,
+): { nodes: OrderNode[]; size: (t: number) => number } {
+  const bytes = new Map(plan.memory?.homes.map((h) => [h.tensor, h.bytes]));
+  return {
+    nodes: plan.graph.nodes.map((n) => ({ inputs: nodeReads(n), outputs: n.outputs })),
+    size: (t) => bytes.get(t) ?? 0,
+  };
+}
 
 /**
  * The plan's graph with its nodes in a lower-peak order, or `undefined` when the search finds
@@ -27,17 +51,12 @@ export function reorderGraph(
   plan: ExecutionPlan,
   options: { timeLimitMs?: number } = {},
 ): ExecGraph | undefined {
-  const m = plan.memory;
-  if (!m) return undefined;
+  if (!plan.memory) return undefined;
   // Stateful ops (a variable read before it is assigned) have an order no tensor records.
   if (plan.graph.nodes.some((n) => n.kernel.traits?.stateful)) return undefined;
-  const bytes = new Map(m.homes.map((h) => [h.tensor, h.bytes]));
   const g = plan.graph;
-  const nodes = g.nodes.map((n) => ({
-    inputs: [...n.inputs, ...n.epilogue.flatMap((s) => s.extra.map((e) => e.tensor))],
-    outputs: n.outputs,
-  }));
-  const r = searchOrder(nodes, (t) => bytes.get(t) ?? 0, { timeLimitMs: options.timeLimitMs });
+  const { nodes, size } = orderProblem(plan);
+  const r = searchOrder(nodes, size, { timeLimitMs: options.timeLimitMs });
   if (r.method === "original") return undefined;
   return { ...g, nodes: r.order.map((k) => g.nodes[k]) };
 }

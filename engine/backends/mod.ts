@@ -101,9 +101,11 @@ class CpuBackend implements Executor {
     this.memory = {
       intermediateBytes: m.bytes,
       naiveBytes: m.naiveBytes,
-      intermediateBuffers: 1,
+      intermediateBuffers: m.buffers.length,
+      // Inputs and outputs live in the arena (counted above); weights, parameter blocks and the
+      // scratch region share the memory outside it.
       ioBytes: 0,
-      constantBytes: 0,
+      constantBytes: ex.staticBytes,
       scratchBytes: 0,
       strategy: m.strategy,
       form: m.form,

@@ -55,6 +55,11 @@ export class CpuExecutor {
   readonly arenaBytes: number;
   /** Fused epilogue steps of fast nodes that run on the host (no kernel lowers them). */
   readonly hostEpilogueSteps: number;
+
+  /** Bytes of the shared memory outside the arena: packed weights, parameter blocks, scratch. */
+  get staticBytes(): number {
+    return this.#memory.buffer.byteLength - this.arenaBytes;
+  }
   #rt: CpuRuntime & { pool: WorkerPool };
   #arena: Map<number, number>;
   #steps: CpuStep[][];
@@ -368,6 +373,5 @@ export class CpuExecutor {
     this.#disposed = true;
     this.#rt.pool.dispose();
     this.#host.clear();
-    void this.#memory;
   }
 }

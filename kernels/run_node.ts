@@ -77,7 +77,7 @@ export function runNodeOnHost(
     return v.quantization || !q?.scale.length ? v : { ...v, quantization: q };
   });
   const outputs = node.outputs.map((t) => graph.tensors[t]);
-  const quant = (node as { quant?: boolean }).quant ? node.kernel.quant : undefined;
+  const quant = node.quant ? node.kernel.quant : undefined;
   const result = (quant ?? node.kernel).reference({
     inputs,
     options: node.options,

@@ -30,6 +30,7 @@ export {
   type MemoryReport,
   type NodePlacement,
   type NodeTiming,
+  type RunTimeline,
   Session,
   type SessionInputs,
   type SessionOptions,

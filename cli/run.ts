@@ -17,6 +17,12 @@ import {
   progressReporter,
 } from "./_args.ts";
 import { median } from "../core/stats.ts";
+import {
+  HOST_PHASES,
+  type RunTimeline,
+  summarizeTimelines,
+  type TimelineSummary,
+} from "../engine/backends/gpu/timeline.ts";
 
 const HELP = `Usage: gpulite run MODEL [options]
 
@@ -38,7 +44,9 @@ Options:
   --iterations N    timed runs after one warm-up (default 10)
   --output FILE     write outputs: FILE.json ({outputs:[{name,dtype,shape,data}]}) or FILE.npy
                     (one file per output: FILE.npy, FILE.1.npy, ...)
-  --profile         per-op time: GPU timestamp queries (gpu), wall clock per node (cpu)
+  --profile         per-op time: GPU timestamp queries (gpu), wall clock per node (cpu); on gpu
+                    also where each run's milliseconds go (pack, upload, encode, submit, wait,
+                    read, cpu nodes; GPU time from timestamps around each submission)
   --json            print the summary as one JSON object
   -h, --help        this help
 
@@ -78,6 +86,8 @@ export interface RunSummary {
   fallbacks?: { op: string; reason: string }[];
   /** Intermediate memory in bytes (gpu backend). */
   intermediateBytes?: number;
+  /** Median milliseconds per phase of a run, with GPU time (with --profile, gpu backend). */
+  timeline?: TimelineSummary;
   /** Per-op GPU time summed by op type (with --profile). */
   profile?: Record<string, number>;
 }
@@ -156,6 +166,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
     inPlace: flags.inPlace,
     reorder: flags.reorder,
     profile: values.profile,
+    timeline: values.profile && flags.backend === "gpu",
   });
   try {
     const createMs = performance.now() - t0;
@@ -172,11 +183,13 @@ async function runMain(args: string[], io: Io): Promise<number> {
     let outs = await session.run(inputs);
     const firstRunMs = performance.now() - t1;
     const times: number[] = [];
+    const timelines: RunTimeline[] = [];
     const progress = values.json ? undefined : progressReporter("run");
     for (let i = 0; i < iterations; i++) {
       const s = performance.now();
       outs = await session.run(inputs);
       times.push(performance.now() - s);
+      if (session.lastTimeline) timelines.push(session.lastTimeline);
       progress?.update(i + 1, iterations);
     }
     progress?.end();
@@ -205,6 +218,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
       }));
       summary.intermediateBytes = session.memory?.intermediateBytes;
     }
+    if (timelines.length > 0) summary.timeline = summarizeTimelines(timelines);
     if (session.timings) {
       const byOp: Record<string, number> = {};
       for (const t of session.timings) {
@@ -237,6 +251,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
           `memory     ${(summary.intermediateBytes / 2 ** 20).toFixed(2)} MiB of intermediates`,
         );
       }
+      if (summary.timeline) io.out(timelineLine(summary.timeline));
       for (const [op, ms] of Object.entries(summary.profile ?? {}).sort((a, b) => b[1] - a[1])) {
         io.out(`  ${op.padEnd(24)} ${ms.toFixed(3)} ms`);
       }
@@ -248,6 +263,31 @@ async function runMain(args: string[], io: Io): Promise<number> {
   } finally {
     session.dispose();
   }
+}
+
+/**
+ * One line of a run's phases: medians in ms, GPU time and the wait beyond it when timestamps exist.
+ *
+ * @example
+ * ```ts
+ * import { timelineLine } from "./run.ts";
+ * const s = { median: 1, min: 1, max: 1 };
+ * const line = timelineLine({
+ *   runs: 1, total: s, other: s, gpu: s, waitBeyondGpu: s,
+ *   phases: { pack: s, upload: s, encode: s, submit: s, wait: s, read: s, cpu: s },
+ * });
+ * if (!line.startsWith("timeline") || !line.includes("gpu 1.000")) throw new Error(line);
+ * ```
+ *
+ * @param t Phase medians of the timed runs.
+ * @returns `timeline  total T ms: pack … | gpu G (wait beyond it W)`.
+ */
+export function timelineLine(t: TimelineSummary): string {
+  const phases = HOST_PHASES.map((p) => `${p} ${t.phases[p].median.toFixed(3)}`).join(", ");
+  const gpu = t.gpu
+    ? ` | gpu ${t.gpu.median.toFixed(3)} (wait beyond it ${t.waitBeyondGpu!.median.toFixed(3)})`
+    : "";
+  return `timeline   total ${t.total.median.toFixed(3)} ms: ${phases}${gpu}`;
 }
 
 /** The `run` command. */

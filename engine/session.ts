@@ -22,6 +22,7 @@ import {
   type Executor,
   type MemoryReport,
   type NodeTiming,
+  type RunTimeline,
 } from "./backends/mod.ts";
 import { acquireDevice, type GpuContext } from "./backends/gpu/device.ts";
 import {
@@ -37,7 +38,7 @@ import {
 import { STRATEGIES } from "./memory/strategies.ts";
 import type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
-export type { Backend, MemoryReport, NodePlacement, NodeTiming };
+export type { Backend, MemoryReport, NodePlacement, NodeTiming, RunTimeline };
 export type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
 const DTYPE_ARRAYS: Partial<Record<string, new (n: number) => TensorData>> = {
@@ -206,6 +207,14 @@ export class Session {
   /** Per-op GPU times of the last run, when profiling. */
   get timings(): NodeTiming[] | undefined {
     return this.#executor.timings;
+  }
+
+  /**
+   * Where the last run's milliseconds went (host phases, GPU time, submissions), when the session
+   * was created with `timeline` on a GPU backend; `undefined` otherwise.
+   */
+  get lastTimeline(): RunTimeline | undefined {
+    return this.#executor.lastTimeline;
   }
 
   /**

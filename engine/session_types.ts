@@ -29,7 +29,7 @@ export interface SessionOptions {
   strategy?: string;
   /** Measure per-op time: GPU timestamp queries (`gpu`), wall clock per node (`cpu`). */
   profile?: boolean;
-  /** Record where each run's time goes (GPU backend: the executor's `lastTimeline`). */
+  /** Record where each run's time goes (GPU backend; read it as `session.lastTimeline`). */
   timeline?: boolean;
   /** Threads of the `cpu` and `cooperative` backends (default: all cores). */
   threads?: number;

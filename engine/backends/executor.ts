@@ -5,6 +5,9 @@
  */
 import type { HostTensor } from "../../core/kernel.ts";
 import type { NodePlacement } from "../plan/placement.ts";
+import type { RunTimeline } from "./gpu/timeline.ts";
+
+export type { RunTimeline };
 
 /** Memory a backend holds, by purpose. */
 export interface MemoryReport {
@@ -44,6 +47,8 @@ export interface Executor {
   readonly memory: MemoryReport | undefined;
   /** Per-node times of the last run, when profiling. */
   readonly timings: NodeTiming[] | undefined;
+  /** Where the last run's time went, for executors created with a timeline (the GPU's). */
+  readonly lastTimeline?: RunTimeline | undefined;
   /** Runs once: one host tensor per graph input, one per output back. */
   run(inputs: HostTensor[]): Promise<HostTensor[]>;
   /** Runs many inferences, overlapping them where the backend can. */

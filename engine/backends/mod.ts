@@ -8,14 +8,20 @@ import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { HostTensor, Precision } from "../../core/kernel.ts";
 import { buildPlan, type BuildPlanOptions, type ExecutionPlan } from "../plan/plan.ts";
 import type { NodePlacement } from "../plan/placement.ts";
-import { type Executor, type MemoryReport, type NodeTiming, runInTurn } from "./executor.ts";
+import {
+  type Executor,
+  type MemoryReport,
+  type NodeTiming,
+  runInTurn,
+  type RunTimeline,
+} from "./executor.ts";
 import type { GpuContext } from "./gpu/device.ts";
 import { GpuExecutor } from "./gpu/executor.ts";
 import { limitsOf } from "./gpu/pipelines.ts";
 import { ReferenceExecutor } from "./reference/executor.ts";
 import type { CpuExecutor } from "./cpu/executor.ts";
 
-export type { Executor, MemoryReport, NodeTiming };
+export type { Executor, MemoryReport, NodeTiming, RunTimeline };
 
 /** Backend names. */
 export type Backend = "gpu" | "cpu" | "reference" | "cooperative";

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { main } from "./main.ts";
+import type { RunSummary } from "./run.ts";
+
+const MODEL = new URL("../../shared/models/networks/mobilenet_v1_0.25_224.tflite", import.meta.url)
+  .pathname;
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+}
+
+Deno.test("run --profile on the gpu reports where each run's milliseconds go", async () => {
+  const c = capture();
+  const code = await main(["run", MODEL, "--profile", "--iterations", "2", "--json"], { io: c.io });
+  assert.equal(code, 0, c.err.join(" "));
+  const summary: RunSummary = JSON.parse(c.out.join("\n"));
+  const t = summary.timeline;
+  assert.ok(t, "a timeline");
+  assert.equal(t.runs, 2);
+  assert.ok(t.phases.wait.median > 0, "waiting for the GPU takes time");
+  const phases = Object.values(t.phases).reduce((a, p) => a + p.median, 0);
+  assert.ok(phases <= t.total.max * 1.01, `phases ${phases} within the total ${t.total.max}`);
+  assert.ok(Object.keys(summary.profile ?? {}).includes("CONV_2D"), "per-op times as well");
+});
+
+Deno.test("run --profile on the cpu backend has per-op times and no GPU timeline", async () => {
+  const c = capture();
+  const code = await main(
+    ["run", MODEL, "--backend", "cpu", "--profile", "--iterations", "1", "--json"],
+    { io: c.io },
+  );
+  assert.equal(code, 0, c.err.join(" "));
+  const summary: RunSummary = JSON.parse(c.out.join("\n"));
+  assert.equal(summary.timeline, undefined);
+  assert.ok((summary.profile?.CONV_2D ?? 0) > 0);
+});

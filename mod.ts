@@ -26,6 +26,7 @@
 export {
   type Backend,
   createSession,
+  type HostPhase,
   loadModel,
   type MemoryReport,
   type NodePlacement,

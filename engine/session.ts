@@ -20,6 +20,7 @@ import {
   type Backend,
   BACKENDS,
   type Executor,
+  type HostPhase,
   type MemoryReport,
   type NodeTiming,
   type RunTimeline,
@@ -38,7 +39,7 @@ import {
 import { STRATEGIES } from "./memory/strategies.ts";
 import type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
-export type { Backend, MemoryReport, NodePlacement, NodeTiming, RunTimeline };
+export type { Backend, HostPhase, MemoryReport, NodePlacement, NodeTiming, RunTimeline };
 export type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
 const DTYPE_ARRAYS: Partial<Record<string, new (n: number) => TensorData>> = {

@@ -5,9 +5,9 @@
  */
 import type { HostTensor } from "../../core/kernel.ts";
 import type { NodePlacement } from "../plan/placement.ts";
-import type { RunTimeline } from "./gpu/timeline.ts";
+import type { HostPhase, RunTimeline } from "./gpu/timeline.ts";
 
-export type { RunTimeline };
+export type { HostPhase, RunTimeline };
 
 /** Memory a backend holds, by purpose. */
 export interface MemoryReport {

@@ -10,6 +10,7 @@ import { buildPlan, type BuildPlanOptions, type ExecutionPlan } from "../plan/pl
 import type { NodePlacement } from "../plan/placement.ts";
 import {
   type Executor,
+  type HostPhase,
   type MemoryReport,
   type NodeTiming,
   runInTurn,
@@ -21,7 +22,7 @@ import { limitsOf } from "./gpu/pipelines.ts";
 import { ReferenceExecutor } from "./reference/executor.ts";
 import type { CpuExecutor } from "./cpu/executor.ts";
 
-export type { Executor, MemoryReport, NodeTiming, RunTimeline };
+export type { Executor, HostPhase, MemoryReport, NodeTiming, RunTimeline };
 
 /** Backend names. */
 export type Backend = "gpu" | "cpu" | "reference" | "cooperative";

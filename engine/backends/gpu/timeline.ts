@@ -9,8 +9,11 @@
  */
 import type { PlanStep } from "../../plan/plan.ts";
 
+/** One host phase of a run (see {@linkcode RunTimeline.phases}). */
+export type HostPhase = "pack" | "upload" | "encode" | "submit" | "wait" | "read" | "cpu";
+
 /** Host phases of one run, in the order they happen. */
-export const HOST_PHASES = [
+export const HOST_PHASES: readonly HostPhase[] = [
   "pack",
   "upload",
   "encode",
@@ -18,10 +21,7 @@ export const HOST_PHASES = [
   "wait",
   "read",
   "cpu",
-] as const;
-
-/** One host phase of a run. */
-export type HostPhase = typeof HOST_PHASES[number];
+];
 
 /** Where the milliseconds of one run went. */
 export interface RunTimeline {

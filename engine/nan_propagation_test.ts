@@ -51,10 +51,7 @@ const CASES: Case[] = [
  * reference follows TensorFlow Lite's `v > acc ? v : acc` for max pooling, which skips NaN.
  */
 const KNOWN: Record<string, Record<string, string>> = {
-  cpu: {
-    MAX_POOL_2D:
-      "the fast WebAssembly kernel reduces with f32x4.max, which propagates NaN (f32x4.pmax would match)",
-  },
+  cpu: {},
 };
 
 function model(c: Case): Model {

@@ -1,6 +1,7 @@
 /**
  * gpulite's fast CPU backend next to LiteRT.js Wasm (XNNPack), both on one thread, on every real
- * float network in `../shared/models/networks`: same file, same seeded inputs, median of `--runs`
+ * float network in `../shared/models/networks` and in the npm MediaPipe packages found on this
+ * machine ({@linkcode NPM_NETWORKS}; skipped with a note when absent): same file, same seeded inputs, median of `--runs`
  * timed runs after one warm-up (inputs in and outputs out included on both sides). The runtimes take
  * turns run by run, so that load from other work on the machine falls on both alike; the paired
  * ratio is the median over rounds of the two times' ratio. `--before DIR` also times another
@@ -20,6 +21,7 @@ import type { HostTensor } from "../core/kernel.ts";
 import { seededRandom } from "../core/random.ts";
 import { median, type Stats, summarize } from "../core/stats.ts";
 import { createSession, loadModel } from "../engine/session.ts";
+import { locateNpmFile } from "../models/npm_models.ts";
 import { openLitert } from "../peers/litert.ts";
 
 /** One network's measurements. */
@@ -50,6 +52,70 @@ interface Named {
 
 const NETWORKS = new URL("../../shared/models/networks/", import.meta.url).pathname;
 
+/**
+ * The real float networks the npm MediaPipe packages ship, measured after those of
+ * `../shared/models/networks` when the package is on this machine (`locateNpmFile`).
+ */
+export const NPM_NETWORKS: readonly { pkg: string; file: string }[] = [
+  ...["full", "heavy", "lite"].map((v) => `pose_landmark_${v}.tflite`)
+    .map((file) => ({ pkg: "@mediapipe/pose", file })),
+  ...["full", "lite"].map((v) => `hand_landmark_${v}.tflite`)
+    .map((file) => ({ pkg: "@mediapipe/hands", file })),
+  ...["short_range", "full_range", "full_range_sparse"].map((v) => `face_detection_${v}.tflite`)
+    .map((file) => ({ pkg: "@mediapipe/face_detection", file })),
+  ...["camera", "chair", "cup", "sneakers"].map((v) => `object_detection_3d_${v}.tflite`)
+    .map((file) => ({ pkg: "@mediapipe/objectron", file })),
+  { pkg: "@mediapipe/selfie_segmentation", file: "selfie_segmentation_landscape.tflite" },
+];
+
+/** A network file to measure, or why one is left out. */
+export type NetworkSource = { network: string; path: string } | {
+  network: string;
+  skipped: string;
+};
+
+async function digest(path: string): Promise<string> {
+  const bytes = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The networks to measure: every `.tflite` of `../shared/models/networks`, then
+ * {@linkcode NPM_NETWORKS}; an npm file that is not on this machine, or whose bytes equal a file
+ * listed before it, is kept with the reason it is skipped.
+ *
+ * @example
+ * ```ts ignore
+ * for (const s of await networkSources()) console.log(s.network, "skipped" in s ? s.skipped : s.path);
+ * ```
+ *
+ * @returns The sources in measuring order.
+ */
+export async function networkSources(): Promise<NetworkSource[]> {
+  const out: NetworkSource[] = [];
+  const seen = new Map<string, string>();
+  const keep = async (network: string, path: string) => {
+    const hash = await digest(path);
+    const same = seen.get(hash);
+    if (same) return out.push({ network, skipped: `the same bytes as ${same}` });
+    seen.set(
+      hash,
+      path.startsWith(NETWORKS) ? `shared/models/networks/${network}.tflite` : network,
+    );
+    out.push({ network, path });
+  };
+  const files = [...Deno.readDirSync(NETWORKS)].map((e) => e.name)
+    .filter((f) => f.endsWith(".tflite")).sort();
+  for (const file of files) await keep(file.replace(/\.tflite$/, ""), join(NETWORKS, file));
+  for (const { pkg, file } of NPM_NETWORKS) {
+    const network = file.replace(/\.tflite$/, "");
+    const path = locateNpmFile(pkg, file);
+    if (path) await keep(network, path);
+    else out.push({ network, skipped: `npm:${pkg} is not on this machine` });
+  }
+  return out;
+}
+
 function inputsFor(shapes: readonly (readonly number[])[]): HostTensor[] {
   const r = seededRandom(1);
   return shapes.map((s) => ({
@@ -71,10 +137,11 @@ async function openGpulite(
   lib: Pick<SessionModule, "createSession" | "loadModel">,
   path: string,
 ): Promise<Runner> {
-  const session = await lib.createSession(await lib.loadModel(path), {
-    backend: "cpu",
-    threads: 1,
-  });
+  const model = await lib.loadModel(path);
+  // A dynamic dimension (the batch of some files) is run at 1.
+  const g = model.subgraphs[0];
+  const inputShapes = g.inputs.map((i) => g.tensors[i].shape.map((d) => d < 0 ? 1 : d));
+  const session = await lib.createSession(model, { backend: "cpu", threads: 1, inputShapes });
   const inputs = inputsFor(session.inputs.map((t) => t.shape));
   const outputs = (await session.run(inputs)).map((t, k) => ({
     name: session.outputs[k].name,
@@ -118,65 +185,95 @@ function agreement(ours: readonly Named[], theirs: readonly Named[]): number {
  * const rows = await measureCpuVsLitert({ runs: 10 });
  * ```
  *
- * @param options Timed runs, the other checkout's root, networks to keep (default all).
+ * @param options Timed runs, the other checkout's root, networks to keep (default all), the
+ * sources (default {@linkcode networkSources}), what to do with a network that fails on either side
+ * (it is left out of the rows).
  * @returns One row per network.
  */
 export async function measureCpuVsLitert(
-  options: { runs: number; before?: string; only?: string[] },
+  options: {
+    runs: number;
+    before?: string;
+    only?: string[];
+    sources?: NetworkSource[];
+    onFailure?: (network: string, reason: string) => void;
+  },
 ): Promise<CpuVsLitertRow[]> {
   const before: SessionModule | undefined = options.before
     ? await import(join(Deno.realPathSync(options.before), "engine/session.ts"))
     : undefined;
-  const files = [...Deno.readDirSync(NETWORKS)].map((e) => e.name)
-    .filter((f) => f.endsWith(".tflite")).sort();
   const rows: CpuVsLitertRow[] = [];
-  for (const file of files) {
-    const network = file.replace(/\.tflite$/, "");
+  for (const source of options.sources ?? await networkSources()) {
+    const { network } = source;
     if (options.only && !options.only.includes(network)) continue;
-    const path = join(NETWORKS, file);
-    const load = Deno.loadavg()[0];
-    // Runs interleave (gpulite, LiteRT.js, the other checkout), so that all see the same load.
-    const now = await openGpulite({ createSession, loadModel }, path);
-    const old = before ? await openGpulite(before, path) : undefined;
-    const inputs = now.inputs.map((t) => ({ data: t.data as Float32Array, shape: t.shape }));
-    const peer = await openLitert(await Deno.readFile(path), "wasm");
-    const t = { now: [] as number[], peer: [] as number[], old: [] as number[] };
-    let theirs: Named[] = [];
-    try {
-      theirs = (await peer.run(inputs, true)).map((o) => ({
-        name: o.name,
-        data: o.data as ArrayLike<number>,
-      }));
-      await now.run();
-      await old?.run();
-      for (let i = 0; i < options.runs; i++) {
-        t.now.push(await timed(now.run));
-        t.peer.push(await timed(() => peer.run(inputs)));
-        if (old) t.old.push(await timed(old.run));
-      }
-    } finally {
-      now.dispose();
-      old?.dispose();
-      peer.close();
+    if ("skipped" in source) {
+      console.error(`${network}: skipped, ${source.skipped}`);
+      continue;
     }
-    rows.push({
-      network,
-      litert: summarize(t.peer),
-      gpulite: summarize(t.now),
-      before: old ? summarize(t.old) : undefined,
-      paired: median(t.now.map((v, i) => v / t.peer[i])),
-      agreement: agreement(now.outputs, theirs),
-      load,
-    });
+    const { path } = source;
+    const load = Deno.loadavg()[0];
+    try {
+      rows.push(await measureOne({ network, path, load, runs: options.runs, before }));
+    } catch (e) {
+      // One network that cannot run on either side does not stop the others.
+      const reason = `failed: ${(e as Error).message.split("\n")[0]}`;
+      console.error(`${network}: ${reason}`);
+      options.onFailure?.(network, reason);
+      continue;
+    }
+    const row = rows.at(-1)!;
     console.error(
-      `${network}: litert ${rows.at(-1)!.litert.median.toFixed(2)} ms, gpulite ${
-        rows.at(-1)!.gpulite.median.toFixed(2)
-      } ms${old ? `, before ${rows.at(-1)!.before!.median.toFixed(2)} ms` : ""} (load ${
+      `${network}: litert ${row.litert.median.toFixed(2)} ms, gpulite ${
+        row.gpulite.median.toFixed(2)
+      } ms${row.before ? `, before ${row.before.median.toFixed(2)} ms` : ""} (load ${
         load.toFixed(1)
       })`,
     );
   }
   return rows;
+}
+
+async function measureOne(
+  o: { network: string; path: string; load: number; runs: number; before?: SessionModule },
+): Promise<CpuVsLitertRow> {
+  const { network, path, load, before } = o;
+  // Runs interleave (gpulite, LiteRT.js, the other checkout), so that all see the same load.
+  const now = await openGpulite({ createSession, loadModel }, path);
+  const old = before ? await openGpulite(before, path) : undefined;
+  const inputs = now.inputs.map((t) => ({ data: t.data as Float32Array, shape: t.shape }));
+  const peer = await openLitert(await Deno.readFile(path), "wasm").catch((e) => {
+    now.dispose();
+    old?.dispose();
+    throw e;
+  });
+  const t = { now: [] as number[], peer: [] as number[], old: [] as number[] };
+  let theirs: Named[] = [];
+  try {
+    theirs = (await peer.run(inputs, true)).map((o) => ({
+      name: o.name,
+      data: o.data as ArrayLike<number>,
+    }));
+    await now.run();
+    await old?.run();
+    for (let i = 0; i < o.runs; i++) {
+      t.now.push(await timed(now.run));
+      t.peer.push(await timed(() => peer.run(inputs)));
+      if (old) t.old.push(await timed(old.run));
+    }
+  } finally {
+    now.dispose();
+    old?.dispose();
+    peer.close();
+  }
+  return {
+    network,
+    litert: summarize(t.peer),
+    gpulite: summarize(t.now),
+    before: old ? summarize(t.old) : undefined,
+    paired: median(t.now.map((v, i) => v / t.peer[i])),
+    agreement: agreement(now.outputs, theirs),
+    load,
+  };
 }
 
 function geomean(xs: number[]): number {
@@ -313,12 +410,22 @@ if (import.meta.main) {
     );
     Deno.exit(0);
   }
+  const sources = await networkSources();
+  const only = values.networks?.split(",");
+  const failed: string[] = [];
   const rows = await measureCpuVsLitert({
     runs: Number(values.runs),
     before: values.before,
-    only: values.networks?.split(","),
+    only,
+    sources,
+    onFailure: (network, reason) => failed.push(`- ${network}: ${reason}`),
   });
-  const md = cpuVsLitertMarkdown(rows);
+  const skipped = sources.flatMap((s) =>
+    "skipped" in s && (!only || only.includes(s.network))
+      ? [`- ${s.network}: skipped, ${s.skipped}`]
+      : []
+  ).concat(failed);
+  const md = cpuVsLitertMarkdown(rows) + (skipped.length ? `\n${skipped.join("\n")}\n` : "");
   console.log(md);
   if (values.out) {
     await Deno.mkdir(values.out, { recursive: true });

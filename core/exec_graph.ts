@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Graph, NodeOptions, Tensor } from "./ir.ts";
+import type { Graph, NodeOptions, Sparsity, Tensor } from "./ir.ts";
 import { DTYPE_BYTES, numElements, opName } from "./ir.ts";
 import { ModelFormatError, OpError, UnsupportedError, UsageError } from "./errors.ts";
 import type { AnyKernelDef, HostTensor, OpInput, TensorData, TensorSpec } from "./kernel.ts";
@@ -57,6 +57,11 @@ export interface ExecTensor extends TensorSpec {
   name: string;
   /** Host value of a constant. */
   value?: HostTensor;
+  /**
+   * Sparsity parameters of a constant stored compressed: its `value` then holds the stored values
+   * (shape `[count]`) and a DENSIFY node expands them to `shape`.
+   */
+  sparsity?: Sparsity;
 }
 
 /** An executable graph. */
@@ -103,7 +108,8 @@ export interface BuildOptions {
 export type KernelLookup = (name: string) => AnyKernelDef | undefined;
 
 /**
- * Decodes a constant tensor's little-endian bytes into a host tensor.
+ * Decodes a constant tensor's little-endian bytes into a host tensor. A sparse constant decodes to
+ * its stored values, shape `[count]` (DENSIFY expands them with the tensor's `sparsity`).
  *
  * @example
  * ```ts
@@ -117,7 +123,8 @@ export type KernelLookup = (name: string) => AnyKernelDef | undefined;
  */
 export function decodeConstant(t: Tensor): HostTensor {
   const bytes = t.data ?? new Uint8Array(0);
-  const n = numElements(t.shape.map((d) => Math.max(0, d)));
+  const stored = t.sparsity ? Math.floor(bytes.byteLength / (DTYPE_BYTES[t.dtype] ?? 1)) : -1;
+  const n = t.sparsity ? stored : numElements(t.shape.map((d) => Math.max(0, d)));
   const copy = bytes.slice().buffer;
   const views: Partial<Record<string, (b: ArrayBuffer) => TensorData>> = {
     float32: (b) => new Float32Array(b, 0, n),
@@ -146,7 +153,7 @@ export function decodeConstant(t: Tensor): HostTensor {
   }
   const out: HostTensor = {
     dtype: t.dtype,
-    shape: [...t.shape],
+    shape: t.sparsity ? [stored] : [...t.shape],
     data: make(copy),
   };
   if (t.quantization) out.quantization = t.quantization;
@@ -186,6 +193,7 @@ export function buildExecGraph(
   const tensors: ExecTensor[] = graph.tensors.map((t) => {
     const e: ExecTensor = { name: t.name, dtype: t.dtype, shape: [...t.shape] };
     if (t.quantization) e.quantization = t.quantization;
+    if (t.sparsity) e.sparsity = t.sparsity;
     if (t.data && t.data.byteLength > 0) e.value = decodeConstant(t);
     return e;
   });
@@ -416,7 +424,9 @@ export function bindNode(tensors: readonly ExecTensor[], args: BindArgs): BoundN
   const inputs: (OpInput | undefined)[] = args.inputs.map((ti) => {
     if (ti < 0) return undefined;
     const t = tensors[ti];
-    return { dtype: t.dtype, shape: t.shape, quantization: t.quantization, value: t.value };
+    const input = { dtype: t.dtype, shape: t.shape, quantization: t.quantization, value: t.value };
+    // DENSIFY reads the sparsity of its constant (`SparseOpInput`).
+    return t.sparsity ? { ...input, sparsity: t.sparsity } : input;
   });
   const declared = args.declared ?? args.outputs?.map((ti) => ({
     dtype: tensors[ti].dtype,

@@ -1,7 +1,10 @@
 import { deepStrictEqual } from "node:assert";
 import { throwsOp } from "../_shared/_shape_testing.ts";
 import { densify, densifyKernel, type SparseOpInput } from "./mod.ts";
-import type { Sparsity } from "../../core/ir.ts";
+import type { Graph, Sparsity } from "../../core/ir.ts";
+import { buildExecGraph } from "../../core/exec_graph.ts";
+import { foldConstants } from "../../engine/passes/fold_constants.ts";
+import { kernelFor } from "../registry.ts";
 
 const f32 = (v: number[]) => ({
   dtype: "float32" as const,
@@ -79,5 +82,50 @@ Deno.test("DENSIFY parses a sparse constant and explains a missing sparsity", ()
         inputs: [{ dtype: "float32", shape: [2, 2], value: values }],
       }),
     /sparsity/,
+  );
+});
+
+Deno.test("buildExecGraph() binds DENSIFY to a sparse constant's stored values and folds it to the dense tensor", () => {
+  const stored = new Float32Array([5, 7, 1]);
+  const graph: Graph = {
+    name: "",
+    tensors: [
+      {
+        name: "w",
+        dtype: "float32",
+        shape: [3, 4],
+        data: new Uint8Array(stored.buffer),
+        sparsity: {
+          traversalOrder: [0, 1],
+          blockMap: [],
+          dimMetadata: [
+            { format: "dense", denseSize: 3 },
+            {
+              format: "sparse_csr",
+              denseSize: 0,
+              arraySegments: [0, 2, 2, 3],
+              arrayIndices: [1, 3, 0],
+            },
+          ],
+        },
+      },
+      { name: "dense", dtype: "float32", shape: [3, 4] },
+      { name: "x", dtype: "float32", shape: [3, 4] },
+      { name: "y", dtype: "float32", shape: [3, 4] },
+    ],
+    nodes: [
+      { op: "DENSIFY", version: 1, inputs: [0], outputs: [1], options: {} },
+      { op: "ADD", version: 1, inputs: [2, 1], outputs: [3], options: {} },
+    ],
+    inputs: [2],
+    outputs: [3],
+  };
+  const exec = buildExecGraph(graph, kernelFor);
+  deepStrictEqual(exec.tensors[0].value?.shape, [3]);
+  const { graph: folded } = foldConstants(exec);
+  deepStrictEqual(folded.nodes.map((n) => n.op), ["ADD"]);
+  deepStrictEqual(
+    Array.from(folded.tensors[1].value!.data as Float32Array),
+    [0, 5, 0, 7, 0, 0, 0, 0, 1, 0, 0, 0],
   );
 });

@@ -3,9 +3,9 @@
  * map, dense and CSR dimensions) into a dense tensor. Reference only: the result is a constant,
  * computed once when the node is parsed.
  *
- * The engine does not yet pass a tensor's `sparsity` to kernels (`OpInput` lacks it, and
- * `decodeConstant` expects dense bytes), so the kernel reads it from an `OpInput` extended with
- * `sparsity` ({@linkcode SparseOpInput}) and otherwise reports what is missing.
+ * `buildExecGraph` decodes a sparse constant to its stored values and binds the node with the
+ * tensor's `sparsity` on its input ({@linkcode SparseOpInput}); constant folding then replaces the
+ * node by the dense result.
  *
  * @module
  */
@@ -123,7 +123,7 @@ export const densifyKernel: KernelDef<DensifyOptions> = {
     }
     if (!x.sparsity) {
       throw new OpError(
-        "DENSIFY: input 0 carries no sparsity parameters (the engine does not pass them to kernels yet)",
+        "DENSIFY: input 0 carries no sparsity parameters (its tensor is not stored sparse)",
       );
     }
     return { dense: densify(x.value, x.shape, x.sparsity) };

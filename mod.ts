@@ -36,6 +36,7 @@ export {
   type SessionInputs,
   type SessionOptions,
   type SessionOutputs,
+  type SetupReport,
   STRATEGY_NAMES,
   type TensorInfo,
 } from "./engine/session.ts";

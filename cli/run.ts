@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command, Io } from "./command.ts";
-import { createSession, loadModel, type Session } from "../engine/session.ts";
+import { createSession, loadModel, type Session, type SetupReport } from "../engine/session.ts";
 import { readNpy, writeNpy } from "../format/npy.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
@@ -86,6 +86,8 @@ export interface RunSummary {
   fallbacks?: { op: string; reason: string }[];
   /** Intermediate memory in bytes (gpu backend). */
   intermediateBytes?: number;
+  /** Where session creation's milliseconds went, with GPU pipeline counts (with --profile). */
+  setup?: SetupReport;
   /** Median milliseconds per phase of a run, with GPU time (with --profile, gpu backend). */
   timeline?: TimelineSummary;
   /** Per-op GPU time summed by op type (with --profile). */
@@ -219,6 +221,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
       summary.intermediateBytes = session.memory?.intermediateBytes;
     }
     if (timelines.length > 0) summary.timeline = summarizeTimelines(timelines);
+    if (values.profile) summary.setup = session.setup;
     if (session.timings) {
       const byOp: Record<string, number> = {};
       for (const t of session.timings) {
@@ -251,6 +254,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
           `memory     ${(summary.intermediateBytes / 2 ** 20).toFixed(2)} MiB of intermediates`,
         );
       }
+      if (summary.setup) io.out(setupLine(summary.setup));
       if (summary.timeline) io.out(timelineLine(summary.timeline));
       for (const [op, ms] of Object.entries(summary.profile ?? {}).sort((a, b) => b[1] - a[1])) {
         io.out(`  ${op.padEnd(24)} ${ms.toFixed(3)} ms`);
@@ -288,6 +292,33 @@ export function timelineLine(t: TimelineSummary): string {
     ? ` | gpu ${t.gpu.median.toFixed(3)} (wait beyond it ${t.waitBeyondGpu!.median.toFixed(3)})`
     : "";
   return `timeline   total ${t.total.median.toFixed(3)} ms: ${phases}${gpu}`;
+}
+
+/**
+ * One line of session creation's phases, with the GPU's pipeline counts.
+ *
+ * @example
+ * ```ts
+ * import { setupLine } from "./run.ts";
+ * const line = setupLine({
+ *   phases: { bind: 2, plan: 1 },
+ *   pipelines: { compiled: 3, reused: 1, slowest: { label: "node 0", ms: 5 } },
+ * });
+ * if (!line.includes("bind 2.0") || !line.includes("3 compiled")) throw new Error(line);
+ * ```
+ *
+ * @param s The session's setup report.
+ * @returns `create     bind … ms; pipelines: N compiled (slowest …), M from the device's cache`.
+ */
+export function setupLine(s: SetupReport): string {
+  const phases = Object.entries(s.phases).map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(", ");
+  const p = s.pipelines;
+  const pipes = p
+    ? `; pipelines: ${p.compiled} compiled${
+      p.slowest ? ` (slowest ${p.slowest.ms.toFixed(1)} ms: ${p.slowest.label})` : ""
+    }, ${p.reused} from the device's cache`
+    : "";
+  return `create     ${phases} ms${pipes}`;
 }
 
 /** The `run` command. */

@@ -23,6 +23,12 @@ Deno.test("run --profile on the gpu reports where each run's milliseconds go", a
   const phases = Object.values(t.phases).reduce((a, p) => a + p.median, 0);
   assert.ok(phases <= t.total.max * 1.01, `phases ${phases} within the total ${t.total.max}`);
   assert.ok(Object.keys(summary.profile ?? {}).includes("CONV_2D"), "per-op times as well");
+  const setup = summary.setup!;
+  for (const phase of ["bind", "device", "plan", "allocate", "programs", "settle"]) {
+    assert.ok(setup.phases[phase] >= 0, `creation phase ${phase}`);
+  }
+  const p = setup.pipelines!;
+  assert.ok(p.compiled + p.reused > 0 && p.compiled + p.reused <= 31 * 4, JSON.stringify(p));
 });
 
 Deno.test("run --profile on the cpu backend has per-op times and no GPU timeline", async () => {

@@ -24,6 +24,7 @@ import {
   type MemoryReport,
   type NodeTiming,
   type RunTimeline,
+  type SetupReport,
 } from "./backends/mod.ts";
 import { acquireDevice, type GpuContext } from "./backends/gpu/device.ts";
 import {
@@ -39,7 +40,15 @@ import {
 import { STRATEGIES } from "./memory/strategies.ts";
 import type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
-export type { Backend, HostPhase, MemoryReport, NodePlacement, NodeTiming, RunTimeline };
+export type {
+  Backend,
+  HostPhase,
+  MemoryReport,
+  NodePlacement,
+  NodeTiming,
+  RunTimeline,
+  SetupReport,
+};
 export type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
 const DTYPE_ARRAYS: Partial<Record<string, new (n: number) => TensorData>> = {
@@ -121,6 +130,7 @@ interface Variant {
   plan: ExecutionPlan | undefined;
   executor: Executor;
   passes: PassReport[];
+  setup: SetupReport;
 }
 
 /** How a session names its inputs and outputs, and builds plans for other input shapes. */
@@ -153,6 +163,7 @@ export class Session {
   /** The GPU device, for backends that use it. */
   readonly gpu: GpuContext | undefined;
   #executor: Executor;
+  #setup: SetupReport;
   #graph: ExecGraph;
   #shapes: SessionShapes;
   #variants = new Map<string, Variant>();
@@ -174,6 +185,7 @@ export class Session {
     const { graph } = init.variant;
     this.backend = init.backend;
     this.#executor = init.variant.executor;
+    this.#setup = init.variant.setup;
     this.#graph = graph;
     this.#shapes = init.shapes;
     INTERNALS.set(this, init.variant);
@@ -216,6 +228,16 @@ export class Session {
    */
   get lastTimeline(): RunTimeline | undefined {
     return this.#executor.lastTimeline;
+  }
+
+  /**
+   * Where building the current plan's variant took its milliseconds: `bind` (graph, shapes,
+   * passes), `device` (acquiring the GPU, first variant only), `plan`, then the backend's own phases
+   * (the GPU's `allocate`, `programs` — pipeline compilation and weight uploads, overlapped —
+   * and `settle`), with the GPU's pipeline counts and slowest compile.
+   */
+  get setup(): SetupReport {
+    return this.#setup;
   }
 
   /**
@@ -320,6 +342,7 @@ export class Session {
     this.#variants.set(key, variant);
     this.#graph = variant.graph;
     this.#executor = variant.executor;
+    this.#setup = variant.setup;
     INTERNALS.set(this, variant);
   }
 
@@ -425,7 +448,8 @@ export async function createSession(model: Model, options: SessionOptions = {}):
   const given = options.inputShapes ? orderInputShapes(options.inputShapes, specs) : [];
   const bind = (
     shapes: readonly (number[] | undefined)[],
-  ): { graph: ExecGraph; passes: PassReport[] } => {
+  ): { graph: ExecGraph; passes: PassReport[]; ms: number } => {
+    const t0 = performance.now();
     let graph = buildModelGraph(model, kernelFor, {
       subgraph: entry.subgraph,
       inputShapes: shapes,
@@ -447,17 +471,23 @@ export async function createSession(model: Model, options: SessionOptions = {}):
       graph = r.graph;
       passes = [...passes, ...r.reports];
     }
-    return { graph, passes };
+    return { graph, passes, ms: performance.now() - t0 };
   };
   // Binding before acquiring a device: shape and op errors come without touching the GPU.
   const first = bind(given);
   const precision = options.precision ?? "f32";
+  const tDevice = performance.now();
   const gpu = info.gpu
     ? options.device ?? await acquireDevice({ provider: options.provider })
     : undefined;
+  const deviceMs = performance.now() - tDevice;
   const ownsDevice = gpu !== undefined && !options.device;
-  const realise = async (bound: { graph: ExecGraph; passes: PassReport[] }): Promise<Variant> => {
-    const { plan, executor } = await info.create({
+  const realise = async (
+    bound: { graph: ExecGraph; passes: PassReport[]; ms: number },
+    device?: number,
+  ): Promise<Variant> => {
+    const t0 = performance.now();
+    const { plan, executor, planMs } = await info.create({
       graph: bound.graph,
       gpu,
       plan: {
@@ -473,14 +503,24 @@ export async function createSession(model: Model, options: SessionOptions = {}):
       timeline: options.timeline,
       threads: options.threads,
     });
-    return { graph: bound.graph, plan, executor, passes: bound.passes };
+    const backendMs = performance.now() - t0;
+    const own = executor.setup;
+    const ownMs = Object.values(own?.phases ?? {}).reduce((a, b) => a + b, 0);
+    const phases: Record<string, number> = { bind: bound.ms };
+    if (device !== undefined) phases.device = device;
+    if (planMs !== undefined) phases.plan = planMs;
+    Object.assign(phases, own?.phases);
+    phases.other = Math.max(0, backendMs - (planMs ?? 0) - ownMs);
+    const setup: SetupReport = { phases };
+    if (own?.pipelines) setup.pipelines = own.pipelines;
+    return { graph: bound.graph, plan, executor, passes: bound.passes, setup };
   };
   try {
     if (gpu && precision === "f16" && !gpu.device.features.has("shader-f16")) {
       throw new GpuError(`The adapter ${gpu.adapterName} lacks shader-f16; use precision f32`);
     }
     return new Session({
-      variant: await realise(first),
+      variant: await realise(first, gpu ? deviceMs : undefined),
       shapes: {
         declared,
         inputNames: entry.inputNames,

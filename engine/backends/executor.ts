@@ -39,6 +39,14 @@ export interface NodeTiming {
   ms: number;
 }
 
+/** Where the milliseconds of creating an executor (or a session) went. */
+export interface SetupReport {
+  /** Milliseconds per phase, in the order they ran. */
+  phases: Record<string, number>;
+  /** GPU pipelines: compiled for this plan, found in the device's cache, and the slowest compile. */
+  pipelines?: { compiled: number; reused: number; slowest?: { label: string; ms: number } };
+}
+
 /** Runs a plan. */
 export interface Executor {
   /** Where each node runs and why. */
@@ -49,6 +57,8 @@ export interface Executor {
   readonly timings: NodeTiming[] | undefined;
   /** Where the last run's time went, for executors created with a timeline (the GPU's). */
   readonly lastTimeline?: RunTimeline | undefined;
+  /** Where creating the executor spent its time, for executors that record it (the GPU's). */
+  readonly setup?: SetupReport;
   /** Runs once: one host tensor per graph input, one per output back. */
   run(inputs: HostTensor[]): Promise<HostTensor[]>;
   /** Runs many inferences, overlapping them where the backend can. */

@@ -15,6 +15,7 @@ import {
   type NodeTiming,
   runInTurn,
   type RunTimeline,
+  type SetupReport,
 } from "./executor.ts";
 import type { GpuContext } from "./gpu/device.ts";
 import { GpuExecutor } from "./gpu/executor.ts";
@@ -22,7 +23,7 @@ import { limitsOf } from "./gpu/pipelines.ts";
 import { ReferenceExecutor } from "./reference/executor.ts";
 import type { CpuExecutor } from "./cpu/executor.ts";
 
-export type { Executor, HostPhase, MemoryReport, NodeTiming, RunTimeline };
+export type { Executor, HostPhase, MemoryReport, NodeTiming, RunTimeline, SetupReport };
 
 /** Backend names. */
 export type Backend = "gpu" | "cpu" | "reference" | "cooperative";
@@ -45,6 +46,26 @@ export interface BackendArgs {
   threads?: number;
 }
 
+/** What a backend's `create` returns. */
+export interface Created {
+  /** The plan (the cooperative backend makes its own). */
+  plan: ExecutionPlan | undefined;
+  /** The executor. */
+  executor: Executor;
+  /** Milliseconds spent building the plan. */
+  planMs?: number;
+}
+
+/** Builds a plan and says how long it took. */
+function timedPlan(
+  graph: ExecGraph,
+  options: BuildPlanOptions,
+): { plan: ExecutionPlan; planMs: number } {
+  const t0 = performance.now();
+  const plan = buildPlan(graph, options);
+  return { plan, planMs: performance.now() - t0 };
+}
+
 /** One backend. */
 export interface BackendInfo {
   /** Whether it needs a WebGPU device. */
@@ -52,7 +73,7 @@ export interface BackendInfo {
   /** What it is, for help texts. */
   description: string;
   /** Plans and creates the executor. */
-  create(args: BackendArgs): Promise<{ plan: ExecutionPlan | undefined; executor: Executor }>;
+  create(args: BackendArgs): Promise<Created>;
 }
 
 class ReferenceBackend implements Executor {
@@ -180,7 +201,7 @@ export const BACKENDS: Readonly<Record<Backend, BackendInfo>> = {
     gpu: true,
     description: "WebGPU compute shaders, with CPU fallback for ops the GPU lacks",
     async create(args) {
-      const plan = buildPlan(args.graph, {
+      const { plan, planMs } = timedPlan(args.graph, {
         ...args.plan,
         backend: "gpu",
         limits: limitsOf(args.gpu!.device),
@@ -190,28 +211,28 @@ export const BACKENDS: Readonly<Record<Backend, BackendInfo>> = {
         profile: args.profile,
         timeline: args.timeline,
       });
-      return { plan, executor };
+      return { plan, executor, planMs };
     },
   },
   cpu: {
     gpu: false,
     description: "WebAssembly SIMD kernels over a worker pool",
     async create(args) {
-      const plan = buildPlan(args.graph, { ...args.plan, backend: "cpu" });
+      const { plan, planMs } = timedPlan(args.graph, { ...args.plan, backend: "cpu" });
       const { CpuExecutor } = await import("./cpu/executor.ts");
       const ex = await CpuExecutor.create(plan.graph, {
         threads: args.threads,
         memory: plan.memory,
       });
-      return { plan, executor: new CpuBackend(plan, ex, args.profile) };
+      return { plan, executor: new CpuBackend(plan, ex, args.profile), planMs };
     },
   },
   reference: {
     gpu: false,
     description: "the float64 reference kernels, node by node (the oracle)",
     create(args) {
-      const plan = buildPlan(args.graph, { ...args.plan, backend: "reference" });
-      return Promise.resolve({ plan, executor: new ReferenceBackend(plan) });
+      const { plan, planMs } = timedPlan(args.graph, { ...args.plan, backend: "reference" });
+      return Promise.resolve({ plan, executor: new ReferenceBackend(plan), planMs });
     },
   },
   cooperative: {

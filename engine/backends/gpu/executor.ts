@@ -20,7 +20,7 @@ import {
 } from "../../plan/plan.ts";
 import { limitsOf } from "./pipelines.ts";
 import type { NodePlacement } from "../../plan/placement.ts";
-import type { Executor, MemoryReport, NodeTiming } from "../executor.ts";
+import type { Executor, MemoryReport, NodeTiming, SetupReport } from "../executor.ts";
 import { runNodeOnHost } from "../../../kernels/run_node.ts";
 import type { GpuContext } from "./device.ts";
 import { allocateTensors, GpuBuffers } from "./allocate.ts";
@@ -76,6 +76,8 @@ export class GpuExecutor implements Executor {
   lastValues: Map<number, HostTensor> | undefined;
   /** Where the last run's time went, when created with `timeline`. */
   lastTimeline: RunTimeline | undefined;
+  /** Where creating the executor spent its time: allocation, programs (compile, weights), settling. */
+  readonly setup: SetupReport;
 
   #ctx: GpuContext;
   #dispatches: PreparedDispatch[][];
@@ -106,8 +108,10 @@ export class GpuExecutor implements Executor {
     poison: boolean;
     timeline: boolean;
     query: TimestampQueries | undefined;
+    setup: SetupReport;
   }) {
     this.plan = init.plan;
+    this.setup = init.setup;
     this.memory = init.memory;
     this.pipelineCount = init.pipelineCount;
     this.timings = undefined;
@@ -166,8 +170,10 @@ export class GpuExecutor implements Executor {
       ? "f32"
       : options.weightPrecision ?? "f32";
     const buffers = new GpuBuffers(device);
+    const t0 = performance.now();
     try {
       const { homes, report } = allocateTensors(device, plan, buffers);
+      const t1 = performance.now();
       const [prepared, transfers] = await Promise.all([
         prepareDispatches({ device, plan, homes, buffers, weightPrecision }),
         prepareTransfers({ device, plan, homes, buffers, hostLayout: options.hostLayout }),
@@ -175,7 +181,9 @@ export class GpuExecutor implements Executor {
       const query = options.profile || options.timeline
         ? createTimestampQueries(device, buffers, plan.steps, { perNode: options.profile ?? false })
         : undefined;
+      const t2 = performance.now();
       await device.queue.onSubmittedWorkDone();
+      const t3 = performance.now();
       if (buffers.outOfMemory) throw new GpuError(`Session creation ran ${buffers.outOfMemory}`);
       const memory = plan.memory!;
       return new GpuExecutor({
@@ -199,6 +207,14 @@ export class GpuExecutor implements Executor {
         poison: options.poisonOutputs ?? false,
         timeline: options.timeline ?? false,
         query,
+        setup: {
+          phases: { allocate: t1 - t0, programs: t2 - t1, settle: t3 - t2 },
+          pipelines: {
+            compiled: prepared.compiled,
+            reused: prepared.pipelineCount - prepared.compiled,
+            slowest: prepared.slowest,
+          },
+        },
       });
     } catch (e) {
       buffers.dispose();

@@ -64,6 +64,7 @@ export class PipelineCache {
   #device: GPUDevice;
   #layouts = new Map<string, GPUBindGroupLayout>();
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  #compileMs = new Map<string, number>();
 
   /**
    * Creates an empty cache.
@@ -121,19 +122,51 @@ export class PipelineCache {
   pipeline(
     args: { code: string; readOnly: boolean[]; label: string },
   ): Promise<GPUComputePipeline> {
-    const key = `${args.readOnly.map((r) => (r ? "r" : "w")).join("")}\n${args.code}`;
+    const key = keyOf(args);
     let pipe = this.#pipelines.get(key);
     if (!pipe) {
-      pipe = this.#compile(args, this.layout(args.readOnly));
+      pipe = this.#compile(key, args, this.layout(args.readOnly));
       this.#pipelines.set(key, pipe);
     }
     return pipe;
   }
 
+  /**
+   * Whether a pipeline of this source and layout was already requested.
+   *
+   * @example
+   * ```ts ignore
+   * const fresh = !cache.has({ code, readOnly });
+   * ```
+   *
+   * @param args WGSL source and binding flags.
+   * @returns `true` when {@linkcode PipelineCache.pipeline} would not compile again.
+   */
+  has(args: { code: string; readOnly: boolean[] }): boolean {
+    return this.#pipelines.has(keyOf(args));
+  }
+
+  /**
+   * How long a pipeline took to compile, from the request until it was ready.
+   *
+   * @example
+   * ```ts ignore
+   * const ms = cache.compileMs({ code, readOnly });
+   * ```
+   *
+   * @param args WGSL source and binding flags.
+   * @returns Milliseconds, or `undefined` while compiling or never requested.
+   */
+  compileMs(args: { code: string; readOnly: boolean[] }): number | undefined {
+    return this.#compileMs.get(keyOf(args));
+  }
+
   async #compile(
+    key: string,
     args: { code: string; label: string },
     layout: GPUBindGroupLayout,
   ): Promise<GPUComputePipeline> {
+    const t0 = performance.now();
     const device = this.#device;
     device.pushErrorScope("validation");
     const module = device.createShaderModule({ code: args.code, label: args.label });
@@ -153,6 +186,11 @@ export class PipelineCache {
     }
     const err = await device.popErrorScope();
     if (err) throw new GpuError(`${args.label} failed to compile: ${err.message}\n${args.code}`);
+    this.#compileMs.set(key, performance.now() - t0);
     return p;
   }
+}
+
+function keyOf(args: { code: string; readOnly: boolean[] }): string {
+  return `${args.readOnly.map((r) => (r ? "r" : "w")).join("")}\n${args.code}`;
 }

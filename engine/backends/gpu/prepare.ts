@@ -28,8 +28,12 @@ export interface Prepared {
   constantBytes: number;
   /** Bytes of scratch buffers. */
   scratchBytes: number;
-  /** Distinct pipelines compiled. */
+  /** Distinct pipelines the programs use. */
   pipelineCount: number;
+  /** Of those, the ones compiled for this plan (the rest came from the device's cache). */
+  compiled: number;
+  /** The pipeline that took longest to compile, when any was compiled. */
+  slowest?: { label: string; ms: number };
 }
 
 /**
@@ -59,7 +63,9 @@ export async function prepareDispatches(args: {
     constantBytes: 0,
     scratchBytes: 0,
     pipelineCount: 0,
+    compiled: 0,
   };
+  const fresh: { code: string; readOnly: boolean[]; label: string }[] = [];
   const pending: Promise<void>[] = [];
   plan.programs.forEach((progs, k) => {
     if (!progs) return;
@@ -91,6 +97,7 @@ export async function prepareDispatches(args: {
       });
       const layout = cache.layout(readOnly);
       const label = `Node ${node.index} (${node.op}) program "${prog.label}"`;
+      if (!cache.has({ code, readOnly })) fresh.push({ code, readOnly, label });
       const pipe = cache.pipeline({ code, readOnly, label });
       used.add(pipe);
       pending.push(
@@ -106,6 +113,11 @@ export async function prepareDispatches(args: {
   });
   await Promise.all(pending);
   result.pipelineCount = used.size;
+  result.compiled = fresh.length;
+  for (const f of fresh) {
+    const ms = cache.compileMs(f) ?? 0;
+    if (!result.slowest || ms > result.slowest.ms) result.slowest = { label: f.label, ms };
+  }
   return result;
 }
 

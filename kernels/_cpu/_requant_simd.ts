@@ -94,6 +94,77 @@ export function requantVec(f: FuncBuilder, v: Local, mult: () => void, q: VecReq
   f.get(q.zy).op("i32x4.add").get(q.qmin).op("i32x4.max_s").get(q.qmax).op("i32x4.min_s").set(v);
 }
 
+/** Splatted constants of {@linkcode requantBounded}: the rounding terms and the output range. */
+export interface BoundedRequant {
+  round: Local;
+  right: Local;
+  zy: Local;
+  qmin: Local;
+  qmax: Local;
+  m: Local;
+  lo: Local;
+  hi: Local;
+}
+
+/**
+ * Sets up {@linkcode BoundedRequant} from scalar i32 values pushed by the callbacks: the right
+ * shift (at least 1), the output zero point and range.
+ */
+export function boundedRequantSetup(
+  f: FuncBuilder,
+  g: { right: () => void; zy: () => void; qmin: () => void; qmax: () => void },
+): BoundedRequant {
+  const v = (): Local => f.local("v128");
+  const q: BoundedRequant = {
+    round: v(),
+    right: f.local("i32"),
+    zy: v(),
+    qmin: v(),
+    qmax: v(),
+    m: v(),
+    lo: v(),
+    hi: v(),
+  };
+  g.right();
+  f.set(q.right);
+  // 2^31 + 2^(right - 1) * 2^32 in each 64-bit lane.
+  f.i64(2 ** 31).i32(1).get(q.right).i32(1).op("i32.sub", "i32.shl", "i64.extend_i32_s");
+  f.i64(32).op("i64.shl", "i64.add", "i64x2.splat").set(q.round);
+  g.zy();
+  f.op("i32x4.splat").set(q.zy);
+  g.qmin();
+  f.op("i32x4.splat").set(q.qmin);
+  g.qmax();
+  f.op("i32x4.splat").set(q.qmax);
+  return q;
+}
+
+/**
+ * SIMD TFLite requantization of the i32x4 in `v` (in place) for accumulators the builder has
+ * bounded: `|v| < 2^30`, no left shift, a right shift shared by the lanes and at least 1, and lane
+ * multipliers `M` in `[2^30, 2^31)` pushed by `mult` as `2M - 2^32` (`2M` as an i32). Bit for bit
+ * {@linkcode requantVec} there, in fewer instructions: gemmlowp's high multiply plus half of
+ * `2^right` is the high word of `v * 2M + 2^31 + 2^(right-1) * 2^32` (one 64-bit product per lane;
+ * the signed product with `2M - 2^32` is short of it by `v` in the high word), and its rounding
+ * division by `2^right`, ties away from zero, subtracts 1 for negative `v` before the arithmetic
+ * shift (for `v = -1` and `M = 2^30` the high multiply is 0, and both give 0). The bound keeps every
+ * sum inside its 32 or 64 bits.
+ */
+export function requantBounded(
+  f: FuncBuilder,
+  v: Local,
+  mult: () => void,
+  q: BoundedRequant,
+): void {
+  mult();
+  f.set(q.m);
+  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(q.round).op("i64x2.add").set(q.lo);
+  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(q.round).op("i64x2.add").set(q.hi);
+  f.get(q.lo).get(q.hi).shuffle(HIGH_HALVES).get(v).op("i32x4.add");
+  f.get(v).i32(31).op("i32x4.shr_s", "i32x4.add").get(q.right).op("i32x4.shr_s");
+  f.get(q.zy).op("i32x4.add").get(q.qmin).op("i32x4.max_s").get(q.qmax).op("i32x4.min_s").set(v);
+}
+
 /**
  * SIMD TFLite requantization of the i32x4 in `v` (in place) with per-lane multipliers and shifts,
  * bit for bit `MultiplyByQuantizedMultiplier`. Per group of 8 channels, `a.left` holds `2^left`

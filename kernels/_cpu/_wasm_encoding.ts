@@ -77,6 +77,7 @@ export const OPS: Record<string, number> = {
   "i32.shr_s": 0x75,
   "i32.shr_u": 0x76,
   "i64.add": 0x7c,
+  "i64.shl": 0x86,
   "i64.ge_s": 0x59,
   "i64.div_s": 0x7f,
   "i64.mul": 0x7e,

@@ -22,15 +22,17 @@ export function ints(t: HostTensor | undefined, n: number, pad: number): Int32Ar
 }
 
 /**
- * Per-channel requantization arrays, padded to `pad` (a multiple of 8): multipliers, then either
- * (shifts shared by every channel) left and right shifts, or (`uniform` false) the per-channel SIMD
- * form of `kernels.ts`: `2^left` per channel, and per group of 8 channels 256 bytes of right
- * shift masks, rounding thresholds, lane selectors of the bits of each shift beyond the group's
- * smallest, that smallest shift (byte 224) and the bits any lane has beyond it (byte 228).
+ * Per-channel requantization arrays, padded to `pad` (a multiple of 8). Either (`uniform`: one right
+ * shift of at least 1 for every channel, no left shift, multipliers of `[2^30, 2^31)` and
+ * accumulators bounded by `bound < 2^30`, what `requantBounded` takes) multipliers as `2M`, left
+ * shifts (0) and right shifts; or the per-channel SIMD form of `requantPerChannel`: multipliers,
+ * `2^left` per channel, and per group of 8 channels 256 bytes of right shift masks, rounding
+ * thresholds, lane selectors of the bits of each shift beyond the group's smallest, that smallest
+ * shift (byte 224) and the bits any lane has beyond it (byte 228).
  */
 export function requantArrays(
   ctx: Pick<CpuBuildContext, "alloc" | "put">,
-  g: { sx: number; w: Quantization; sy: number; n: number; pad: number },
+  g: { sx: number; w: Quantization; sy: number; n: number; pad: number; bound: number },
 ): [number, number, number, boolean] {
   const mult = new Int32Array(g.pad), left = new Int32Array(g.pad), right = new Int32Array(g.pad);
   for (let c = 0; c < g.n; c++) {
@@ -40,9 +42,10 @@ export function requantArrays(
     left[c] = Math.max(q.shift, 0);
     right[c] = Math.max(-q.shift, 0);
   }
-  const uniform = left.subarray(0, g.n).every((v) => v === left[0]) &&
-    right.subarray(0, g.n).every((v) => v === right[0]);
-  let arrays = [mult, left, right];
+  const uniform = g.bound < 2 ** 30 && left.subarray(0, g.n).every((v) => v === 0) &&
+    right.subarray(0, g.n).every((v) => v === right[0] && v >= 1) &&
+    mult.subarray(0, g.n).every((v) => v >= 2 ** 30);
+  let arrays = [mult.map((m) => 2 * m), left, right];
   if (!uniform) {
     const pow = new Int32Array(g.pad), groups = new Int32Array(g.pad * 8);
     for (let c = 0; c < g.pad; c++) {
@@ -67,6 +70,24 @@ export function requantArrays(
     return at;
   });
   return [a, b, c, uniform];
+}
+
+/**
+ * A bound of a quantized convolution's int32 accumulators: the largest bias plus the largest sum over
+ * a channel of `|w - zw|` times the largest `|x - zx|` the input's dtype allows.
+ */
+export function accumulatorBound(
+  g: { absWeightSums: ArrayLike<number>; bias: HostTensor | undefined; n: number },
+  x: { dtype: string; zeroPoint: number },
+): number {
+  const [lo, hi] = x.dtype === "int8" ? [-128, 127] : [0, 255];
+  const dx = Math.max(Math.abs(lo - x.zeroPoint), Math.abs(hi - x.zeroPoint));
+  let bound = 0;
+  for (let c = 0; c < g.n; c++) {
+    const b = g.bias ? Math.abs(Number(g.bias.data[c])) : 0;
+    bound = Math.max(bound, b + dx * g.absWeightSums[c]);
+  }
+  return bound;
 }
 
 /** Zero point of channel `c` (per-tensor or per-channel quantization). */
@@ -117,6 +138,7 @@ export function gemmQ(
   const M = pointers.length / taps;
   const NP = Math.ceil(N / 8);
   const packed = new Int16Array(NP * taps * K2 * 8);
+  const absSums = new Float64Array(N);
   let i = 0;
   for (let j = 0; j < NP; j++) {
     for (let t = 0; t < taps; t++) {
@@ -125,9 +147,9 @@ export function gemmQ(
           const oc = j * 8 + l;
           for (let e = 0; e < 2; e++) {
             const k = 2 * kp + e;
-            packed[i++] = oc < N && k < K
-              ? g.weight(oc, t, k) - zeroPointOf(w.quantization, oc)
-              : 0;
+            const v = oc < N && k < K ? g.weight(oc, t, k) - zeroPointOf(w.quantization, oc) : 0;
+            packed[i++] = v;
+            if (oc < N) absSums[oc] += Math.abs(v);
           }
         }
       }
@@ -145,6 +167,10 @@ export function gemmQ(
     sy: y.quantization!.scale[0],
     n: N,
     pad: NP * 8,
+    bound: accumulatorBound({ absWeightSums: absSums, bias: bv, n: N }, {
+      dtype: x.dtype,
+      zeroPoint: zx,
+    }),
   });
   const panelBytes = taps * K2 * 16;
   let NCP = Math.max(1, Math.min(NP, Math.floor((256 << 10) / panelBytes)));

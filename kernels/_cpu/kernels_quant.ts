@@ -9,6 +9,8 @@ import type { FuncBuilder, Local } from "./emit.ts";
 import { blockOffset, Q_ADD, Q_CONV_GEMM, Q_DEPTHWISE, Q_QUANTIZE, Q_WIDEN } from "./blocks.ts";
 import { addTo, blockBase, field, kernel, narrow8, storeBytes, whileLt } from "./_wasm_util.ts";
 import {
+  boundedRequantSetup,
+  requantBounded,
   requantPerChannel,
   requantVec,
   type VecRequant,
@@ -163,8 +165,14 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
   const acc = [0, 1, 2, 3].map(() => [f.local("v128"), f.local("v128")]);
   const wv0 = f.local("v128"), wv1 = f.local("v128"), s = f.local("v128");
   const qv = vecRequantSetup(f, {
-    left: () => perChannel ? f.i32(0) : f.get(left0).mem("i32.load"),
-    right: () => perChannel ? f.i32(0) : f.get(right0).mem("i32.load"),
+    left: () => f.i32(0),
+    right: () => f.i32(0),
+    zy: () => f.get(zy),
+    qmin: () => f.get(qmin),
+    qmax: () => f.get(qmax),
+  });
+  const qb = boundedRequantSetup(f, {
+    right: () => perChannel ? f.i32(1) : f.get(right0).mem("i32.load"),
     zy: () => f.get(zy),
     qmin: () => f.get(qmin),
     qmax: () => f.get(qmax),
@@ -207,8 +215,8 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
         requantPerChannel(f, acc[r][0], q, 0, qv);
         requantPerChannel(f, acc[r][1], q, 16, qv);
       } else {
-        requantVec(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qv);
-        requantVec(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qv);
+        requantBounded(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qb);
+        requantBounded(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qb);
       }
       narrow8(f, acc[r][0], acc[r][1], vec === "s");
       f.set(s);
@@ -294,8 +302,14 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
   const acc = [[f.local("v128"), f.local("v128")], [f.local("v128"), f.local("v128")]];
   const load8 = signed ? "v128.load8x8_s" : "v128.load8x8_u";
   const qv = vecRequantSetup(f, {
-    left: () => perChannel ? f.i32(0) : f.get(left0).mem("i32.load"),
-    right: () => perChannel ? f.i32(0) : f.get(right0).mem("i32.load"),
+    left: () => f.i32(0),
+    right: () => f.i32(0),
+    zy: () => f.get(zy),
+    qmin: () => f.get(qmin),
+    qmax: () => f.get(qmax),
+  });
+  const qb = boundedRequantSetup(f, {
+    right: () => perChannel ? f.i32(1) : f.get(right0).mem("i32.load"),
     zy: () => f.get(zy),
     qmin: () => f.get(qmin),
     qmax: () => f.get(qmax),
@@ -345,8 +359,8 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
           requantPerChannel(f, acc[r][0], q, 0, qv);
           requantPerChannel(f, acc[r][1], q, 16, qv);
         } else {
-          requantVec(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qv);
-          requantVec(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qv);
+          requantBounded(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qb);
+          requantBounded(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qb);
         }
         narrow8(f, acc[r][0], acc[r][1], signed);
         f.set(xv);

@@ -17,7 +17,13 @@ import {
   writeBlock,
 } from "../_cpu/build.ts";
 import { convWindow, indirection, zeros } from "../_cpu/gemm.ts";
-import { ints, pointersOf, requantArrays, zeroPointOf } from "../_cpu/gemm_quant.ts";
+import {
+  accumulatorBound,
+  ints,
+  pointersOf,
+  requantArrays,
+  zeroPointOf,
+} from "../_cpu/gemm_quant.ts";
 import type { DepthwiseConv2DOptions } from "./mod.ts";
 
 /**
@@ -144,12 +150,13 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
   const taps = KH * KW, taps2 = (taps + 1) & ~1;
   const wd = w.value.data;
   const packed = new Int16Array(taps2 * Cp);
-  const sums = new Float64Array(C);
+  const sums = new Float64Array(C), absSums = new Float64Array(C);
   for (let t = 0; t < taps; t++) {
     for (let c = 0; c < C; c++) {
       const v = Number(wd[t * C + c]) - zeroPointOf(w.quantization, c);
       packed[((t >> 1) * Cp + c) * 2 + (t & 1)] = v;
       sums[c] += v;
+      absSums[c] += Math.abs(v);
     }
   }
   const wA = ctx.alloc(packed.byteLength);
@@ -170,6 +177,10 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
     sy: y.quantization!.scale[0],
     n: C,
     pad: Cp,
+    bound: accumulatorBound({ absWeightSums: absSums, bias: bv, n: C }, {
+      dtype: x.dtype,
+      zeroPoint: zx,
+    }),
   });
   const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
   const p = writeBlock(ctx, Q_DEPTHWISE, {

@@ -96,6 +96,13 @@ const OPTION_CHECKS: Record<string, (v: unknown) => void> = {
   rejectNaN: boolean("rejectNaN"),
   inPlace: boolean("inPlace"),
   reorder: boolean("reorder"),
+  variants(v) {
+    const ok = typeof v === "object" && v !== null && !Array.isArray(v) &&
+      Object.values(v).every((x) => typeof x === "string");
+    if (!ok) {
+      throw new UsageError(`variants must be an object of variant names by op, got ${describe(v)}`);
+    }
+  },
   passes(v) {
     if (typeof v === "boolean") return;
     if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {

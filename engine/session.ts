@@ -497,6 +497,7 @@ export async function createSession(model: Model, options: SessionOptions = {}):
         download: options.inspect,
         inPlace: options.inPlace,
         reorder: options.reorder,
+        variants: options.variants,
       },
       weightPrecision: options.weightPrecision,
       profile: options.profile,

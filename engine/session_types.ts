@@ -55,6 +55,11 @@ export interface SessionOptions {
   signature?: string;
   /** Reorder independent branches for a lower memory peak, without adding CPU<->GPU hops (default `false`). */
   reorder?: boolean;
+  /**
+   * Kernel variants by op name, to compare a kernel with its predecessor on one device
+   * (`{ CONV_2D: "direct" }`: the convolution kernels before the tiled implicit GEMM). GPU backend.
+   */
+  variants?: Record<string, string>;
 }
 
 /** Name, dtype and shape of a model input or output. */

@@ -45,6 +45,8 @@ export interface PlaceOptions {
   cpuNodes?: Iterable<number>;
   /** Move short cheap GPU runs between CPU nodes to the CPU (default `true`). */
   refinePartition?: boolean;
+  /** Kernel variants by op name (`GpuPlanArgs.variants`). */
+  variants?: Readonly<Record<string, string>>;
 }
 
 /** Placement of every node and, for GPU nodes, their programs. */
@@ -116,7 +118,11 @@ function gpuReason(
 function planPrograms(
   graph: ExecGraph,
   node: ExecNode,
-  options: { precision: Precision; limits: GpuLimitsInfo },
+  options: {
+    precision: Precision;
+    limits: GpuLimitsInfo;
+    variants?: Readonly<Record<string, string>>;
+  },
 ): GpuProgram[] | string {
   const args = {
     inputs: node.inputs.map((t) =>
@@ -126,6 +132,7 @@ function planPrograms(
     options: node.options,
     precision: options.precision,
     limits: options.limits,
+    variants: options.variants,
   };
   const gpu = node.kernel.gpu!;
   const refused = gpu.unsupported?.(args);
@@ -183,7 +190,11 @@ export function placeNodes(graph: ExecGraph, options: PlaceOptions = {}): Placem
     let reason = forced.has(k) ? "forced onto the CPU" : gpuReason(graph, node, precision);
     let progs: GpuProgram[] | undefined;
     if (!reason) {
-      const planned = planPrograms(graph, node, { precision, limits });
+      const planned = planPrograms(graph, node, {
+        precision,
+        limits,
+        variants: options.variants,
+      });
       if (typeof planned === "string") reason = planned;
       else progs = planned;
     }

@@ -135,6 +135,8 @@ export interface BuildPlanOptions {
    * graph is then the reordered graph, kept only when its memory is lower.
    */
   reorder?: boolean;
+  /** Kernel variants by op name, passed to the kernels' GPU plans (`GpuPlanArgs.variants`). */
+  variants?: Readonly<Record<string, string>>;
 }
 
 /** Byte alignment of intermediates in GPU buffers and the CPU arena. */
@@ -236,6 +238,7 @@ function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string):
     limits: options.limits,
     cpuNodes: options.cpuNodes,
     refinePartition: options.refinePartition,
+    variants: options.variants,
   });
   const storage = gpuStorageKinds(graph, precision);
   const usage = gpuUsageRecords(graph, {

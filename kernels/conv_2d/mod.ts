@@ -35,6 +35,7 @@ import {
   type ConvTuning,
   isPointwise,
 } from "./wgsl.ts";
+import { type ConvTile, convTile, tiledConvProgram } from "./tiled.ts";
 import { conv2dInteger } from "./quant.ts";
 import { conv2dCpuQuant, conv2dFloat } from "./cpu.ts";
 import { conv2dCases } from "./cases.ts";
@@ -77,13 +78,28 @@ function geometry(
 
 type AxisOut = { out: number; before: number };
 
+/** Kernel choice of {@linkcode conv2dPrograms}. */
+export type Conv2DTuning = Partial<ConvTuning> & {
+  /** `tiled` (default) or `direct` (the kernels before the tiled one). */
+  kernel?: "tiled" | "direct";
+  /** Tile of the tiled kernel (default: `convTile`). */
+  tile?: ConvTile;
+  /** GEMM mapping of a pointwise conv on the direct kernel. */
+  gemm?: GemmMapping;
+};
+
 /**
- * The CONV_2D programs for a node with a chosen blocking and workgroup (the bench compares choices
- * through this); `conv2d.gpu.plan` calls it with the defaults.
+ * The CONV_2D programs for a node with a chosen kernel, tile, blocking or workgroup (benches and
+ * `scripts/conv_tflops.ts` compare choices through this); `conv2d.gpu.plan` calls it with the
+ * defaults, or with `kernel: "direct"` when the session asks for the variant
+ * (`variants: { CONV_2D: "direct" }`).
  *
- * Pointwise convs (1x1, stride 1, no padding) run as a GEMM over flattened positions
- * (`gemmProgram`, mapping from `gemmMapping` or `tuning.gemm`) unless the tuning names a direct
- * blocking (`wb`, `sb` or `wg`); other convs run the direct kernel of `./wgsl.ts`.
+ * - `tiled` (default): the implicit GEMM of `./tiled.ts`, tile from `convTile` or `tuning.tile`;
+ *   pointwise convs over at most 2 positions (a classifier) run the GEMV mapping of `gemmProgram`.
+ * - `direct`: the kernels before the tiled one: pointwise convs as a GEMM over flattened positions
+ *   (`gemmProgram`, mapping from `gemmMapping` or `tuning.gemm`) unless the tuning names a direct
+ *   blocking (`wb`, `sb` or `wg`); other convs the register-blocked direct kernel of `./wgsl.ts`.
+ *   Naming `wb`, `sb`, `wg` or `gemm` implies it.
  *
  * @example
  * ```ts ignore
@@ -91,12 +107,12 @@ type AxisOut = { out: number; before: number };
  * ```
  *
  * @param args Plan arguments of the node.
- * @param tuning Blocking and workgroup (default: `convBlocking` and `convWorkgroup`).
+ * @param tuning Kernel, tile, blocking and workgroup.
  * @returns The programs.
  */
 export function conv2dPrograms(
   args: GpuPlanArgs<Conv2DOptions>,
-  tuning?: Partial<ConvTuning> & { gemm?: GemmMapping },
+  tuning?: Conv2DTuning,
 ): GpuProgram[] {
   const { inputs, outputs, options: o, limits } = args;
   const x = inputs[0] as GpuTensorInfo;
@@ -114,6 +130,23 @@ export function conv2dPrograms(
   const weights = packO4I4(filter.value!, x.shape[3]);
   const bias = packBias(inputs[2]?.value, filter.shape[0]);
   const direct = tuning?.wb !== undefined || tuning?.sb !== undefined || tuning?.wg !== undefined;
+  const [B, OH, OW] = g.output.shape4;
+  const tiled = !direct && tuning?.gemm === undefined && tuning?.kernel !== "direct" &&
+    !(isPointwise(g) && B * OH * OW <= 2);
+  if (tiled) {
+    const shape = {
+      m: B * OH * OW,
+      inSlices: x.slices,
+      outSlices: g.output.slices,
+      taps: g.kernel[0] * g.kernel[1],
+    };
+    return [tiledConvProgram(g, {
+      tile: tuning?.tile ?? convTile(shape, limits),
+      weights,
+      bias,
+      maxWorkgroupsPerDimension: limits.maxWorkgroupsPerDimension,
+    })];
+  }
   if (isPointwise(g) && !direct) {
     const [B, H, W] = g.output.shape4;
     const shape = { m: B * H * W, inSlices: x.slices, outSlices: g.output.slices };
@@ -227,7 +260,9 @@ export const conv2d: KernelDef<Conv2DOptions> = {
       return undefined;
     },
     plan(args) {
-      return conv2dPrograms(args);
+      return conv2dPrograms(args, {
+        kernel: args.variants?.[OP] === "direct" ? "direct" : "tiled",
+      });
     },
   },
   cases: conv2dCases,

@@ -1,0 +1,391 @@
+/**
+ * WGSL of CONV_2D as a tiled implicit GEMM: output positions (`M = batch x out height x out width`)
+ * times output slices (`N`, 4 channels each), reducing over taps x input slices (`K`).
+ *
+ * A workgroup owns a tile of `TM = tm * rm` positions and `TN = tn * rn` output slices. For each tap
+ * and each chunk of `kc` input slices, its threads stage the chunk's input vec4s (`kc x TM`, read so
+ * that neighbouring threads read neighbouring positions of one PHWC4 slice) and weight vec4s
+ * (`kc x 4 x TN`, contiguous runs of the O4I4 rows) in workgroup memory, then each thread multiplies
+ * its `rm` positions (`tm` apart) by its `rn` slices (`tn` apart) out of workgroup memory: per input
+ * slice `rm + 4 * rn` vec4 loads feed `16 * rm * rn` multiply-adds. `ks > 1` splits each chunk's
+ * slices over `ks` lanes (more threads per tile for shapes with few tiles); their partial sums meet
+ * in workgroup memory before the store.
+ *
+ * The tile is chosen per shape by {@linkcode convTile}: the largest register tile that still leaves
+ * enough workgroups for a large GPU, then lanes until there are enough threads.
+ *
+ * @module
+ */
+import type { GpuLimitsInfo, GpuProgram } from "../../core/kernel.ts";
+import { activationWgsl } from "../_gpu/wgsl.ts";
+import { GEMM_FILL_THREADS } from "../_gpu/workgroup.ts";
+import { type ConvGeometry, isPointwise } from "./wgsl.ts";
+
+/** Tile of the implicit-GEMM kernel. */
+export interface ConvTile {
+  /** Threads along positions in a workgroup. */
+  tm: number;
+  /** Threads along output slices in a workgroup. */
+  tn: number;
+  /** Positions per thread (`tm` apart). */
+  rm: number;
+  /** Output slices per thread (`tn` apart). */
+  rn: number;
+  /** Input slices per staged chunk (divides the input's slices). */
+  kc: number;
+  /** Lanes splitting each chunk's slices (divides `kc`). */
+  ks: number;
+}
+
+/** Shape of a convolution as the tile heuristic sees it. */
+export interface ConvShape {
+  /** Output positions, batch included. */
+  m: number;
+  /** Input slices. */
+  inSlices: number;
+  /** Output slices. */
+  outSlices: number;
+  /** Kernel taps (`kh * kw`). */
+  taps: number;
+}
+
+/**
+ * Workgroups a tile should leave for a large GPU to have one per compute unit (an H100 has 132 SMs);
+ * below it the register tile shrinks.
+ */
+export const CONV_MIN_WORKGROUPS = 128;
+
+/**
+ * Register tiles of the heuristic, largest reuse first: `[rm, rn, tm, tn]`. The first has 8
+ * positions x 8 channels per thread (4 multiply-adds per float read from workgroup memory) and
+ * 128 x 64 outputs per workgroup; the last 1 position x 1 slice per thread.
+ */
+export const CONV_TILES: readonly (readonly [number, number, number, number])[] = [
+  [8, 2, 16, 8],
+  [4, 2, 16, 8],
+  [4, 2, 8, 8],
+  [4, 2, 8, 4],
+  [2, 2, 8, 4],
+  [2, 1, 8, 4],
+  [1, 1, 8, 4],
+];
+
+function floorPow2(n: number): number {
+  let p = 1;
+  while (p * 2 <= n) p *= 2;
+  return p;
+}
+
+/**
+ * Workgroup memory of a tile in bytes: the staged chunk (`kc * (TM + 4 * TN)` vec4s), or the lanes'
+ * partial sums when that is larger.
+ *
+ * @example
+ * ```ts
+ * import { convTileBytes } from "./tiled.ts";
+ * const t = { tm: 16, tn: 8, rm: 4, rn: 2, kc: 4, ks: 1 };
+ * if (convTileBytes(t) !== 4 * (64 + 64) * 16) throw new Error("wrong");
+ * ```
+ *
+ * @param t The tile.
+ * @returns Bytes of workgroup memory.
+ */
+export function convTileBytes(t: ConvTile): number {
+  const stage = t.kc * (t.tm * t.rm + 4 * t.tn * t.rn);
+  const red = (t.ks - 1) * t.tm * t.tn;
+  return Math.max(stage, red) * 16;
+}
+
+/**
+ * The tile heuristic: the first of {@linkcode CONV_TILES} (clamped to the shape) that leaves at
+ * least `minWorkgroups` workgroups, else the one that leaves the most; chunks of up to 4 input
+ * slices (the largest power of two dividing the input's slices); then lanes (`ks`, doubling the
+ * chunk with them while the slices allow) until the threads reach `fill` or the workgroup 256
+ * invocations; then the chunk doubles until each lane has two slices per chunk (fewer barriers per
+ * multiply-add), where the slices and workgroup memory allow. Every choice fits the device's
+ * workgroup limits.
+ *
+ * @example
+ * ```ts
+ * import { convTile } from "./tiled.ts";
+ * const limits = { maxInvocations: 256, maxWorkgroupSize: [256, 256, 64] as [number, number, number], maxWorkgroupStorageSize: 16384 };
+ * // MobileNet v1's 14x14x512 -> 512 pointwise layers: small tiles, lanes splitting the channels.
+ * const t = convTile({ m: 196, inSlices: 128, outSlices: 128, taps: 1 }, limits);
+ * if (t.rm * t.tm > 32 || t.ks < 2) throw new Error("wrong");
+ * ```
+ *
+ * @param shape Positions, slices and taps.
+ * @param limits Device limits.
+ * @param options `fill` threads (default `GEMM_FILL_THREADS`), `minWorkgroups` (default
+ *   {@linkcode CONV_MIN_WORKGROUPS}).
+ * @returns The tile.
+ */
+export function convTile(
+  shape: ConvShape,
+  limits: Pick<GpuLimitsInfo, "maxInvocations" | "maxWorkgroupSize" | "maxWorkgroupStorageSize">,
+  options: { fill?: number; minWorkgroups?: number } = {},
+): ConvTile {
+  const fill = options.fill ?? GEMM_FILL_THREADS;
+  const minWg = options.minWorkgroups ?? CONV_MIN_WORKGROUPS;
+  const maxNt = floorPow2(Math.min(256, limits.maxInvocations, limits.maxWorkgroupSize[0]));
+  const groups = (t: ConvTile) =>
+    Math.ceil(shape.m / (t.tm * t.rm)) * Math.ceil(shape.outSlices / (t.tn * t.rn));
+  let kc = 1;
+  while (kc < 4 && shape.inSlices % (kc * 2) === 0) kc *= 2;
+  const fits = (t: ConvTile) =>
+    t.tm * t.tn * t.ks <= maxNt && convTileBytes(t) <= limits.maxWorkgroupStorageSize;
+  const candidates = CONV_TILES.map(([rm, rn, tm, tn]): ConvTile => {
+    // Clamp to the shape: no dimension of the tile much larger than the problem.
+    let t = { tm, tn, rm, rn, kc, ks: 1 };
+    while (t.tn > 1 && t.tn * t.rn >= 2 * shape.outSlices) t = { ...t, tn: t.tn / 2 };
+    while (t.rn > 1 && t.tn * t.rn >= 2 * shape.outSlices) t = { ...t, rn: t.rn / 2 };
+    while (t.rm > 1 && t.tm * t.rm >= 2 * shape.m) t = { ...t, rm: t.rm / 2 };
+    while (t.tm > 4 && t.tm * t.rm >= 2 * shape.m) t = { ...t, tm: t.tm / 2 };
+    while (!fits(t) && t.kc > 1) t = { ...t, kc: t.kc / 2 };
+    while (!fits(t) && t.tm * t.tn > 1) {
+      t = t.tn > 1 ? { ...t, tn: t.tn / 2 } : { ...t, tm: t.tm / 2 };
+    }
+    return t;
+  });
+  let best = candidates.find((t) => groups(t) >= minWg);
+  if (!best) {
+    best = candidates.reduce((a, b) => groups(b) > groups(a) ? b : a);
+  }
+  let t = best;
+  const threads = (x: ConvTile) => groups(x) * x.tm * x.tn * x.ks;
+  while (threads(t) < fill) {
+    const kc2 = t.ks * 2 > t.kc ? t.kc * 2 : t.kc;
+    const next = { ...t, ks: t.ks * 2, kc: kc2 };
+    if (shape.inSlices % next.kc !== 0 || !fits(next)) break;
+    t = next;
+  }
+  // Two slices per lane between barriers where the slices and workgroup memory allow.
+  while (t.kc < 2 * t.ks) {
+    const next = { ...t, kc: t.kc * 2 };
+    if (shape.inSlices % next.kc !== 0 || !fits(next)) break;
+    t = next;
+  }
+  return t;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * Checks a tile against a convolution: `kc` divides the input slices, `ks` divides `kc`, sizes
+ * positive.
+ *
+ * @example
+ * ```ts
+ * import { tileProblem } from "./tiled.ts";
+ * if (tileProblem({ tm: 8, tn: 4, rm: 2, rn: 2, kc: 4, ks: 8 }, 8) === undefined) {
+ *   throw new Error("wrong");
+ * }
+ * ```
+ *
+ * @param t The tile.
+ * @param inSlices Input slices of the convolution.
+ * @returns Why the tile cannot run the convolution, or `undefined`.
+ */
+export function tileProblem(t: ConvTile, inSlices: number): string | undefined {
+  for (const k of ["tm", "tn", "rm", "rn", "kc", "ks"] as const) {
+    if (!Number.isInteger(t[k]) || t[k] < 1) {
+      return `tile field ${k} is ${t[k]}, not a positive integer`;
+    }
+  }
+  if (inSlices % t.kc !== 0) {
+    return `chunk of ${t.kc} slices does not divide ${inSlices} input slices`;
+  }
+  if (t.kc % t.ks !== 0) return `${t.ks} lanes do not divide a chunk of ${t.kc} slices`;
+  return undefined;
+}
+
+/**
+ * The implicit-GEMM CONV_2D program. Bindings: input `x` (0), output `y` (0), const `w` (O4I4
+ * `vec4<T>`), const `bias` (`vec4<T>` per output slice).
+ *
+ * @example
+ * ```ts ignore
+ * const prog = tiledConvProgram(geometry, { tile, weights, bias });
+ * ```
+ *
+ * @param g The geometry.
+ * @param args The tile, O4I4 weights (`packO4I4`), packed bias (`packBias`), and
+ *   `maxWorkgroupsPerDimension` (position tiles past it spill into `z`).
+ * @returns The program.
+ */
+export function tiledConvProgram(
+  g: ConvGeometry,
+  args: {
+    tile: ConvTile;
+    weights: Float32Array;
+    bias: Float32Array;
+    maxWorkgroupsPerDimension?: number;
+  },
+): GpuProgram {
+  const [, IH, IW] = g.input.shape4;
+  const [B, OH, OW] = g.output.shape4;
+  const IS = g.input.slices;
+  const OS = g.output.slices;
+  const [KH, KW] = g.kernel;
+  const [SH, SW] = g.stride;
+  const [DH, DW] = g.dilation;
+  const [PT, PL] = g.pad;
+  const { tm, tn, rm, rn, kc, ks } = args.tile;
+  const problem = tileProblem(args.tile, IS);
+  if (problem) throw new RangeError(`CONV_2D tile: ${problem}`);
+  const pw = isPointwise(g);
+  const M = B * OH * OW;
+  const TM = tm * rm;
+  const TN = tn * rn;
+  const TT = tm * tn;
+  const NT = TT * ks;
+  const taps = KH * KW;
+  const tilesM = Math.ceil(M / TM);
+  const maxX = args.maxWorkgroupsPerDimension ?? 65535;
+  const gx = Math.min(tilesM, maxX);
+  const gz = Math.ceil(tilesM / maxX);
+  const xsLen = kc * TM;
+  const wsLen = kc * 4 * TN;
+  const shLen = Math.max(xsLen + wsLen, (ks - 1) * TT);
+  const loadsA = Math.ceil(xsLen / NT);
+  const loadsB = Math.ceil(wsLen / NT);
+  const checkH = !pw && (PT > 0 || (OH - 1) * SH - PT + (KH - 1) * DH >= IH);
+  const checkW = !pw && (PL > 0 || (OW - 1) * SW - PL + (KW - 1) * DW >= IW);
+  const inHW = IH * IW;
+  let code = `var<workgroup> csh: array<vec4<f32>, ${shLen}>;
+@compute @workgroup_size(${NT})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let t = i32(li);
+  let tile = i32(wid.x + wid.z * ${gx}u);
+${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let m0 = tile * ${TM};
+  let n0 = i32(wid.y) * ${TN};
+  let ti = t % ${TT};
+  let kl = t / ${TT};
+  let tmi = ti % ${tm};
+  let tni = ti / ${tm};
+`;
+  // Staging slots: slot i of thread t stages element e = t + i * NT of the chunk.
+  for (const i of range(loadsA)) {
+    code += `  let ea${i} = t + ${i * NT};\n`;
+    code += `  let am${i} = ea${i} % ${TM};\n  let ak${i} = min(ea${i} / ${TM}, ${kc - 1});\n`;
+    code += `  let pm${i} = min(m0 + am${i}, ${M - 1});\n`;
+    if (pw) {
+      code += `  let xa${i} = x_idx(pm${i} / ${OH * OW}, 0, pm${i} % ${OH * OW}, ak${i});\n`;
+    } else {
+      code += `  let pb${i} = pm${i} / ${OH * OW};\n`;
+      code += `  let iy${i} = (pm${i} / ${OW}) % ${OH} * ${SH} - ${PT};\n`;
+      code += `  let ix${i} = pm${i} % ${OW} * ${SW} - ${PL};\n`;
+    }
+  }
+  for (const i of range(loadsB)) {
+    code += `  let eb${i} = t + ${i * NT};\n`;
+    code += `  let bq${i} = eb${i} % ${kc * 4};\n`;
+    code += `  let bn${i} = min(eb${i} / ${kc * 4}, ${TN - 1});\n`;
+    code += `  let wa${i} = min(n0 + bn${i}, ${OS - 1}) * ${taps * IS * 4} + bq${i};\n`;
+  }
+  for (const j of range(rn)) {
+    for (const i of range(rm)) code += `  var acc${j}_${i} = vec4<f32>(0.0);\n`;
+  }
+  const guardA = (i: number) => (i + 1) * NT > xsLen;
+  const guardB = (i: number) => (i + 1) * NT > wsLen;
+  let ind = "  ";
+  if (!pw) {
+    code += `  for (var ky = 0; ky < ${KH}; ky++) {\n  for (var kx = 0; kx < ${KW}; kx++) {\n`;
+    code += `    let tap = ky * ${KW} + kx;\n`;
+    for (const i of range(loadsA)) {
+      code += `    let ty${i} = iy${i} + ky * ${DH};\n    let tx${i} = ix${i} + kx * ${DW};\n`;
+      const conds = [
+        ...(checkH ? [`ty${i} >= 0 && ty${i} < ${IH}`] : []),
+        ...(checkW ? [`tx${i} >= 0 && tx${i} < ${IW}`] : []),
+      ];
+      code += `    let ok${i} = ${conds.length ? conds.join(" && ") : "true"};\n`;
+      const yc = checkH ? `clamp(ty${i}, 0, ${IH - 1})` : `ty${i}`;
+      const xc = checkW ? `clamp(tx${i}, 0, ${IW - 1})` : `tx${i}`;
+      code += `    let xa${i} = x_idx(pb${i}, ${yc}, ${xc}, ak${i});\n`;
+    }
+    ind = "    ";
+  }
+  const tapOff = pw ? "" : ` + tap * ${IS * 4}`;
+  code += `${ind}for (var s0 = 0; s0 < ${IS}; s0 += ${kc}) {\n`;
+  for (const i of range(loadsA)) {
+    const load = `x_load(xa${i} + s0 * ${inHW})`;
+    const v = pw ? load : `select(vec4<f32>(0.0), ${load}, ok${i})`;
+    const st = `csh[ea${i}] = ${v};`;
+    code += guardA(i) ? `${ind}  if (ea${i} < ${xsLen}) { ${st} }\n` : `${ind}  ${st}\n`;
+  }
+  for (const i of range(loadsB)) {
+    const st = `csh[${xsLen} + bq${i} * ${TN} + bn${i}] = vec4<f32>(w[wa${i}${tapOff} + s0 * 4]);`;
+    code += guardB(i) ? `${ind}  if (eb${i} < ${wsLen}) { ${st} }\n` : `${ind}  ${st}\n`;
+  }
+  code += `${ind}  workgroupBarrier();\n`;
+  code += ks > 1
+    ? `${ind}  for (var k = kl; k < ${kc}; k += ${ks}) {\n`
+    : `${ind}  for (var k = 0; k < ${kc}; k++) {\n`;
+  const k2 = `${ind}    `;
+  for (const i of range(rm)) code += `${k2}let a${i} = csh[k * ${TM} + tmi + ${i * tm}];\n`;
+  for (const j of range(rn)) {
+    for (const c of range(4)) {
+      code += `${k2}let w${j}${c} = csh[${xsLen} + (k * 4 + ${c}) * ${TN} + tni + ${j * tn}];\n`;
+    }
+    for (const i of range(rm)) {
+      code +=
+        `${k2}acc${j}_${i} += w${j}0 * a${i}.x + w${j}1 * a${i}.y + w${j}2 * a${i}.z + w${j}3 * a${i}.w;\n`;
+    }
+  }
+  code += `${ind}  }\n${ind}  workgroupBarrier();\n${ind}}\n`;
+  if (!pw) code += `  }\n  }\n`;
+  if (ks > 1) code += laneSums({ rm, rn, ks, TT, cap: shLen });
+  const store = (j: number, i: number) => {
+    const m = `(m0 + tmi + ${i * tm})`;
+    const n = `(n0 + tni + ${j * tn})`;
+    const pos = pw
+      ? `y_idx(${m} / ${OH * OW}, 0, ${m} % ${OH * OW}, ${n})`
+      : `y_idx(${m} / ${OH * OW}, ${m} / ${OW} % ${OH}, ${m} % ${OW}, ${n})`;
+    return `  if (${m} < ${M} && ${n} < ${OS}) {
+    let v${j}_${i} = acc${j}_${i} + vec4<f32>(bias[${n}]);
+    y_store(${pos}, ${activationWgsl(g.activation, `v${j}_${i}`)});
+  }
+`;
+  };
+  if (ks > 1) code += `  if (kl != 0) { return; }\n`;
+  for (const j of range(rn)) for (const i of range(rm)) code += store(j, i);
+  code += `}\n`;
+  return {
+    label: `conv ${KH}x${KW} tiled ${TM}x${TN} r${rm}x${rn} t${tm}x${tn} kc${kc} ks${ks}`,
+    code,
+    bindings: [
+      { kind: "input", index: 0, name: "x" },
+      { kind: "output", index: 0, name: "y" },
+      { kind: "const", name: "w", elem: "vec4<T>", data: args.weights },
+      { kind: "const", name: "bias", elem: "vec4<T>", data: args.bias },
+    ],
+    dispatch: [gx, Math.ceil(OS / TN), gz],
+  };
+}
+
+/**
+ * Adds the `ks` lanes' accumulators into lane 0's, through workgroup memory: as many accumulators
+ * per round as `cap` vec4s hold, two barriers per round.
+ */
+function laneSums(p: { rm: number; rn: number; ks: number; TT: number; cap: number }): string {
+  const { rm, rn, ks, TT, cap } = p;
+  const accs = range(rn).flatMap((j) => range(rm).map((i) => `acc${j}_${i}`));
+  const per = Math.max(1, Math.floor(cap / ((ks - 1) * TT)));
+  let code = "";
+  for (let r = 0; r < accs.length; r += per) {
+    const group = accs.slice(r, r + per);
+    code += `  if (kl > 0) {\n`;
+    group.forEach((a, g) => {
+      code += `    csh[((kl - 1) * ${group.length} + ${g}) * ${TT} + ti] = ${a};\n`;
+    });
+    code += `  }\n  workgroupBarrier();\n  if (kl == 0) {\n`;
+    code += `    for (var l = 0; l < ${ks - 1}; l++) {\n`;
+    group.forEach((a, g) => {
+      code += `      ${a} += csh[(l * ${group.length} + ${g}) * ${TT} + ti];\n`;
+    });
+    code += `    }\n  }\n  workgroupBarrier();\n`;
+  }
+  return code;
+}

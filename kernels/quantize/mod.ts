@@ -48,11 +48,13 @@ export const quantize: KernelDef<QuantizeOptions> = {
   optionsType: "QuantizeOptions",
   parse({ inputs }) {
     if (inputs.length < 1 || !inputs[0]) throw new OpError("QUANTIZE needs 1 input");
-    const requantize = (inputs[0].dtype === "uint8" || inputs[0].dtype === "int8") &&
+    const requantize = ["uint8", "int8", "int16"].includes(inputs[0].dtype) &&
       inputs[0].quantization;
     if (inputs[0].dtype !== "float32" && !requantize) {
       throw new OpError(
-        `QUANTIZE: input dtype ${inputs[0].dtype} is not supported (float32, or quantized 8-bit)`,
+        `QUANTIZE: input dtype ${
+          inputs[0].dtype
+        } is not supported (float32, or quantized 8-bit or int16)`,
       );
     }
     return {};

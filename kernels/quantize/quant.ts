@@ -1,6 +1,7 @@
 /**
- * QUANTIZE of an 8-bit input: TFLite's requantization from the input's scale and zero point to the
- * output's (uint8 to int8 and back, or a new scale), through a fixed-point multiplier.
+ * QUANTIZE of a quantized input: TFLite's requantization from the input's scale and zero point to
+ * the output's (uint8 to int8 and back, a new scale, int16 to int16 or int8), through a fixed-point
+ * multiplier.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import { requantize } from "../_shared/quant_math.ts";
  * ```
  */
 export const quantizeInteger: QuantKernelDef<unknown> = {
+  int16: true,
   reference({ inputs, outputs }): HostTensor[] {
     return [requantize(inputs[0]!, outputs[0])];
   },

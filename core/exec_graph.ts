@@ -11,6 +11,7 @@ import { ModelFormatError, OpError, UnsupportedError, UsageError } from "./error
 import type { AnyKernelDef, HostTensor, OpInput, TensorData, TensorSpec } from "./kernel.ts";
 import { validateGraph } from "./validate.ts";
 import { foldOnHost, foldsAtBinding } from "./shape_fold.ts";
+import { checkInputValue, valueNeededFrom } from "./value_inputs.ts";
 
 /** One fused elementwise step appended to a node's output (see `engine/passes/`). */
 export interface EpilogueStep {
@@ -100,6 +101,8 @@ export interface BuildOptions {
    * the file's `-1` dimensions and must agree with its static ones.
    */
   inputShapes?: readonly (readonly number[] | undefined)[];
+  /** Values of graph inputs that decide shapes, seen as constants while binding (`value_inputs.ts`). */
+  inputValues?: readonly (HostTensor | undefined)[];
   /** The model's subgraphs, handed to control-flow kernels. */
   subgraphs?: SubgraphBinder;
 }
@@ -237,21 +240,31 @@ export function buildExecGraph(
   });
   graph.inputs.forEach((i, k) => {
     tensors[i].shape = resolveInputShape(tensors[i], k, options.inputShapes?.[k]);
+    const value = options.inputValues?.[k];
+    if (value) {
+      checkInputValue(value, { ...tensors[i], position: k });
+      tensors[i].value = value;
+    }
   });
   const nodes: ExecNode[] = [];
   const hostFolded: string[] = [];
   const read = new Set(graph.nodes.flatMap((n) => n.inputs));
   graph.nodes.forEach((node, index) => {
-    const { node: bound, outputs } = bindNode(tensors, {
-      index,
-      op: opName(node),
-      kernel: lookup(opName(node)),
-      inputs: node.inputs,
-      outputs: node.outputs,
-      options: node.options,
-      customOptions: node.customOptions,
-      subgraphs: options.subgraphs,
-    });
+    let bound: ExecNode, outputs: TensorSpec[];
+    try {
+      ({ node: bound, outputs } = bindNode(tensors, {
+        index,
+        op: opName(node),
+        kernel: lookup(opName(node)),
+        inputs: node.inputs,
+        outputs: node.outputs,
+        options: node.options,
+        customOptions: node.customOptions,
+        subgraphs: options.subgraphs,
+      }));
+    } catch (e) {
+      throw valueNeededFrom(e, { graph, node: index }) ?? e;
+    }
     node.outputs.forEach((ti, k) => {
       const t = tensors[ti];
       const s = outputs[k];
@@ -270,6 +283,8 @@ export function buildExecGraph(
       nodes.push(bound);
     }
   });
+  // Values given for inputs served binding; runs feed the inputs like any other.
+  for (const i of graph.inputs) if (!graph.tensors[i].data) delete tensors[i].value;
   const exec: ExecGraph = {
     tensors,
     nodes,

@@ -19,6 +19,8 @@ import {
 export interface ModelGraphOptions {
   /** Shapes of the entry subgraph's inputs, in input order (`undefined`: the file's). */
   inputShapes?: BuildOptions["inputShapes"];
+  /** Values of the entry subgraph's inputs that decide shapes, in input order. */
+  inputValues?: BuildOptions["inputValues"];
   /** The subgraph to bind (default 0, the main graph). */
   subgraph?: number;
 }
@@ -109,7 +111,11 @@ export function buildModelGraph(
     );
   }
   const subgraphs = model.subgraphs.length > 1 ? subgraphBinder(model, lookup) : undefined;
-  return buildExecGraph(graph, lookup, { inputShapes: options.inputShapes, subgraphs });
+  return buildExecGraph(graph, lookup, {
+    inputShapes: options.inputShapes,
+    inputValues: options.inputValues,
+    subgraphs,
+  });
 }
 
 /** The subgraph a model runs and the signature names of its inputs and outputs. */

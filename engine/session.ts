@@ -33,11 +33,11 @@ import {
   normalizeInputs,
   orderInputShapes,
   runShapes,
-  shapeKey,
   validateModelArgument,
   validateSessionOptions,
 } from "./options.ts";
 import { STRATEGIES } from "./memory/strategies.ts";
+import { orderInputValues, variantKey } from "./input_values.ts";
 import type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
 export type {
@@ -140,8 +140,10 @@ interface SessionShapes {
   /** Signature names of the inputs and outputs, by position (`undefined`: none). */
   inputNames: (string | undefined)[];
   outputNames: (string | undefined)[];
-  /** Builds the plan for other input shapes. */
-  build(shapes: number[][]): Promise<Variant>;
+  /** Values of the inputs that decide shapes, for the first plan (`undefined` elsewhere). */
+  values: (HostTensor | undefined)[];
+  /** Builds the plan for other input shapes and values of those inputs. */
+  build(shapes: number[][], values: (HostTensor | undefined)[]): Promise<Variant>;
 }
 
 /** Index of the first NaN, or -1 (a plain loop: several times faster than `findIndex`). */
@@ -167,6 +169,8 @@ export class Session {
   #graph: ExecGraph;
   #shapes: SessionShapes;
   #variants = new Map<string, Variant>();
+  /** Key of the current plan (input shapes and values of the inputs that decide shapes). */
+  #key: string;
   #ownsDevice: boolean;
   #rejectNaN: boolean;
   #disposed = false;
@@ -204,7 +208,8 @@ export class Session {
     };
     this.inputs = graph.inputs.map((t, k) => info(t, init.shapes.inputNames[k]));
     this.outputs = graph.outputs.map((t, k) => info(t, init.shapes.outputNames[k]));
-    this.#variants.set(shapeKey(this.inputs.map((i) => i.shape)), init.variant);
+    this.#key = variantKey(this.inputs.map((i) => i.shape), init.shapes.values);
+    this.#variants.set(this.#key, init.variant);
   }
 
   /** Where each node runs and why. */
@@ -279,15 +284,15 @@ export class Session {
   ): Promise<SessionOutputs[]> {
     return this.#enqueue(async () => {
       const feeds: HostTensor[][] = [];
+      let first = "";
       for (const b of batches) {
         feeds.push(await this.#checkInputs(b));
-        if (
-          shapeKey(feeds.at(-1)!.map((t) => t.shape)) !== shapeKey(feeds[0].map((t) => t.shape))
-        ) {
+        if (feeds.length === 1) first = this.#key;
+        if (this.#key !== first) {
           throw new UsageError(
             `Batch ${
               feeds.length - 1
-            } has other input shapes than batch 0; runMany takes one shape set`,
+            } has other input shapes (or values that decide shapes) than batch 0; runMany takes one set`,
           );
         }
       }
@@ -323,13 +328,19 @@ export class Session {
   }
 
   /** Switches to the plan for these input shapes, building it the first time. */
-  async #useShapes(shapes: number[][]): Promise<void> {
-    const key = shapeKey(shapes);
-    const current = shapeKey(this.#graph.inputs.map((t) => this.#graph.tensors[t].shape));
+  async #useShapes(shapes: number[][], list: (HostTensor | TensorData)[]): Promise<void> {
+    const values = this.#shapes.values.map((v, i): HostTensor | undefined =>
+      v &&
+      (ArrayBuffer.isView(list[i])
+        ? { dtype: v.dtype, shape: shapes[i], data: list[i] as TensorData }
+        : list[i] as HostTensor)
+    );
+    const key = variantKey(shapes, values);
+    const current = this.#key;
     if (key === current) return;
     let variant = this.#variants.get(key);
     if (!variant) {
-      variant = await this.#shapes.build(shapes);
+      variant = await this.#shapes.build(shapes, values);
       // The least recently used plan beyond the cap frees its memory (runs are serialised, and
       // the plan being left is the most recent but one, so the dropped one is idle).
       const oldest = this.#variants.keys().next().value;
@@ -340,6 +351,7 @@ export class Session {
     }
     this.#variants.delete(key);
     this.#variants.set(key, variant);
+    this.#key = key;
     this.#graph = variant.graph;
     this.#executor = variant.executor;
     this.#setup = variant.setup;
@@ -350,7 +362,7 @@ export class Session {
     const list = normalizeInputs(inputs, this.#inputSpecs());
     const g0 = this.#graph;
     const current = g0.inputs.map((t) => g0.tensors[t].shape);
-    await this.#useShapes(runShapes(list, { declared: this.#shapes.declared, current }));
+    await this.#useShapes(runShapes(list, { declared: this.#shapes.declared, current }), list);
     const g = this.#graph;
     return list.map((v, i) => {
       const spec = { ...this.inputs[i], shape: g.tensors[g.inputs[i]].shape };
@@ -448,11 +460,13 @@ export async function createSession(model: Model, options: SessionOptions = {}):
   const given = options.inputShapes ? orderInputShapes(options.inputShapes, specs) : [];
   const bind = (
     shapes: readonly (number[] | undefined)[],
+    inputValues: readonly (HostTensor | undefined)[],
   ): { graph: ExecGraph; passes: PassReport[]; ms: number } => {
     const t0 = performance.now();
     let graph = buildModelGraph(model, kernelFor, {
       subgraph: entry.subgraph,
       inputShapes: shapes,
+      inputValues,
     });
     checkTensorSizes(graph, { maxTensorBytes: options.maxTensorBytes });
     let passes: PassReport[] = [];
@@ -474,7 +488,13 @@ export async function createSession(model: Model, options: SessionOptions = {}):
     return { graph, passes, ms: performance.now() - t0 };
   };
   // Binding before acquiring a device: shape and op errors come without touching the GPU.
-  const first = bind(given);
+  const values = options.inputValues
+    ? orderInputValues(options.inputValues, {
+      specs,
+      shapes: declared.map((d, i) => given[i] ?? d),
+    })
+    : [];
+  const first = bind(given, values);
   const precision = options.precision ?? "f32";
   const tDevice = performance.now();
   const gpu = info.gpu
@@ -526,7 +546,8 @@ export async function createSession(model: Model, options: SessionOptions = {}):
         declared,
         inputNames: entry.inputNames,
         outputNames: entry.outputNames,
-        build: (shapes) => realise(bind(shapes)),
+        values: specs.map((_, i) => values[i]),
+        build: (shapes, values) => realise(bind(shapes, values)),
       },
       backend,
       gpu,

@@ -51,6 +51,13 @@ export interface SessionOptions {
    * a shape here is a `UsageError`. `run` with other shapes builds (and caches) another plan.
    */
   inputShapes?: (number[] | undefined)[] | Record<string, number[]>;
+  /**
+   * Values of inputs that decide shapes (a TOPK_V2's `k`, TILE's multiples fed as inputs), by
+   * position or by input name; binding the model without them is a `ValueNeededError` (an `OpError`)
+   * naming them. The plan is built for these values; `run` with other values builds (and caches)
+   * another plan, as for other input shapes.
+   */
+  inputValues?: (HostTensor | TensorData | undefined)[] | Record<string, HostTensor | TensorData>;
   /** The signature to run (its subgraph, inputs and outputs by signature name; default: the main graph). */
   signature?: string;
   /** Reorder independent branches for a lower memory peak, without adding CPU<->GPU hops (default `false`). */

@@ -5,7 +5,7 @@
  */
 import type { DType } from "../../core/ir.ts";
 import { numElements } from "../../core/ir.ts";
-import { OpError } from "../../core/errors.ts";
+import { OpError, ValueNeededError } from "../../core/errors.ts";
 import type { HostTensor, OpInput, TensorData } from "../../core/kernel.ts";
 
 const CONSTRUCTORS: Partial<Record<DType, new (n: number) => TensorData>> = {
@@ -162,8 +162,9 @@ export function constantInts(
   index: number,
 ): number[] {
   if (!input?.value) {
-    throw new OpError(
-      `${op}: input ${index} must be a constant tensor (dynamic values are not supported)`,
+    throw new ValueNeededError(
+      `${op}: input ${index} must be a constant tensor (its value decides shapes)`,
+      { operand: index },
     );
   }
   return Array.from(

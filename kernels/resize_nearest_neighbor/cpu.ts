@@ -1,13 +1,13 @@
 /**
- * RESIZE_NEAREST_NEIGHBOR on the fast CPU backend: a copy of each output pixel's source pixel, as
- * the `depthwise` kernel with one tap of unit weight over an indirection buffer.
+ * RESIZE_NEAREST_NEIGHBOR on the fast CPU backend: a copy of each output pixel's source pixel
+ * (`pixelCopy`).
  *
  * @module
  */
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { type ResizeOptions, resizeReference } from "../_shared/pool_resize.ts";
-import { DEPTHWISE, NO_EPILOGUE } from "../_cpu/blocks.ts";
-import { floatAddrs, variant, wasmStep, writeBlock } from "../_cpu/build.ts";
+import { floatAddrs } from "../_cpu/build.ts";
+import { pixelCopy } from "../_cpu/pixel_copy.ts";
 
 /**
  * RESIZE_NEAREST_NEIGHBOR on float32. The source pixel of every output pixel comes from the
@@ -31,25 +31,5 @@ export const resizeNearestFloat: CpuBuilder<ResizeOptions> = (ctx, node) => {
       pointers[b * per + q] = a[0] + (b * H * W + Number(src[q])) * C * 4;
     }
   }
-  const Cp = (C + 3) & ~3;
-  const wA = ctx.alloc(Cp * 4), bA = ctx.alloc(Cp * 4), ind = ctx.alloc(pointers.byteLength);
-  ctx.put(wA, new Float32Array(Cp).fill(1));
-  ctx.put(ind, pointers);
-  const M = pointers.length;
-  const PC = Math.max(1, Math.ceil(M / (ctx.threads * 8)));
-  const p = writeBlock(ctx, DEPTHWISE, {
-    indirection: ind,
-    pixels: M,
-    taps: 1,
-    channels: C,
-    weights: wA,
-    bias: bA,
-    out: a[1],
-    outStride: C * 4,
-    min: -Infinity,
-    max: Infinity,
-    pixelsPerTask: PC,
-    ...NO_EPILOGUE,
-  });
-  return [wasmStep(ctx, variant(ctx, "depthwise"), p, Math.ceil(M / PC))];
+  return pixelCopy(ctx, { pointers, channels: C, out: a[1] });
 };

@@ -10,7 +10,7 @@ import type { Quantization } from "../../core/ir.ts";
 import type { ConvOptions } from "../_shared/conv_common.ts";
 import { convWindow } from "./gemm.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
-import { Q_CONV_GEMM, Q_WIDEN } from "./blocks.ts";
+import { Q_CONV_GEMM, Q_IM2COL, Q_WIDEN } from "./blocks.ts";
 import { wasmStep, writeBlock } from "./build.ts";
 import { quantizedActivationRange, quantizeMultiplier } from "../_shared/quant_math.ts";
 
@@ -119,22 +119,12 @@ export function gemmQ(
     return undefined;
   }
   if (!range || (w.dtype !== "uint8" && w.dtype !== "int8")) return undefined;
-  const { K, N, taps } = g;
-  const K2 = (K + 7) & ~7;
-  const scratch = ctx.scratch(g.rows * K2 * 2);
-  const zero = ctx.alloc(K2 * 2 + 64);
+  const { N } = g;
   const zx = x.quantization!.zeroPoint[0];
-  const RT = Math.max(1, Math.ceil(g.rows / (ctx.threads * 4)));
-  const widen = writeBlock(ctx, Q_WIDEN, {
-    src: xa,
-    dst: scratch,
-    rows: g.rows,
-    depth: K,
-    depthPadded: K2,
-    zeroPoint: zx,
-    rowsPerTask: RT,
-  });
-  const pointers = g.pointers((r) => scratch + r * K2 * 2, zero);
+  const lhs = g.taps > 1 && g.K < 8
+    ? gatheredRows(ctx, g, { xa, zx, signed: x.dtype === "int8" })
+    : widenedRows(ctx, g, { xa, zx, signed: x.dtype === "int8" });
+  const { K, K2, taps, pointers } = lhs;
   const M = pointers.length / taps;
   const NP = Math.ceil(N / 8);
   const packed = new Int16Array(NP * taps * K2 * 8);
@@ -147,7 +137,7 @@ export function gemmQ(
           const oc = j * 8 + l;
           for (let e = 0; e < 2; e++) {
             const k = 2 * kp + e;
-            const v = oc < N && k < K ? g.weight(oc, t, k) - zeroPointOf(w.quantization, oc) : 0;
+            const v = oc < N && k < K ? lhs.weight(oc, t, k) - zeroPointOf(w.quantization, oc) : 0;
             packed[i++] = v;
             if (oc < N) absSums[oc] += Math.abs(v);
           }
@@ -200,9 +190,91 @@ export function gemmQ(
     tasksM: Math.ceil(M / MC),
     panels: NP,
   });
-  const wname = x.dtype === "int8" ? "q_widen_s" : "q_widen_u";
   const gname = `q_conv_gemm_${uniform ? "v" : "pc"}_${y.dtype === "int8" ? "s" : "u"}`;
-  return [wasmStep(ctx, wname, widen, Math.ceil(g.rows / RT)), wasmStep(ctx, gname, p, tasks())];
+  return [lhs.step, wasmStep(ctx, gname, p, tasks())];
+}
+
+/** The GEMM's left-hand side: int16 rows, their indirection, and the step that writes them. */
+interface LhsRows {
+  K: number;
+  K2: number;
+  taps: number;
+  pointers: Int32Array;
+  weight: (oc: number, tap: number, k: number) => number;
+  step: CpuStep;
+}
+
+type GemmShape = Parameters<typeof gemmQ>[2];
+
+/** Every input row widened to int16 once (`q_widen_*`); taps index those rows. */
+function widenedRows(
+  ctx: CpuBuildContext,
+  g: GemmShape,
+  x: { xa: number; zx: number; signed: boolean },
+): LhsRows {
+  const K2 = (g.K + 7) & ~7;
+  const scratch = ctx.scratch(g.rows * K2 * 2);
+  const zero = ctx.alloc(K2 * 2 + 64);
+  const RT = Math.max(1, Math.ceil(g.rows / (ctx.threads * 4)));
+  const widen = writeBlock(ctx, Q_WIDEN, {
+    src: x.xa,
+    dst: scratch,
+    rows: g.rows,
+    depth: g.K,
+    depthPadded: K2,
+    zeroPoint: x.zx,
+    rowsPerTask: RT,
+  });
+  const name = x.signed ? "q_widen_s" : "q_widen_u";
+  return {
+    K: g.K,
+    K2,
+    taps: g.taps,
+    pointers: g.pointers((r) => scratch + r * K2 * 2, zero),
+    weight: g.weight,
+    step: wasmStep(ctx, name, widen, Math.ceil(g.rows / RT)),
+  };
+}
+
+/**
+ * Every output pixel's whole window gathered into one int16 row (`q_im2col_*`), for windows of
+ * fewer than 8 channels: one tap of depth `taps * K` padded once to a multiple of 8 instead of
+ * `taps` taps each padded (MobileNet's first 3x3 convolution over RGB: 32 products per pixel and
+ * channel instead of 72).
+ */
+function gatheredRows(
+  ctx: CpuBuildContext,
+  g: GemmShape,
+  x: { xa: number; zx: number; signed: boolean },
+): LhsRows {
+  const K = g.taps * g.K;
+  const K2 = (Math.max(K, (g.taps - 1) * g.K + 8) + 7) & ~7;
+  const zero = ctx.alloc(64);
+  ctx.put(zero, new Int32Array(new Uint8Array(64).fill(x.zx & 255).buffer));
+  const src = g.pointers((r) => x.xa + r * g.K, zero);
+  const M = src.length / g.taps;
+  const scratch = ctx.scratch(M * K2 * 2);
+  const ind = ctx.alloc(src.byteLength);
+  ctx.put(ind, src);
+  const PT = Math.max(1, Math.ceil(M / (ctx.threads * 4)));
+  const p = writeBlock(ctx, Q_IM2COL, {
+    indirection: ind,
+    dst: scratch,
+    pixels: M,
+    taps: g.taps,
+    depth: g.K,
+    rowStride: K2 * 2,
+    zeroPoint: x.zx,
+    pixelsPerTask: PT,
+  });
+  return {
+    K,
+    K2,
+    taps: 1,
+    pointers: Int32Array.from({ length: M }, (_, m) => scratch + m * K2 * 2),
+    weight: (oc, _t, k) => g.weight(oc, Math.floor(k / g.K), k % g.K),
+    step: wasmStep(ctx, x.signed ? "q_im2col_s" : "q_im2col_u", p, Math.ceil(M / PT)),
+  };
 }
 
 /** Indirection buffer of a 2-D window: per output pixel and tap, the address `pixel` gives. */

@@ -11,7 +11,7 @@
 import { emitModule, FuncBuilder } from "./emit.ts";
 import { binary, convGemm, depthwise, unary } from "./kernels_float.ts";
 import { resizeBilinear, unpool, windowMax } from "./kernels_gather.ts";
-import { addQ, convQ, depthwiseQ, quantizeF32, widen } from "./kernels_quant.ts";
+import { addQ, convQ, depthwiseQ, im2col, quantizeF32, widen } from "./kernels_quant.ts";
 
 /**
  * Names of the exported kernels, in export order (the worker pool calls them by index); filled by
@@ -55,6 +55,8 @@ function allKernels(): FuncBuilder[] {
   fs.push(
     widen(false),
     widen(true),
+    im2col(false),
+    im2col(true),
     addQ(false),
     addQ(true),
     quantizeF32(false),

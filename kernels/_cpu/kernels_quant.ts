@@ -6,7 +6,15 @@
  * @module
  */
 import type { FuncBuilder, Local } from "./emit.ts";
-import { blockOffset, Q_ADD, Q_CONV_GEMM, Q_DEPTHWISE, Q_QUANTIZE, Q_WIDEN } from "./blocks.ts";
+import {
+  blockOffset,
+  Q_ADD,
+  Q_CONV_GEMM,
+  Q_DEPTHWISE,
+  Q_IM2COL,
+  Q_QUANTIZE,
+  Q_WIDEN,
+} from "./blocks.ts";
 import { addTo, blockBase, field, kernel, narrow8, storeBytes, whileLt } from "./_wasm_util.ts";
 import {
   boundedRequantSetup,
@@ -123,6 +131,45 @@ export function widen(signed: boolean): FuncBuilder {
       addTo(f, k, k, 8);
     });
     addTo(f, r, r, 1);
+  });
+  return f;
+}
+
+/**
+ * Gathers the windows of a convolution with fewer than 8 input channels into int16 rows (zero point
+ * removed), taps side by side, so that the GEMM pads the whole window's depth to a multiple of 8
+ * instead of every tap's. Each tap stores 8 lanes; the ones past its depth are overwritten by the
+ * next tap or meet zero weights past the last. Parameters: the {@linkcode Q_IM2COL} block.
+ */
+export function im2col(signed: boolean): FuncBuilder {
+  const f = kernel(signed ? "q_im2col_s" : "q_im2col_u");
+  const [t0, t1] = [f.param(1), f.param(2)];
+  const ind = field(f, Q_IM2COL, "indirection"),
+    dst = field(f, Q_IM2COL, "dst"),
+    M = field(f, Q_IM2COL, "pixels"),
+    T = field(f, Q_IM2COL, "taps"),
+    K = field(f, Q_IM2COL, "depth"),
+    stride = field(f, Q_IM2COL, "rowStride"),
+    PT = field(f, Q_IM2COL, "pixelsPerTask");
+  const z = f.local("v128");
+  blockBase(f).mem("i32.load", blockOffset(Q_IM2COL, "zeroPoint")).op("i16x8.splat").set(z);
+  const m = f.local("i32"), mEnd = f.local("i32"), ri = f.local("i32"), riEnd = f.local("i32");
+  const pd = f.local("i32"), step = f.local("i32");
+  f.get(K).i32(2).op("i32.mul").set(step);
+  f.get(t0).get(PT).op("i32.mul").set(m);
+  f.get(t1).get(PT).op("i32.mul").tee(mEnd).get(M).get(mEnd).get(M).op("i32.lt_s", "select");
+  f.set(mEnd);
+  whileLt(f, m, mEnd, () => {
+    f.get(ind).get(m).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").tee(ri);
+    f.get(T).i32(4).op("i32.mul", "i32.add").set(riEnd);
+    f.get(dst).get(m).get(stride).op("i32.mul", "i32.add").set(pd);
+    whileLt(f, ri, riEnd, () => {
+      f.get(pd).get(ri).mem("i32.load").mem(signed ? "v128.load8x8_s" : "v128.load8x8_u");
+      f.get(z).op("i16x8.sub").mem("v128.store");
+      addTo(f, pd, pd, step);
+      addTo(f, ri, ri, 4);
+    });
+    addTo(f, m, m, 1);
   });
   return f;
 }

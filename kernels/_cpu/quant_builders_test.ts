@@ -139,6 +139,36 @@ Deno.test("int8 per-channel requantization with mixed shifts is bit-exact (SIMD 
   }
 });
 
+Deno.test("8-bit CONV_2D over few channels (whole windows gathered) is bit-exact", async () => {
+  const sx = 0.05, sy = 0.1, C = 11;
+  for (const K of [1, 3, 5, 7]) {
+    for (const [scales, range] of [[[0.004], 100], [[0.004], 2e9], [wideScales(C), 1e4]] as const) {
+      for (const stride of [1, 2]) {
+        await check(
+          "CONV_2D",
+          [
+            { shape: [2, 7, 9, K], dtype: "int8", scale: [sx] },
+            { shape: [C, 3, 3, K], dtype: "int8", scale: [...scales], constant: true },
+            {
+              shape: [C],
+              dtype: "int32",
+              scale: Array.from({ length: C }, (_, c) => scales[c % scales.length] * sx),
+              constant: true,
+              range,
+            },
+          ],
+          {
+            scale: sy,
+            zeroPoint: 4,
+            shape: [2, Math.ceil(7 / stride), Math.ceil(9 / stride), C],
+          },
+          { padding: "SAME", strideW: stride, strideH: stride },
+        );
+      }
+    }
+  }
+});
+
 /** A one-node float graph (QUANTIZE or DEQUANTIZE), CPU against the reference executor. */
 async function checkConvert(
   op: "QUANTIZE" | "DEQUANTIZE",

@@ -239,7 +239,8 @@ export function buildExecGraph(
     for (const t of node.outputs) available.add(t);
   });
   graph.inputs.forEach((i, k) => {
-    tensors[i].shape = resolveInputShape(tensors[i], k, options.inputShapes?.[k]);
+    const declared = { ...tensors[i], unranked: graph.tensors[i].unranked };
+    tensors[i].shape = resolveInputShape(declared, k, options.inputShapes?.[k]);
     const value = options.inputValues?.[k];
     if (value) {
       checkInputValue(value, { ...tensors[i], position: k });
@@ -298,7 +299,7 @@ export function buildExecGraph(
 
 /**
  * The shape an input runs with: the given one (checked against the file's rank and static
- * dimensions), else the file's, which must then be static.
+ * dimensions, any shape for an input of open rank), else the file's, which must then be static.
  *
  * @example
  * ```ts
@@ -313,7 +314,7 @@ export function buildExecGraph(
  * @returns The static shape.
  */
 export function resolveInputShape(
-  t: TensorSpec & { name: string },
+  t: TensorSpec & { name: string; unranked?: boolean },
   k: number,
   given: readonly number[] | undefined,
 ): number[] {
@@ -328,8 +329,11 @@ export function resolveInputShape(
     }
     return [...t.shape];
   }
-  const fits = given.length === t.shape.length &&
-    given.every((d, i) => Number.isInteger(d) && d >= 0 && (t.shape[i] < 0 || t.shape[i] === d));
+  // An input of open rank takes any shape; others keep their rank and static dimensions.
+  const fits = (t.unranked || given.length === t.shape.length) &&
+    given.every((d, i) =>
+      Number.isInteger(d) && d >= 0 && (t.unranked || t.shape[i] < 0 || t.shape[i] === d)
+    );
   if (!fits) {
     throw new UsageError(`${where} has shape [${t.shape}]; the shape [${given}] does not fit it`);
   }

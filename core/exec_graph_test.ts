@@ -1,6 +1,6 @@
-import { ok, throws } from "node:assert";
-import { ModelFormatError } from "./errors.ts";
-import { buildExecGraph } from "./exec_graph.ts";
+import { deepStrictEqual, ok, throws } from "node:assert";
+import { ModelFormatError, UsageError } from "./errors.ts";
+import { buildExecGraph, resolveInputShape } from "./exec_graph.ts";
 import { GraphBuilder } from "../format/tflite/builder.ts";
 import { kernelFor } from "../kernels/registry.ts";
 
@@ -24,4 +24,12 @@ Deno.test("bindNode() refuses an 8-bit operand without a quantization scale as a
   );
   throws(() => buildExecGraph(quantAdd([0]), kernelFor), ModelFormatError);
   ok(buildExecGraph(quantAdd([0.25]), kernelFor).nodes[0].quant);
+});
+
+Deno.test("resolveInputShape() gives an input of open rank any shape, others only their own rank", () => {
+  const open = { name: "x", dtype: "float32" as const, shape: [], unranked: true };
+  deepStrictEqual(resolveInputShape(open, 0, [3, 1, 2]), [3, 1, 2]);
+  deepStrictEqual(resolveInputShape(open, 0, undefined), []);
+  const scalar = { name: "k", dtype: "int32" as const, shape: [] };
+  throws(() => resolveInputShape(scalar, 0, [3, 1, 2]), UsageError);
 });

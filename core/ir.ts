@@ -103,6 +103,12 @@ export interface Tensor {
   sparsity?: Sparsity;
   /** Whether the tensor is a variable (stateful) tensor. */
   isVariable?: boolean;
+  /**
+   * The file leaves the rank open (an empty shape without `has_rank`, e.g. MLIR's `tensor<*xf32>`):
+   * the tensor is a scalar until an input shape of any rank is given, as TensorFlow Lite's
+   * interpreter starts it and resizes it.
+   */
+  unranked?: boolean;
 }
 
 /** A value of a decoded option table: numbers, booleans, strings (enum names), arrays of them. */

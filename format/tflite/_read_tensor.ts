@@ -235,6 +235,9 @@ export function readTensor(s: State, t: Table, label: string): Tensor {
   const sp = r.table(t, 6, "sparsity", `${where} sparsity`);
   if (sp !== undefined) tensor.sparsity = readSparsity(s, sp);
   if (r.scalar(t, 5, "bool", false, "is_variable")) tensor.isVariable = true;
+  if (fileShape.length === 0 && !signature?.length && !r.scalar(t, 8, "bool", false, "has_rank")) {
+    tensor.unranked = true;
+  }
 
   const b = r.scalar(t, 2, "u32", 0, "buffer");
   if (b !== 0 || s.buffers.length > 0) {

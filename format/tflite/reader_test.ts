@@ -136,3 +136,12 @@ Deno.test("readModel() refuses tensors over maxTensorBytes before allocating", (
     (e) => e instanceof ModelFormatError && /maxTotalBytes/.test(e.message),
   );
 });
+
+Deno.test("readModel() marks an empty shape without has_rank as of open rank, not one with it", () => {
+  // simple_squeeze.mlir takes tensor<*xf32>; simple_topk_op_runtime_k's k is a tensor<i32>.
+  const squeeze = load("ops/litert_test__simple_squeeze.tflite").subgraphs[0];
+  assert.equal(squeeze.tensors[squeeze.inputs[0]].unranked, true);
+  const topk = load("ops/litert_test__simple_topk_op_runtime_k.tflite").subgraphs[0];
+  assert.deepEqual(topk.tensors[topk.inputs[0]].shape, []);
+  assert.equal(topk.tensors[topk.inputs[0]].unranked, undefined);
+});

@@ -236,7 +236,7 @@ function writeTensor(
   const signature = dynamic ? vector(b, "i32", t.shape) : 0;
   const quantization = t.quantization === undefined ? 0 : writeQuantization(b, t.quantization);
   const sparsity = t.sparsity === undefined ? 0 : writeSparsity(b, t.sparsity);
-  return table(b, 8, () => {
+  return table(b, 9, () => {
     b.addFieldOffset(0, shape, 0);
     b.addFieldInt8(1, type, 0);
     b.addFieldInt32(2, buffer, 0);
@@ -245,6 +245,8 @@ function writeTensor(
     if (t.isVariable) b.addFieldInt8(5, 1, 0);
     if (sparsity) b.addFieldOffset(6, sparsity, 0);
     if (signature) b.addFieldOffset(7, signature, 0);
+    // has_rank, as TensorFlow's MLIR converter writes it: an empty shape is a scalar.
+    if (!t.unranked) b.addFieldInt8(8, 1, 0);
   });
 }
 

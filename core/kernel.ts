@@ -265,6 +265,13 @@ export interface OpTraits {
    * subgraphs may): the execution order of the file is kept (no reordering for memory).
    */
   stateful?: boolean;
+  /**
+   * Lays its inputs end to end along one axis and computes nothing (CONCATENATION without a fused
+   * activation): the axis (negative counts from the end) for the node's parsed options, or
+   * `undefined` when this node computes. Such a node can run in place: its inputs written straight
+   * into its output's memory.
+   */
+  joinAxis?: (options: unknown) => number | undefined;
 }
 
 /** What a CPU step sees when it runs: views of the backend's shared memory and its thread pool. */

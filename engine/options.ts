@@ -96,6 +96,7 @@ const OPTION_CHECKS: Record<string, (v: unknown) => void> = {
   rejectNaN: boolean("rejectNaN"),
   inPlace: boolean("inPlace"),
   reorder: boolean("reorder"),
+  concatInPlace: boolean("concatInPlace"),
   variants(v) {
     const ok = typeof v === "object" && v !== null && !Array.isArray(v) &&
       Object.values(v).every((x) => typeof x === "string");

@@ -517,6 +517,7 @@ export async function createSession(model: Model, options: SessionOptions = {}):
         download: options.inspect,
         inPlace: options.inPlace,
         reorder: options.reorder,
+        concatInPlace: options.concatInPlace,
         variants: options.variants,
       },
       weightPrecision: options.weightPrecision,

@@ -63,6 +63,12 @@ export interface SessionOptions {
   /** Reorder independent branches for a lower memory peak, without adding CPU<->GPU hops (default `false`). */
   reorder?: boolean;
   /**
+   * Run concatenations in place where their inputs are contiguous blocks of their output: each
+   * input is written straight into the output's memory and the concatenation does nothing
+   * (default `false`; GPU and CPU backends).
+   */
+  concatInPlace?: boolean;
+  /**
    * Kernel variants by op name, to compare a kernel with its predecessor on one device
    * (`{ CONV_2D: "direct" }`: the convolution kernels before the tiled implicit GEMM). GPU backend.
    */

@@ -21,8 +21,15 @@ import {
 } from "../memory/mod.ts";
 import { gpuUsageRecords } from "./lifetimes.ts";
 import { type NodePlacement, placeNodes } from "./placement.ts";
-import { cpuArenaRecords, gpuStorageKinds, phwc4TensorBytes } from "./storage.ts";
+import { CPU_ARENA_DTYPES, cpuArenaRecords, gpuStorageKinds, phwc4TensorBytes } from "./storage.ts";
+import { numElements } from "../../core/ir.ts";
 import { mergeInPlace } from "./in_place.ts";
+import {
+  type ConcatAlias,
+  type ConcatPlacement,
+  mergeConcatRecords,
+  planConcatInPlace,
+} from "./concat_in_place.ts";
 import { reorderGraph } from "./reorder.ts";
 
 export type { NodePlacement };
@@ -82,6 +89,11 @@ export interface MemoryLayout {
   homes: TensorHome[];
   /** `[output, input]` pairs that share memory (in-place execution). */
   inPlace: [number, number][];
+  /**
+   * Concatenations run in place: the nodes that do nothing and the tensors placed inside their
+   * outputs (their homes are among `homes`). Absent when the plan does not use the lever.
+   */
+  concat?: ConcatPlacement;
   /** Bytes of all buffers: what the backend allocates for intermediates. */
   bytes: number;
   /** Bytes with one buffer per tensor. */
@@ -137,6 +149,12 @@ export interface BuildPlanOptions {
   reorder?: boolean;
   /** Kernel variants by op name, passed to the kernels' GPU plans (`GpuPlanArgs.variants`). */
   variants?: Readonly<Record<string, string>>;
+  /**
+   * Let concatenations whose inputs are contiguous blocks of their output run in place: each input
+   * is written straight into the output's memory and the node does nothing (default `false`). On
+   * the GPU this needs an arena: strategies that plan only shared objects ignore it.
+   */
+  concatInPlace?: boolean;
 }
 
 /** Byte alignment of intermediates in GPU buffers and the CPU arena. */
@@ -158,6 +176,8 @@ function layoutOf(
     pairs?: [number, number][];
     /** Bytes with one buffer per tensor (default: the records' sum). */
     naiveBytes?: number;
+    /** Concatenations in place, and the placed tensors that had records. */
+    concat?: { placement: ConcatPlacement; aliases: ConcatAlias[] };
   },
 ): MemoryLayout {
   const info = findStrategy(options.strategy);
@@ -213,6 +233,18 @@ function layoutOf(
       });
     }
   }
+  if (options.concat) {
+    const homeOf = new Map(homes.map((h) => [h.tensor, h]));
+    for (const a of options.concat.aliases) {
+      const r = homeOf.get(a.root)!;
+      homes.push({
+        tensor: a.tensor,
+        buffer: r.buffer,
+        offset: r.offset + a.offset,
+        bytes: a.bytes,
+      });
+    }
+  }
   if (options.minBuffer) {
     const m = options.minBuffer;
     for (const b of buffers) b.bytes = Math.ceil(Math.max(b.bytes, m) / m) * m;
@@ -228,12 +260,13 @@ function layoutOf(
     bytes: buffers.reduce((a, b) => a + b.bytes, 0),
     naiveBytes,
     inPlace: options.pairs ?? [],
+    ...(options.concat ? { concat: options.concat.placement } : {}),
   };
 }
 
 function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string): ExecutionPlan {
   const precision = options.precision ?? "f32";
-  const { placement, programs } = placeNodes(graph, {
+  const placed = placeNodes(graph, {
     precision,
     limits: options.limits,
     cpuNodes: options.cpuNodes,
@@ -241,6 +274,22 @@ function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string):
     variants: options.variants,
   });
   const storage = gpuStorageKinds(graph, precision);
+  const io = new Set([...graph.inputs, ...graph.outputs]);
+  // Placed tensors sit at offsets inside their root, which only arenas bind (objects bind at the
+  // device's 256-byte offset alignment): strategies that plan only objects keep concatenations.
+  const concat = options.concatInPlace && findStrategy(strategy).form !== "objects"
+    ? planConcatInPlace(graph, {
+      layout: "phwc4",
+      bytes: (t) => phwc4TensorBytes(graph.tensors[t], storage[t]),
+      movable: (t) => !graph.tensors[t].value && !io.has(t) && storage[t] !== undefined,
+      storage: (t) => storage[t],
+      onBackend: (k) => placed.programs[k] !== undefined,
+    })
+    : undefined;
+  // An elided concatenation stays a GPU node (no partition boundary) with no programs.
+  const elided = new Set(concat?.nodes);
+  const programs = placed.programs.map((p, k) => elided.has(k) ? [] : p);
+  const placement = placed.placement.map((p, k) => elided.has(k) ? { ...p, dispatches: 0 } : p);
   const usage = gpuUsageRecords(graph, {
     precision,
     tensorBytes: (t, i) => phwc4TensorBytes(t, storage[i]),
@@ -262,17 +311,23 @@ function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string):
       steps.push({ kind: "gpu", nodes: p.nodes, uploads: p.uploads, downloads: p.downloads });
     }
   });
+  const grouped = concat
+    ? mergeConcatRecords({ records: usage.records, tensors: usage.tensors, placement: concat })
+    : { ...usage, aliases: [] };
   const merged = options.inPlace
     ? mergeInPlace(graph, {
-      records: usage.records,
-      tensors: usage.tensors,
+      records: grouped.records,
+      tensors: grouped.tensors,
       storage: (t) => storage[t],
       eligible: (k) => programs[k] !== undefined,
     })
     : undefined;
-  const memory = layoutOf(merged?.records ?? usage.records, merged?.tensors ?? usage.tensors, {
+  const aliases = grouped.aliases;
+  const memory = layoutOf(merged?.records ?? grouped.records, merged?.tensors ?? grouped.tensors, {
     strategy,
     alignment: ALIGNMENT.gpu,
+    forceOffsets: aliases.length > 0,
+    concat: concat && { placement: concat, aliases },
     // One arena per storage family: float tensors share one, int32 tensors another.
     family: (t) => storage[t] === "i32" ? "int arena" : "float arena",
     minBuffer: 16,
@@ -298,7 +353,7 @@ function hostPlan(
   graph: ExecGraph,
   backend: "cpu" | "reference",
   strategy: string,
-  inPlace: boolean,
+  flags: { inPlace: boolean; concatInPlace: boolean },
 ): ExecutionPlan {
   const placement = graph.nodes.map((node, k): NodePlacement => ({
     node: k,
@@ -309,17 +364,40 @@ function hostPlan(
   let memory: MemoryLayout | undefined;
   if (backend === "cpu") {
     const { records, tensors } = cpuArenaRecords(graph);
-    const merged = inPlace
-      ? mergeInPlace(graph, { records, tensors, storage: (t) => graph.tensors[t].dtype })
+    const io = new Set([...graph.inputs, ...graph.outputs]);
+    const arena = new Set(tensors);
+    const concat = flags.concatInPlace
+      ? planConcatInPlace(graph, {
+        layout: "nhwc",
+        bytes: (t) =>
+          numElements(graph.tensors[t].shape) * CPU_ARENA_DTYPES[graph.tensors[t].dtype],
+        movable: (t) => arena.has(t) && !io.has(t),
+        canHold: (t) => arena.has(t) && !graph.inputs.includes(t),
+      })
       : undefined;
-    memory = layoutOf(merged?.records ?? records, merged?.tensors ?? tensors, {
-      strategy,
-      alignment: ALIGNMENT.cpu,
-      forceOffsets: true,
-      members: merged?.slotOf,
-      pairs: merged?.pairs,
-      naiveBytes: records.reduce((a, r) => a + r.size, 0),
-    });
+    const grouped = concat
+      ? mergeConcatRecords({ records, tensors, placement: concat })
+      : undefined;
+    const merged = flags.inPlace
+      ? mergeInPlace(graph, {
+        records: grouped?.records ?? records,
+        tensors: grouped?.tensors ?? tensors,
+        storage: (t) => graph.tensors[t].dtype,
+      })
+      : undefined;
+    memory = layoutOf(
+      merged?.records ?? grouped?.records ?? records,
+      merged?.tensors ?? grouped?.tensors ?? tensors,
+      {
+        strategy,
+        alignment: ALIGNMENT.cpu,
+        forceOffsets: true,
+        concat: concat && { placement: concat, aliases: grouped!.aliases },
+        members: merged?.slotOf,
+        pairs: merged?.pairs,
+        naiveBytes: records.reduce((a, r) => a + r.size, 0),
+      },
+    );
   }
   return {
     backend,
@@ -371,9 +449,10 @@ export function buildPlan(graph: ExecGraph, options: BuildPlanOptions = {}): Exe
     throw new UsageError((e as Error).message);
   }
   const plan = (g: ExecGraph) =>
-    backend === "gpu"
-      ? gpuPlan(g, options, strategy)
-      : hostPlan(g, backend, strategy, options.inPlace ?? false);
+    backend === "gpu" ? gpuPlan(g, options, strategy) : hostPlan(g, backend, strategy, {
+      inPlace: options.inPlace ?? false,
+      concatInPlace: options.concatInPlace ?? false,
+    });
   const first = plan(graph);
   if (!options.reorder || !first.memory) return first;
   const reordered = reorderGraph(first);

@@ -98,6 +98,13 @@ export const concatenation = {
       })),
   }),
   quant: concatenationInteger,
-  traits: { dataMovement: true, cheap: true },
+  traits: {
+    dataMovement: true,
+    cheap: true,
+    joinAxis: (o: unknown) => {
+      const { axis, activation } = o as ConcatenationOptions;
+      return activation === "NONE" ? axis : undefined;
+    },
+  },
   cpu: { float: concatenationFloat },
 };

@@ -161,7 +161,15 @@ export class CpuExecutor {
     const steps: CpuStep[][] = [];
     const hostEpilogue: EpilogueStep[][] = [];
     const placement: CpuPlacement[] = [];
+    // Concatenations in place: their inputs were written into their output, nothing is left to do.
+    const elided = new Set(layout.concat?.nodes);
     nodes.forEach((node, i) => {
+      if (elided.has(i)) {
+        placement.push({ node: i, op: node.op, backend: "cpu-fast" });
+        steps.push([() => {}]);
+        hostEpilogue.push([]);
+        return;
+      }
       const build = node.quant ? node.kernel.cpu?.quant : node.kernel.cpu?.float;
       let fast = build?.(ctx, node);
       if (node.epilogue.length > 0 && tensors[node.outputs[0]].dtype !== "float32") {

@@ -1,9 +1,10 @@
 /**
  * Placement: which node runs on the GPU and why the others do not. A node runs on the GPU when its
  * kernel has a GPU half, its tensors fit the GPU's storage (rank ≤ 4, a dtype the GPU holds, at
- * least one element), the kernel plans programs for the device's limits, and it is not forced onto
- * the CPU; then short cheap GPU runs stranded between CPU nodes move to the CPU (see
- * `partition.ts`). Pure: kernels' `gpu.plan` only generates WGSL text.
+ * least one element, no more bytes than one storage buffer binds), the kernel plans programs for
+ * the device's limits, and it is not forced onto the CPU; then short cheap GPU runs stranded
+ * between CPU nodes move to the CPU (see `partition.ts`). Pure: kernels' `gpu.plan` only generates
+ * WGSL text.
  *
  * @module
  */
@@ -18,7 +19,7 @@ import type {
 } from "../../core/kernel.ts";
 import { UnsupportedError } from "../../core/errors.ts";
 import { toShape4 } from "../../kernels/_gpu/wgsl.ts";
-import { storageOf } from "../../kernels/_gpu/phwc4.ts";
+import { phwc4Bytes, storageOf } from "../../kernels/_gpu/phwc4.ts";
 import { refinePartition } from "./partition.ts";
 
 /** Where a node runs and why. */
@@ -90,6 +91,47 @@ export const DEFAULT_LIMITS: Readonly<GpuLimitsInfo> = {
 export function gpuTensorInfo(t: TensorSpec): GpuTensorInfo {
   const shape4 = toShape4(t.shape);
   return { dtype: t.dtype, shape: t.shape, shape4, slices: Math.ceil(shape4[3] / 4) };
+}
+
+/**
+ * Why a node's tensors cannot live on the GPU: the first one (input, output or epilogue operand)
+ * whose PHWC4 storage passes the device's `maxStorageBufferBindingSize`, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { oversizedTensor } from "./placement.ts";
+ * const tensors = [{ name: "x", dtype: "float32" as const, shape: [1, 1024, 1024, 8] }];
+ * const node = { inputs: [0], outputs: [], epilogue: [] };
+ * const why = oversizedTensor(tensors, node, { precision: "f32", maxBytes: 2 ** 24 });
+ * if (!why?.startsWith('tensor 0 "x" needs 33554432 bytes')) throw new Error(why);
+ * ```
+ *
+ * @param tensors The graph's tensors.
+ * @param node The node's tensors.
+ * @param limit Storage precision and the largest binding in bytes.
+ * @returns The reason, or `undefined` when every tensor fits.
+ */
+export function oversizedTensor(
+  tensors: readonly (TensorSpec & { name: string })[],
+  node: Pick<ExecNode, "inputs" | "outputs" | "epilogue">,
+  limit: { precision: Precision; maxBytes: number },
+): string | undefined {
+  const touched = [
+    ...node.inputs,
+    ...node.outputs,
+    ...node.epilogue.flatMap((st) => st.extra.map((e) => e.tensor)),
+  ];
+  for (const t of touched) {
+    if (t < 0) continue;
+    const kind = storageOf(tensors[t].dtype, limit.precision);
+    const bytes = kind === undefined ? 0 : phwc4Bytes(tensors[t].shape, kind);
+    if (bytes > limit.maxBytes) {
+      return `tensor ${t} "${
+        tensors[t].name
+      }" needs ${bytes} bytes, more than one GPU storage buffer holds (maxStorageBufferBindingSize ${limit.maxBytes})`;
+    }
+  }
+  return undefined;
 }
 
 function gpuReason(
@@ -187,7 +229,11 @@ export function placeNodes(graph: ExecGraph, options: PlaceOptions = {}): Placem
   const forced = new Set(options.cpuNodes ?? []);
   const programs: (GpuProgram[] | undefined)[] = [];
   const placement = graph.nodes.map((node, k): NodePlacement => {
-    let reason = forced.has(k) ? "forced onto the CPU" : gpuReason(graph, node, precision);
+    let reason = forced.has(k) ? "forced onto the CPU" : gpuReason(graph, node, precision) ??
+      oversizedTensor(graph.tensors, node, {
+        precision,
+        maxBytes: limits.maxStorageBufferBindingSize,
+      });
     let progs: GpuProgram[] | undefined;
     if (!reason) {
       const planned = planPrograms(graph, node, {

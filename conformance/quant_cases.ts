@@ -267,6 +267,26 @@ const QUANT_CASES: Readonly<Record<string, CaseList>> = {
       yq: q(1 / 128, e.lo + 128),
     }),
   ],
+  // TFLite has no uint8 RSQRT; int8 inputs start at the zero point (RSQRT refuses negatives).
+  RSQRT: (e) =>
+    e.dtype === "int8"
+      ? [unary(e, {
+        name: "300, saturating near 0",
+        shape: [1, 300],
+        xq: q(0.02, e.lo),
+        yq: q(1 / 64, e.lo),
+      })]
+      : [],
+  // TFLite has no uint8 BATCH_MATMUL.
+  BATCH_MATMUL: (e) =>
+    e.dtype === "int8"
+      ? [{
+        name: "int8 [2,5,7] x [2,6,7] adjY, zero points apart",
+        inputs: [act(e, [2, 5, 7], q(0.05, e.lo + 100)), act(e, [2, 6, 7], q(0.04, e.lo + 3))],
+        options: { adjX: false, adjY: true },
+        outputs: [out(e, [2, 5, 6], q(0.2, e.lo + 128))],
+      }]
+      : [],
   HARD_SWISH: (e) => [
     unary(e, {
       name: "300",

@@ -8,6 +8,7 @@
  */
 import { unaryKernel } from "../_shared/unary.ts";
 import type { KernelDef } from "../../core/kernel.ts";
+import { rsqrtInteger } from "./quant.ts";
 
 /**
  * The RSQRT kernel.
@@ -20,13 +21,16 @@ import type { KernelDef } from "../../core/kernel.ts";
  * if (y.data[0] !== 0.5) throw new Error("wrong");
  * ```
  */
-export const rsqrt: KernelDef<Record<string, never>> = unaryKernel({
-  name: "RSQRT",
-  fn: (x) => 1 / Math.sqrt(x),
-  wgsl: (x) =>
-    `ew_keepnan(select(select(inverseSqrt(${x}), 1.0 / ${x}, ${x} == vec4<f32>(0.0)), ew_nan(), ${x} < vec4<f32>(0.0)), ${x})`,
-  helpers: ["keepnan", "special"],
-  range: [0.01, 10],
-  edges: [0, -0, 1e-7, 1, 4, 3.5, 100, 1e30, -1],
-  specials: [NaN, Infinity, -Infinity],
-});
+export const rsqrt: KernelDef<Record<string, never>> = {
+  ...unaryKernel({
+    name: "RSQRT",
+    fn: (x) => 1 / Math.sqrt(x),
+    wgsl: (x) =>
+      `ew_keepnan(select(select(inverseSqrt(${x}), 1.0 / ${x}, ${x} == vec4<f32>(0.0)), ew_nan(), ${x} < vec4<f32>(0.0)), ${x})`,
+    helpers: ["keepnan", "special"],
+    range: [0.01, 10],
+    edges: [0, -0, 1e-7, 1, 4, 3.5, 100, 1e30, -1],
+    specials: [NaN, Infinity, -Infinity],
+  }),
+  quant: rsqrtInteger,
+};

@@ -97,6 +97,7 @@ export function requantVec(f: FuncBuilder, v: Local, mult: () => void, q: VecReq
 /** Splatted constants of {@linkcode requantBounded}: the rounding terms and the output range. */
 export interface BoundedRequant {
   round: Local;
+  negOn: Local;
   right: Local;
   zy: Local;
   qmin: Local;
@@ -108,7 +109,7 @@ export interface BoundedRequant {
 
 /**
  * Sets up {@linkcode BoundedRequant} from scalar i32 values pushed by the callbacks: the right
- * shift (at least 1), the output zero point and range.
+ * shift, the output zero point and range.
  */
 export function boundedRequantSetup(
   f: FuncBuilder,
@@ -117,6 +118,7 @@ export function boundedRequantSetup(
   const v = (): Local => f.local("v128");
   const q: BoundedRequant = {
     round: v(),
+    negOn: v(),
     right: f.local("i32"),
     zy: v(),
     qmin: v(),
@@ -127,9 +129,10 @@ export function boundedRequantSetup(
   };
   g.right();
   f.set(q.right);
-  // 2^31 + 2^(right - 1) * 2^32 in each 64-bit lane.
-  f.i64(2 ** 31).i32(1).get(q.right).i32(1).op("i32.sub", "i32.shl", "i64.extend_i32_s");
+  // 2^31 + (2^right >> 1) * 2^32 in each 64-bit lane; -1 in each lane where right > 0.
+  f.i64(2 ** 31).i32(1).get(q.right).op("i32.shl").i32(1).op("i32.shr_u", "i64.extend_i32_s");
   f.i64(32).op("i64.shl", "i64.add", "i64x2.splat").set(q.round);
+  f.i32(0).get(q.right).op("i32.sub").i32(31).op("i32.shr_s", "i32x4.splat").set(q.negOn);
   g.zy();
   f.op("i32x4.splat").set(q.zy);
   g.qmin();
@@ -141,7 +144,8 @@ export function boundedRequantSetup(
 
 /**
  * SIMD TFLite requantization of the i32x4 in `v` (in place) for accumulators the builder has
- * bounded: `|v| < 2^30`, no left shift, a right shift shared by the lanes and at least 1, and lane
+ * bounded: `|v| < 2^30`, no left shift, a right shift shared by the lanes (at least 1 unless
+ * `anyShift`, which costs one more instruction), and lane
  * multipliers `M` in `[2^30, 2^31)` pushed by `mult` as `2M - 2^32` (`2M` as an i32). Bit for bit
  * {@linkcode requantVec} there, in fewer instructions: gemmlowp's high multiply plus half of
  * `2^right` is the high word of `v * 2M + 2^31 + 2^(right-1) * 2^32` (one 64-bit product per lane;
@@ -155,13 +159,16 @@ export function requantBounded(
   v: Local,
   mult: () => void,
   q: BoundedRequant,
+  anyShift = false,
 ): void {
   mult();
   f.set(q.m);
   f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(q.round).op("i64x2.add").set(q.lo);
   f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(q.round).op("i64x2.add").set(q.hi);
   f.get(q.lo).get(q.hi).shuffle(HIGH_HALVES).get(v).op("i32x4.add");
-  f.get(v).i32(31).op("i32x4.shr_s", "i32x4.add").get(q.right).op("i32x4.shr_s");
+  f.get(v).i32(31).op("i32x4.shr_s");
+  if (anyShift) f.get(q.negOn).op("v128.and");
+  f.op("i32x4.add").get(q.right).op("i32x4.shr_s");
   f.get(q.zy).op("i32x4.add").get(q.qmin).op("i32x4.max_s").get(q.qmax).op("i32x4.min_s").set(v);
 }
 

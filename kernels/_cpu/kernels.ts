@@ -59,6 +59,8 @@ function allKernels(): FuncBuilder[] {
     im2col(true),
     addQ(false),
     addQ(true),
+    addQ(false, true),
+    addQ(true, true),
     quantizeF32(false),
     quantizeF32(true),
   );

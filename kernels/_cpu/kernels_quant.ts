@@ -21,16 +21,17 @@ import {
   requantBounded,
   requantPerChannel,
   requantVec,
-  type VecRequant,
   vecRequantSetup,
 } from "./_requant_simd.ts";
 
 /**
  * TFLite's 8-bit ADD, 8 elements at a time: both inputs shifted left by 20 and rescaled, summed,
- * rescaled to the output. Parameters: the {@linkcode Q_ADD} block.
+ * rescaled to the output. `bounded` (no left shifts, multipliers of `[2^30, 2^31)` given as `2M`,
+ * as ADD's 8-bit scales give) rescales with {@linkcode requantBounded}: 8-bit differences shifted
+ * by 20 and their rescaled sums stay below its `2^30`. Parameters: the {@linkcode Q_ADD} block.
  */
-export function addQ(signed: boolean): FuncBuilder {
-  const f = kernel(signed ? "q_add_s" : "q_add_u");
+export function addQ(signed: boolean, bounded = false): FuncBuilder {
+  const f = kernel(`q_add_${bounded ? "b_" : ""}${signed ? "s" : "u"}`);
   const [t0, t1] = [f.param(1), f.param(2)];
   const P = f.param(0);
   const A = field(f, Q_ADD, "a"),
@@ -40,21 +41,25 @@ export function addQ(signed: boolean): FuncBuilder {
   const ld = (k: keyof typeof Q_ADD.fields) => () =>
     f.get(P).mem("i32.load", blockOffset(Q_ADD, k));
   const none = (v: number) => () => f.i32(v);
-  const qa = vecRequantSetup(f, {
-    left: ld("leftA"),
-    right: ld("rightA"),
-    zy: none(0),
-    qmin: none(-(2 ** 31)),
-    qmax: none(2 ** 31 - 1),
-  });
-  const qb = vecRequantSetup(f, {
-    left: ld("leftB"),
-    right: ld("rightB"),
-    zy: none(0),
-    qmin: none(-(2 ** 31)),
-    qmax: none(2 ** 31 - 1),
-  });
-  const qo = vecRequantSetup(f, {
+  /** One rescaling stage: `v` in place, with the multiplier splat in `m`. */
+  const stage = (g: {
+    left: () => void;
+    right: () => void;
+    zy: () => void;
+    qmin: () => void;
+    qmax: () => void;
+  }): (v: Local, m: Local) => void => {
+    if (bounded) {
+      const q = boundedRequantSetup(f, g);
+      return (v, m) => requantBounded(f, v, () => f.get(m), q, true);
+    }
+    const q = vecRequantSetup(f, g);
+    return (v, m) => requantVec(f, v, () => f.get(m), q);
+  };
+  const full = { zy: none(0), qmin: none(-(2 ** 31)), qmax: none(2 ** 31 - 1) };
+  const qa = stage({ left: ld("leftA"), right: ld("rightA"), ...full });
+  const qb = stage({ left: ld("leftB"), right: ld("rightB"), ...full });
+  const qo = stage({
     left: ld("leftOut"),
     right: ld("rightOut"),
     zy: ld("zeroOut"),
@@ -74,13 +79,13 @@ export function addQ(signed: boolean): FuncBuilder {
   const w = f.local("v128");
   f.get(t0).get(ET).op("i32.mul").set(i);
   f.get(t1).get(ET).op("i32.mul").tee(e).get(n).get(e).get(n).op("i32.lt_s", "select").set(e);
-  const load = (ptr: Local, z: Local, out: Local[], q: VecRequant, m: Local) => {
+  const load = (ptr: Local, z: Local, out: Local[], q: (v: Local, m: Local) => void, m: Local) => {
     f.get(ptr).get(i).op("i32.add").mem(signed ? "v128.load8x8_s" : "v128.load8x8_u").set(w);
     f.get(w).op(signed ? "i32x4.extend_low_i16x8_s" : "i32x4.extend_low_i16x8_u").set(out[0]);
     f.get(w).op(signed ? "i32x4.extend_high_i16x8_s" : "i32x4.extend_high_i16x8_u").set(out[1]);
     for (const v of out) {
       f.get(v).get(z).op("i32x4.sub").i32(20).op("i32x4.shl").set(v);
-      requantVec(f, v, () => f.get(m), q);
+      q(v, m);
     }
   };
   whileLt(f, i, e, () => {
@@ -88,7 +93,7 @@ export function addQ(signed: boolean): FuncBuilder {
     load(B, zb, y, qb, mb);
     for (let k = 0; k < 2; k++) {
       f.get(x[k]).get(y[k]).op("i32x4.add").set(x[k]);
-      requantVec(f, x[k], () => f.get(mo), qo);
+      qo(x[k], mo);
     }
     narrow8(f, x[0], x[1], signed);
     f.set(w);

@@ -169,6 +169,20 @@ Deno.test("8-bit CONV_2D over few channels (whole windows gathered) is bit-exact
   }
 });
 
+Deno.test("8-bit ADD is bit-exact for equal and unequal input scales", async () => {
+  for (const [sa, sb, so] of [[0.05, 0.05, 0.1], [0.05, 0.013, 0.04], [0.002, 0.3, 0.25]]) {
+    await check(
+      "ADD",
+      [
+        { shape: [1, 9, 7, 13], dtype: "int8", scale: [sa] },
+        { shape: [1, 9, 7, 13], dtype: "int8", scale: [sb] },
+      ],
+      { scale: so, zeroPoint: -5, shape: [1, 9, 7, 13] },
+      { fusedActivationFunction: "NONE" },
+    );
+  }
+});
+
 /** A one-node float graph (QUANTIZE or DEQUANTIZE), CPU against the reference executor. */
 async function checkConvert(
   op: "QUANTIZE" | "DEQUANTIZE",

@@ -26,6 +26,10 @@ export const addCpuQuant: CpuBuilder<BinaryOptions> = (ctx, node) => {
   if (y.dtype !== "int8" && y.dtype !== "uint8") return undefined;
   const q = quantAddParams([T[ai].quantization!, T[bi].quantization!, y.quantization!], range);
   const sh = (m: { shift: number }) => [Math.max(m.shift, 0), Math.max(-m.shift, 0)];
+  // Without left shifts the kernel rescales with the bounded form: 8-bit differences shifted by
+  // 20 stay below 2^28, and so do their rescaled sums. It takes multipliers as 2M.
+  const bounded = q.m.every((m) => m.shift <= 0 && m.multiplier >= 2 ** 30);
+  const mult = (m: { multiplier: number }) => bounded ? (2 * m.multiplier) | 0 : m.multiplier;
   const ET = Math.max(1024, Math.ceil(n / (ctx.threads * 4) / 8) * 8);
   const p = writeBlock(ctx, Q_ADD, {
     a: aa,
@@ -35,18 +39,19 @@ export const addCpuQuant: CpuBuilder<BinaryOptions> = (ctx, node) => {
     zeroA: q.z[0],
     zeroB: q.z[1],
     zeroOut: q.z[2],
-    multA: q.m[0].multiplier,
+    multA: mult(q.m[0]),
     leftA: sh(q.m[0])[0],
     rightA: sh(q.m[0])[1],
-    multB: q.m[1].multiplier,
+    multB: mult(q.m[1]),
     leftB: sh(q.m[1])[0],
     rightB: sh(q.m[1])[1],
-    multOut: q.m[2].multiplier,
+    multOut: mult(q.m[2]),
     leftOut: sh(q.m[2])[0],
     rightOut: sh(q.m[2])[1],
     qmin: range[0],
     qmax: range[1],
     perTask: ET,
   });
-  return [wasmStep(ctx, `q_add_${y.dtype === "int8" ? "s" : "u"}`, p, Math.ceil(n / ET))];
+  const name = `q_add_${bounded ? "b_" : ""}${y.dtype === "int8" ? "s" : "u"}`;
+  return [wasmStep(ctx, name, p, Math.ceil(n / ET))];
 };

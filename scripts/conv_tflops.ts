@@ -203,7 +203,19 @@ for (const r of probeRows) {
     }`,
   );
 }
-const gpu = await acquireDevice({ provider });
+let gpu: GpuContext;
+try {
+  gpu = await within(acquireDevice({ provider }), 60_000, "acquiring the device");
+} catch (e) {
+  const why = (e as Error).message.split("\n")[0];
+  log(`no device: ${why}`);
+  await Deno.mkdir(out, { recursive: true });
+  await Deno.writeTextFile(
+    `${out}/conv_tflops.json`,
+    JSON.stringify({ error: why, probe: probeRows }, null, 1),
+  );
+  Deno.exit(1);
+}
 log(`device: ${gpu.summary}; features ${gpu.features.join(", ")}`);
 const hasF16 = gpu.features.includes("shader-f16");
 

@@ -44,6 +44,18 @@ const OPTIONAL_FEATURES = [
 // Dawn's instance must outlive every adapter and device made from it: it pumps their events.
 let dawnInstance: GpuLike | undefined;
 
+/**
+ * Dawn toggles gpulite creates its Dawn instance with. Dawn's Vulkan backend withholds `shader-f16`
+ * from NVIDIA adapters (`PhysicalDeviceVk.cpp`, `ValidateFeatureSupportedWithTogglesImpl`: "not yet
+ * supported on Nvidia GPUs", pending f16 conformance-test failures, crbug.com/42251215) even when
+ * the driver has `VK_KHR_shader_float16_int8` with `shaderFloat16` and the 16-bit storage features;
+ * the adapter toggle `vulkan_enable_f16_on_nvidia` lifts that gate and changes nothing elsewhere.
+ * gpulite's f16 runs are checked against the reference by conformance on each adapter.
+ */
+export const DAWN_TOGGLES: readonly string[] = [
+  "enable-dawn-features=vulkan_enable_f16_on_nvidia",
+];
+
 /** Dawn's npm package (~131 MB of binaries for five platforms), loaded only for `provider: "dawn"`. */
 const DAWN_PACKAGE = "npm:webgpu@0.6.2";
 
@@ -106,7 +118,7 @@ async function dawnGpu(): Promise<GpuLike> {
       { cause: e },
     );
   }
-  dawnInstance = mod.create([]);
+  dawnInstance = mod.create([...DAWN_TOGGLES]);
   return dawnInstance;
 }
 

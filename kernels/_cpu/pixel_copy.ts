@@ -15,13 +15,21 @@ export interface PixelCopy {
   pointers: Int32Array;
   /** Values per pixel. */
   channels: number;
-  /** Byte address of the output (pixels contiguous, `channels` apart). */
+  /** Byte address of the output's first value. */
   out: number;
+  /** Bytes from one output pixel to the next (default `channels · 4`). */
+  outStride?: number;
+  /**
+   * Epilogue in registers, as the `depthwise` kernel applies it: a residual ADD read at the same
+   * place as the output in a tensor of the output's layout (`residual` is the address matching
+   * `out`) with its clamp, then PRELU slopes (address of the slope of the first copied channel).
+   */
+  epilogue?: { residual?: number; act?: [number, number]; slopes?: number };
 }
 
 /**
  * The steps copying each output pixel's run of channels from its source address: `0 + x · 1` per
- * value (exact, but for the sign of zero).
+ * value (exact, but for the sign of zero), then the epilogue if any.
  *
  * @example
  * ```ts ignore
@@ -33,7 +41,7 @@ export interface PixelCopy {
  * @returns One step over the pool.
  */
 export function pixelCopy(ctx: CpuBuildContext, copy: PixelCopy): CpuStep[] {
-  const { pointers, channels: C, out } = copy;
+  const { pointers, channels: C, out, epilogue: ep = {} } = copy;
   const Cp = (C + 3) & ~3;
   const wA = ctx.alloc(Cp * 4), bA = ctx.alloc(Cp * 4), ind = ctx.alloc(pointers.byteLength);
   ctx.put(wA, new Float32Array(Cp).fill(1));
@@ -48,11 +56,15 @@ export function pixelCopy(ctx: CpuBuildContext, copy: PixelCopy): CpuStep[] {
     weights: wA,
     bias: bA,
     out,
-    outStride: C * 4,
+    outStride: copy.outStride ?? C * 4,
     min: -Infinity,
     max: Infinity,
     pixelsPerTask: PC,
     ...NO_EPILOGUE,
+    residual: ep.residual ?? 0,
+    residualMin: ep.act?.[0] ?? 0,
+    residualMax: ep.act?.[1] ?? 0,
+    slopes: ep.slopes ?? 0,
   });
   return [wasmStep(ctx, variant(ctx, "depthwise"), p, Math.ceil(M / PC))];
 }

@@ -6,7 +6,7 @@
  */
 import { dataCase, intCase, moveKernel } from "../_shared/shape_kernel.ts";
 import { type PadOptions, padSource, padWgsl, parsePaddings } from "../_shared/shape_pad.ts";
-import { padFloat } from "./cpu.ts";
+import { padCpuFloat } from "./cpu.ts";
 
 const CASES: [number[], number[], "float32" | "int32"][] = [
   [[1, 5, 5, 3], [0, 0, 1, 1, 2, 2, 0, 0], "float32"],
@@ -16,6 +16,8 @@ const CASES: [number[], number[], "float32" | "int32"][] = [
   [[2, 3, 5], [0, 0, 0, 0, 0, 0], "float32"],
   [[9], [3, 0], "int32"],
   [[1, 16, 16, 8], [0, 0, 1, 1, 1, 1, 0, 0], "float32"],
+  [[1, 6, 5, 24], [0, 0, 0, 0, 0, 0, 0, 8], "float32"],
+  [[1, 3, 4, 6], [0, 0, 2, 1, 0, 1, 3, 5], "float32"],
 ];
 
 /** The PAD kernel. */
@@ -35,5 +37,5 @@ export const pad = {
       })),
   }),
   traits: { cheap: true },
-  cpu: { float: padFloat },
+  cpu: { float: padCpuFloat },
 };

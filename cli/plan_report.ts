@@ -82,12 +82,23 @@ export interface PlanReport {
   gpuNodes: number;
   /** Nodes assumed on the CPU. */
   cpuNodes: number;
-  /** Lower bounds of each form, in bytes. */
-  lowerBound: { objects: number; offsets: number };
+  /**
+   * Lower bounds in bytes: of each form in the model's order (`objects`, `offsets`), and (exec
+   * graphs only) of offsets plans in the model's order with concatenations in place
+   * (`concatInPlace`), in any order with in-place execution (`anyOrder`), and in any order with
+   * in-place execution and concatenations in place (`anyOrderConcatInPlace`).
+   */
+  lowerBound: {
+    objects: number;
+    offsets: number;
+    concatInPlace?: number;
+    anyOrder?: number;
+    anyOrderConcatInPlace?: number;
+  };
   /**
    * Memory levers (exec graphs only): the fixed-order offsets bound, the best offsets plan in the
-   * model's order, with in-place execution, with reordering and in-place, and the bound that holds
-   * for any order and in-place choice (`anyOrderBound`).
+   * model's order, with in-place execution, with reordering and in-place, with concatenations in
+   * place (`concat`; with every lever: `all`), and the bounds that hold for them.
    */
   levers?: MemoryLevers;
   /** One row per strategy and form (`GREEDY_BEST` twice: objects, offsets). */
@@ -149,7 +160,18 @@ export function planReport(records: ModelRecords, options: PlanReportOptions): P
   const alignment = options.alignment ?? 16;
   const rs = records.records;
   const naiveBytes = rs.reduce((a, r) => a + r.size, 0);
-  const lowerBound = { objects: objectsLowerBound(rs), offsets: offsetsLowerBound(rs) };
+  const l = records.levers;
+  const lowerBound: PlanReport["lowerBound"] = {
+    objects: objectsLowerBound(rs),
+    offsets: offsetsLowerBound(rs),
+    ...(l
+      ? {
+        concatInPlace: l.concatBound,
+        anyOrder: l.anyOrderBound,
+        anyOrderConcatInPlace: l.anyOrderConcatBound,
+      }
+      : {}),
+  };
   const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
   const strategies: StrategyResult[] = [];
   for (const strategy of STRATEGIES) {
@@ -175,7 +197,10 @@ export function planReport(records: ModelRecords, options: PlanReportOptions): P
         bytes,
         objects: objectCount(plan),
         ms: Math.round(ms * 1000) / 1000,
-        ratioToLowerBound: ratio(bytes, lowerBound[plan.form]),
+        ratioToLowerBound: ratio(
+          bytes,
+          plan.form === "objects" ? lowerBound.objects : lowerBound.offsets,
+        ),
         ratioToNaive: ratio(bytes, naiveBytes),
       });
     }
@@ -250,8 +275,12 @@ export function formatPlanReport(report: PlanReport): string {
         mib(l.best.bytes)
       }, in-place ${mib(l.inPlace.bytes)} (${l.inPlace.inPlacePairs} pairs), reordered + in-place ${
         mib(l.reorderInPlace.bytes)
-      }${l.reorderInPlace.reordered ? "" : " (order kept)"}, any-order bound ${
-        mib(l.anyOrderBound)
+      }${l.reorderInPlace.reordered ? "" : " (order kept)"}, concat in place ${
+        mib(l.concat.bytes)
+      } (${l.concat.concatNodes} nodes), all levers ${mib(l.all.bytes)}; bounds: concat in place ${
+        mib(l.concatBound)
+      }, any order ${mib(l.anyOrderBound)}, any order + concat in place ${
+        mib(l.anyOrderConcatBound)
       }`,
     );
   }

@@ -169,3 +169,20 @@ Deno.test("modelUsageRecords() puts nodes whose kernel lacks a GPU half on the C
   const report = planReport(r, { model: "tiny" });
   assert.equal(report.lowerBound.offsets, 256);
 });
+
+Deno.test("plan --json keeps the fixed-order bounds and adds those of concatenation in place", async () => {
+  const deeplab =
+    new URL("../../shared/models/networks/deeplabv3_257_mv_gpu.tflite", import.meta.url)
+      .pathname;
+  const report = await planJson([deeplab]);
+  const b = report.lowerBound, l = report.levers!;
+  assert.equal(b.offsets, l.fixedOrderBound);
+  assert.equal(b.concatInPlace, l.concatBound);
+  assert.equal(b.anyOrder, l.anyOrderBound);
+  assert.equal(b.anyOrderConcatInPlace, l.anyOrderConcatBound);
+  // The ASPP concatenation runs in place; each bound sits at or below its plans and the bounds
+  // without the lever.
+  assert.equal(l.concat.concatNodes, 1);
+  assert.ok(b.concatInPlace! <= l.concat.bytes && b.concatInPlace! <= b.offsets);
+  assert.ok(b.anyOrderConcatInPlace! <= l.all.bytes && b.anyOrderConcatInPlace! < b.anyOrder!);
+});

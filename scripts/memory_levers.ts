@@ -1,7 +1,8 @@
 /**
  * The memory levers of every real network and every catalogue network, as a Markdown table:
  * the fixed-order offsets lower bound, the best offsets plan in the model's order, with in-place
- * execution, with reordering and in-place, and the lower bound for any order and in-place choice.
+ * execution, with reordering and in-place, with concatenations in place (alone and with every
+ * lever), and the lower bounds that hold for each.
  *
  * ```sh
  * deno run -A scripts/memory_levers.ts > docs/results/plans/levers.md
@@ -32,7 +33,11 @@ const add = (name: string, folder: string, g: ExecGraph) => {
     mib(l.best.bytes),
     `${mib(l.inPlace.bytes)} (${l.inPlace.inPlacePairs})`,
     `${mib(l.reorderInPlace.bytes)}${l.reorderInPlace.reordered ? " (reordered)" : ""}`,
+    `${mib(l.concat.bytes)} (${l.concat.concatNodes})`,
+    `${mib(l.all.bytes)}${l.all.reordered ? " (reordered)" : ""}`,
+    mib(l.concatBound),
     mib(l.anyOrderBound),
+    mib(l.anyOrderConcatBound),
     (performance.now() - t0).toFixed(0),
   ]);
 };
@@ -58,10 +63,14 @@ const header = [
   "best",
   "in-place (pairs)",
   "reordered + in-place",
+  "concat in place (nodes)",
+  "all levers",
+  "concat bound",
   "any-order bound",
+  "any-order concat bound",
   "levers ms",
 ];
-console.log(`# Memory levers: in-place execution and execution order
+console.log(`# Memory levers: in-place execution, execution order and concatenation in place
 
 MiB of intermediate tensors (PHWC4 f32, offsets plans, best of GPULITE_OFFSETS and
 GREEDY_BY_SIZE_OFFSETS). Made by \`deno run -A scripts/memory_levers.ts\`.
@@ -69,10 +78,17 @@ GREEDY_BY_SIZE_OFFSETS). Made by \`deno run -A scripts/memory_levers.ts\`.
 - fixed-order bound: the largest total alive at one node in the model's order, no sharing between
   an op's input and output (no offsets plan in that order can be smaller);
 - any-order bound: for every node, its inputs and outputs must coexist (less one input an in-place
-  node overwrites), so no order and no in-place choice can go below the largest such sum.
+  node overwrites), so no order and no in-place choice can go below the largest such sum;
+- concat in place: each input of a concatenation whose inputs are contiguous blocks of its output
+  (PHWC4: channels in whole slices, batch 1) written straight into the output, the node a no-op
+  (count of such nodes in brackets); all levers: that with in-place execution and reordering;
+- concat bound: the fixed-order bound where, from a placed concatenation's step on, its inputs cost
+  nothing while its output (or the output holding it) is alive: no plan in the model's order with
+  any of those concatenations in place goes below it;
+- any-order concat bound: the any-order bound where such a concatenation needs only its output.
 
-Where the two bounds are equal, the peak sits at one node's operands and neither lever can lower
-it; where the any-order bound is lower, the gap is what a better order or aliasing could still win.
+Where the bounds are equal, the peak sits at one node's operands and no lever can lower it; where
+a lever's bound is lower, the gap is what that lever could still win.
 `);
 console.log(`| ${header.join(" | ")} |`);
 console.log(`| ${header.map((_, i) => i < 2 ? "---" : "---:").join(" | ")} |`);

@@ -48,7 +48,12 @@ export {
 export { greedyBest } from "./greedy_best.ts";
 export { gpuliteOffsets, type GpuliteOffsetsOptions } from "./gpulite_offsets.ts";
 export { gpuliteObjects } from "./gpulite_objects.ts";
-export { objectsLowerBound, offsetsLowerBound } from "./lower_bounds.ts";
+export {
+  coveredOffsetsLowerBound,
+  objectsLowerBound,
+  offsetsLowerBound,
+  type RecordCover,
+} from "./lower_bounds.ts";
 export { planCost, validatePlan } from "./validate.ts";
 export { objectsToOffsets } from "./objects_to_offsets.ts";
 export { findStrategy, planMemory, type PlanMemoryOptions, STRATEGIES } from "./strategies.ts";

@@ -1,15 +1,15 @@
 /**
  * The memory levers of a graph, side by side: the fixed-order lower bound, the best plan in the
- * model's order, the best with in-place execution, the best with reordering and in-place, and the
- * lower bound that holds for any order and in-place choice. Pure; what `cli plan` and the report
- * print.
+ * model's order, the best with in-place execution, the best with reordering and in-place, the best
+ * with concatenations in place (alone, then with every lever), and the lower bounds that hold with
+ * those levers. Pure; what `cli plan` and the report print.
  *
  * @module
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { Precision } from "../../core/kernel.ts";
 import { anyOrderLowerBound } from "../memory/order.ts";
-import { offsetsLowerBound } from "../memory/lower_bounds.ts";
+import { coveredOffsetsLowerBound, offsetsLowerBound } from "../memory/lower_bounds.ts";
 import { buildPlan, type PlanBackend } from "./plan.ts";
 import { orderProblem } from "./reorder.ts";
 
@@ -23,6 +23,8 @@ export interface LeverResult {
   inPlacePairs: number;
   /** Whether the node order differs from the model's. */
   reordered: boolean;
+  /** Concatenations run in place. */
+  concatNodes: number;
 }
 
 /** Every lever of one graph. */
@@ -37,6 +39,21 @@ export interface MemoryLevers {
   reorderInPlace: LeverResult;
   /** Lower bound for any order with in-place execution (see `anyOrderLowerBound`). */
   anyOrderBound: number;
+  /** The best in the model's order with concatenations in place. */
+  concat: LeverResult;
+  /** The best with concatenations in place, in-place execution and reordering. */
+  all: LeverResult;
+  /**
+   * Lower bound in the model's order with any of the eligible concatenations in place (no
+   * elementwise in-place): `coveredOffsetsLowerBound` with each input of an eligible concatenation
+   * covered by its output.
+   */
+  concatBound: number;
+  /**
+   * Lower bound for any order with in-place execution and concatenations in place: the any-order
+   * bound where an eligible concatenation needs only its output (its inputs lie inside it).
+   */
+  anyOrderConcatBound: number;
 }
 
 const OFFSETS_STRATEGIES = ["GPULITE_OFFSETS", "GREEDY_BY_SIZE_OFFSETS"];
@@ -59,7 +76,9 @@ export function memoryLevers(
   options: { backend?: PlanBackend; precision?: Precision } = {},
 ): MemoryLevers {
   const backend = options.backend ?? "gpu";
-  const best = (flags: { inPlace: boolean; reorder: boolean }): LeverResult => {
+  const best = (
+    flags: { inPlace: boolean; reorder: boolean; concatInPlace?: boolean },
+  ): LeverResult => {
     let out: LeverResult | undefined;
     for (const strategy of OFFSETS_STRATEGIES) {
       const plan = buildPlan(graph, { ...flags, backend, precision: options.precision, strategy });
@@ -70,6 +89,7 @@ export function memoryLevers(
           strategy: m.strategy,
           inPlacePairs: m.inPlace.length,
           reordered: plan.graph.nodes.some((n, k) => n !== graph.nodes[k]),
+          concatNodes: m.concat?.nodes.length ?? 0,
         };
       }
     }
@@ -77,15 +97,38 @@ export function memoryLevers(
   };
   const base = buildPlan(graph, { backend, precision: options.precision, strategy: "NAIVE" });
   const { nodes, size } = orderProblem(base);
+  // The concatenations the planner may run in place (the same rule in any order: it reads shapes,
+  // storage and placement, never the order).
+  const eligible = new Set(
+    buildPlan(graph, {
+      backend,
+      precision: options.precision,
+      strategy: "GREEDY_BY_SIZE_OFFSETS",
+      concatInPlace: true,
+    }).memory!.concat?.nodes,
+  );
+  const recordOf = new Map(base.memory!.tensors.map((t, i) => [t, i]));
+  const covers = [...eligible].flatMap((k) => {
+    const outer = recordOf.get(graph.nodes[k].outputs[0]);
+    return outer === undefined ? [] : graph.nodes[k].inputs.flatMap((t) => {
+      const inner = recordOf.get(t);
+      return inner === undefined ? [] : [{ inner, outer }];
+    });
+  });
+  const inPlace = (v: number) => graph.nodes[v].kernel.traits?.inPlace === true;
   return {
     fixedOrderBound: offsetsLowerBound(base.memory!.records),
     best: best({ inPlace: false, reorder: false }),
     inPlace: best({ inPlace: true, reorder: false }),
     reorderInPlace: best({ inPlace: true, reorder: true }),
-    anyOrderBound: anyOrderLowerBound(
-      nodes,
+    anyOrderBound: anyOrderLowerBound(nodes, size, inPlace),
+    concat: best({ inPlace: false, reorder: false, concatInPlace: true }),
+    all: best({ inPlace: true, reorder: true, concatInPlace: true }),
+    concatBound: coveredOffsetsLowerBound(base.memory!.records, covers),
+    anyOrderConcatBound: anyOrderLowerBound(
+      nodes.map((n, v) => eligible.has(v) ? { inputs: [], outputs: n.outputs } : n),
       size,
-      (v) => graph.nodes[v].kernel.traits?.inPlace === true,
+      inPlace,
     ),
   };
 }

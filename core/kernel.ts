@@ -189,6 +189,11 @@ export interface GpuProgram {
 /** The GPU half of an op. */
 export interface GpuKernelDef<O> {
   /**
+   * The largest tensor rank the kernel takes (default 4). Tensors of rank 5 are stored in PHWC4
+   * with their leading dimensions folded into the batch (`[N, D, H, W, C]` as `[N * D, H, W, C]`).
+   */
+  maxRank?: number;
+  /**
    * Why this node cannot run on the GPU (dtype, rank, size), or `undefined` when it can.
    * Omitted means every node the op parses runs on the GPU.
    */

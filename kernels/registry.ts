@@ -42,6 +42,7 @@ import { cast } from "./cast/mod.ts";
 import { dequantize } from "./dequantize/mod.ts";
 import { quantize } from "./quantize/mod.ts";
 import { conv2d } from "./conv_2d/mod.ts";
+import { conv3d } from "./conv_3d/mod.ts";
 import { depthwiseConv2d } from "./depthwise_conv_2d/mod.ts";
 import { transposeConv } from "./transpose_conv/mod.ts";
 import { convolution2dTransposeBias } from "./convolution_2d_transpose_bias/mod.ts";
@@ -161,6 +162,7 @@ export const KERNELS: readonly AnyKernelDef[] = [
   quantize,
   // Convolution and matrix products
   conv2d,
+  conv3d,
   depthwiseConv2d,
   transposeConv,
   convolution2dTransposeBias,

@@ -141,10 +141,13 @@ function gpuReason(
 ): string | undefined {
   if (!node.kernel.gpu) return `${node.op} has no GPU kernel`;
   if (node.quant) return `${node.op} runs in 8-bit integer arithmetic, which has no GPU kernel`;
+  const maxRank = node.kernel.gpu.maxRank ?? 4;
   const big = [...node.inputs, ...node.outputs].find((t) =>
-    t >= 0 && graph.tensors[t].shape.length > 4
+    t >= 0 && graph.tensors[t].shape.length > maxRank
   );
-  if (big !== undefined) return `tensor ${big} has rank ${graph.tensors[big].shape.length} > 4`;
+  if (big !== undefined) {
+    return `tensor ${big} has rank ${graph.tensors[big].shape.length} > ${maxRank}`;
+  }
   const empty = node.outputs.find((t) => numElements(graph.tensors[t].shape) === 0);
   if (empty !== undefined) return `output tensor ${empty} has no elements`;
   for (const st of node.epilogue) {

@@ -7,7 +7,6 @@
 import type { HostTensor, Precision, TensorData } from "../../core/kernel.ts";
 import { f16BitsToNumber, numberToF16Bits } from "../_shared/tensor.ts";
 import { toShape4 } from "./wgsl.ts";
-import { UnsupportedError } from "../../core/errors.ts";
 
 /** Storage element kind of a GPU tensor. */
 export type StorageKind = "f32" | "f16" | "i32";
@@ -70,11 +69,6 @@ export function phwc4Bytes(
  * @returns The bytes.
  */
 export function packPhwc4(t: HostTensor, kind: StorageKind): Uint8Array<ArrayBuffer> {
-  if (t.shape.length > 4) {
-    throw new UnsupportedError(
-      `Tensors of rank ${t.shape.length} cannot live on the GPU`,
-    );
-  }
   const [B, H, W, C] = toShape4(t.shape);
   const S = Math.ceil(C / 4);
   const n = B * H * W * S * 4;

@@ -45,3 +45,17 @@ Deno.test("packPhwc4() zero-fills the padding lanes of a 5-channel tensor", () =
   const v = new Float32Array(packPhwc4(t, "f32").buffer);
   deepStrictEqual(Array.from(v), [1, 2, 3, 4, 6, 7, 8, 9, 5, 0, 0, 0, 10, 0, 0, 0]);
 });
+
+Deno.test("a rank-5 tensor packs as [N * D, H, W, C] and unpacks to its own shape", () => {
+  const shape = [2, 3, 2, 2, 5];
+  const t: HostTensor = {
+    dtype: "float32",
+    shape,
+    data: Float32Array.from({ length: 120 }, (_, i) => i + 1),
+  };
+  const as4: HostTensor = { ...t, shape: [6, 2, 2, 5] };
+  deepStrictEqual(packPhwc4(t, "f32"), packPhwc4(as4, "f32"));
+  const back = unpackPhwc4(packPhwc4(t, "f32"), t, "f32");
+  deepStrictEqual(back.shape, shape);
+  deepStrictEqual([...back.data], [...t.data]);
+});

@@ -17,7 +17,8 @@ import type { GpuTensorInfo } from "../../core/kernel.ts";
 export const WG1D = 64;
 
 /**
- * Shape padded on the left to rank 4.
+ * Shape padded on the left to rank 4; a longer shape folds its leading dimensions into the first
+ * (`[N, D, H, W, C]` is stored as `[N * D, H, W, C]`).
  *
  * @example
  * ```ts
@@ -26,13 +27,16 @@ export const WG1D = 64;
  * if (s[2] !== 10) throw new Error("wrong");
  * ```
  *
- * @param shape Logical shape of rank at most 4.
+ * @param shape Logical shape.
  * @returns `[b, h, w, c]`.
  */
 export function toShape4(
   shape: readonly number[],
 ): [number, number, number, number] {
-  if (shape.length > 4) throw new RangeError(`Rank ${shape.length} exceeds 4`);
+  if (shape.length > 4) {
+    const lead = shape.slice(0, -3).reduce((a, b) => a * b, 1);
+    return [lead, shape.at(-3)!, shape.at(-2)!, shape.at(-1)!];
+  }
   const s = [1, 1, 1, 1, ...shape].slice(-4);
   return [s[0], s[1], s[2], s[3]];
 }

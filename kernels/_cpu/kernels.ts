@@ -11,7 +11,8 @@
 import { emitModule, FuncBuilder } from "./emit.ts";
 import { binary, convGemm, depthwise, unary } from "./kernels_float.ts";
 import { resizeBilinear, unpool, windowMax } from "./kernels_gather.ts";
-import { addQ, convQ, depthwiseQ, im2col, quantizeF32, widen } from "./kernels_quant.ts";
+import { addQ, convQ, im2col, quantizeF32, widen } from "./kernels_quant.ts";
+import { depthwiseQ } from "./kernels_quant_depthwise.ts";
 
 /**
  * Names of the exported kernels, in export order (the worker pool calls them by index); filled by

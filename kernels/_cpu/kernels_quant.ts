@@ -1,20 +1,12 @@
 /**
- * Generators of the 8-bit WebAssembly SIMD kernels: ADD, the widening of activations to int16,
- * the quantized GEMM of CONV_2D and FULLY_CONNECTED, depthwise convolution and QUANTIZE. Each reads
- * its parameter block (see `blocks.ts`) by field name.
+ * Generators of the 8-bit WebAssembly SIMD kernels: ADD, the widening and gathering of activations
+ * to int16, the quantized GEMM of CONV_2D and FULLY_CONNECTED, and QUANTIZE (depthwise convolution:
+ * `kernels_quant_depthwise.ts`). Each reads its parameter block (see `blocks.ts`) by field name.
  *
  * @module
  */
 import type { FuncBuilder, Local } from "./emit.ts";
-import {
-  blockOffset,
-  Q_ADD,
-  Q_CONV_GEMM,
-  Q_DEPTHWISE,
-  Q_IM2COL,
-  Q_QUANTIZE,
-  Q_WIDEN,
-} from "./blocks.ts";
+import { blockOffset, Q_ADD, Q_CONV_GEMM, Q_IM2COL, Q_QUANTIZE, Q_WIDEN } from "./blocks.ts";
 import { addTo, blockBase, field, kernel, narrow8, storeBytes, whileLt } from "./_wasm_util.ts";
 import {
   boundedRequantSetup,
@@ -309,128 +301,6 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
       addTo(f, j, j, 1);
     });
     addTo(f, t, t, 1);
-  });
-  return f;
-}
-
-/** Interleaves the int16 lanes of two vectors: channels 0-3 (`LOW_PAIRS`) or 4-7 (`HIGH_PAIRS`). */
-const LOW_PAIRS = [0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23];
-const HIGH_PAIRS = LOW_PAIRS.map((b) => b + 8);
-
-/**
- * Quantized DEPTHWISE_CONV_2D (multiplier 1), 8 channels and two taps at a time: the two taps'
- * inputs are interleaved per channel and meet weights packed the same way in `i32x4.dot_i16x8_s`;
- * two output pixels per weight load; then TFLite requantization. The builder pads the taps to an
- * even count (the extra tap reads a zero-point row against zero weights) and folds the input zero
- * point into the bias (`bias - zx * sum(w)`; padding taps read rows of `zx`, which the fold cancels
- * exactly), so taps multiply the raw 8-bit values. Parameters: the {@linkcode Q_DEPTHWISE} block
- * (`taps` even, weights `[taps / 2][Cp][2]`; its `inZeroPoint` is not read).
- */
-export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
-  const f = kernel(`q_depthwise_${perChannel ? "pc" : "v"}_${signed ? "s" : "u"}`);
-  const [t0, t1] = [f.param(1), f.param(2)];
-  const ind = field(f, Q_DEPTHWISE, "indirection"),
-    M = field(f, Q_DEPTHWISE, "pixels"),
-    T = field(f, Q_DEPTHWISE, "taps"),
-    C = field(f, Q_DEPTHWISE, "channels");
-  const wts = field(f, Q_DEPTHWISE, "weights"),
-    bias = field(f, Q_DEPTHWISE, "bias"),
-    out = field(f, Q_DEPTHWISE, "out"),
-    ostride = field(f, Q_DEPTHWISE, "outStride");
-  const mult0 = field(f, Q_DEPTHWISE, "mult"),
-    left0 = field(f, Q_DEPTHWISE, "left"),
-    right0 = field(f, Q_DEPTHWISE, "right");
-  const zy = field(f, Q_DEPTHWISE, "outZeroPoint"),
-    qmin = field(f, Q_DEPTHWISE, "qmin"),
-    qmax = field(f, Q_DEPTHWISE, "qmax"),
-    PC = field(f, Q_DEPTHWISE, "pixelsPerTask");
-  const q = { mult: f.local("i32"), left: f.local("i32"), right: f.local("i32"), zy, qmin, qmax };
-  const p = f.local("i32"), pEnd = f.local("i32"), c = f.local("i32"), ri = f.local("i32");
-  const wp = f.local("i32"), tap = f.local("i32"), o = f.local("i32");
-  const rowBytes = f.local("i32"), xv = f.local("v128"), wv = f.local("v128");
-  const xb = f.local("v128"), wv1 = f.local("v128");
-  const left = f.local("i32"), rest = f.local("i32"), indBytes = f.local("i32");
-  const aa = [f.local("i32"), f.local("i32")];
-  const acc = [[f.local("v128"), f.local("v128")], [f.local("v128"), f.local("v128")]];
-  const load8 = signed ? "v128.load8x8_s" : "v128.load8x8_u";
-  const qv = vecRequantSetup(f, {
-    left: () => f.i32(0),
-    right: () => f.i32(0),
-    zy: () => f.get(zy),
-    qmin: () => f.get(qmin),
-    qmax: () => f.get(qmax),
-  });
-  const qb = boundedRequantSetup(f, {
-    right: () => perChannel ? f.i32(1) : f.get(right0).mem("i32.load"),
-    zy: () => f.get(zy),
-    qmin: () => f.get(qmin),
-    qmax: () => f.get(qmax),
-  });
-  // One pair of taps: Cp channels x 2 taps of int16.
-  f.get(C).i32(7).op("i32.add").i32(-8).op("i32.and").i32(4).op("i32.mul").set(rowBytes);
-  f.get(T).i32(4).op("i32.mul").set(indBytes);
-  f.get(t0).get(PC).op("i32.mul").set(p);
-  f.get(t1).get(PC).op("i32.mul").tee(pEnd).get(M).get(pEnd).get(M).op("i32.lt_s", "select");
-  f.set(pEnd);
-  // MR output pixels (1 or 2) from pixel p: every tap's weights loaded once for all of them.
-  const pixels = (MR: number) => {
-    f.get(ind).get(p).get(indBytes).op("i32.mul", "i32.add").set(ri);
-    f.i32(0).set(c);
-    whileLt(f, c, C, () => {
-      f.get(bias).get(c).i32(4).op("i32.mul", "i32.add").set(q.mult);
-      for (let r = 0; r < MR; r++) {
-        f.get(q.mult).mem("v128.load").set(acc[r][0]);
-        f.get(q.mult).mem("v128.load", 16).set(acc[r][1]);
-        if (r === 0) f.get(ri).set(aa[r]);
-        else addTo(f, aa[r], ri, indBytes);
-      }
-      f.get(wts).get(c).i32(4).op("i32.mul", "i32.add").set(wp);
-      f.get(T).i32(1).op("i32.shr_u").set(tap);
-      f.open("loop");
-      f.get(wp).mem("v128.load").set(wv);
-      f.get(wp).mem("v128.load", 16).set(wv1);
-      for (let r = 0; r < MR; r++) {
-        f.get(aa[r]).mem("i32.load").get(c).op("i32.add").mem(load8).set(xv);
-        f.get(aa[r]).mem("i32.load", 4).get(c).op("i32.add").mem(load8).set(xb);
-        f.get(acc[r][0]).get(xv).get(xb).shuffle(LOW_PAIRS).get(wv);
-        f.op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][0]);
-        f.get(acc[r][1]).get(xv).get(xb).shuffle(HIGH_PAIRS).get(wv1);
-        f.op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][1]);
-        addTo(f, aa[r], aa[r], 8);
-      }
-      addTo(f, wp, wp, rowBytes);
-      f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);
-      f.end();
-      f.get(mult0).get(c).i32(4).op("i32.mul", "i32.add").set(q.mult);
-      f.get(left0).get(c).i32(4).op("i32.mul", "i32.add").set(q.left);
-      f.get(right0).get(c).i32(perChannel ? 32 : 4).op("i32.mul", "i32.add").set(q.right);
-      f.get(C).get(c).op("i32.sub").set(left);
-      f.get(left).i32(8).get(left).i32(8).op("i32.lt_s", "select").set(left);
-      for (let r = 0; r < MR; r++) {
-        if (perChannel) {
-          requantPerChannel(f, acc[r][0], q, 0, qv);
-          requantPerChannel(f, acc[r][1], q, 16, qv);
-        } else {
-          requantBounded(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qb);
-          requantBounded(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qb);
-        }
-        narrow8(f, acc[r][0], acc[r][1], signed);
-        f.set(xv);
-        f.get(out).get(p).i32(r).op("i32.add").get(ostride).op("i32.mul", "i32.add").set(o);
-        storeBytes(f, () => f.get(o).get(c).op("i32.add"), xv, left);
-      }
-      addTo(f, c, c, 8);
-    });
-  };
-  whileLt(f, p, pEnd, () => {
-    f.get(pEnd).get(p).op("i32.sub").set(rest);
-    f.get(rest).i32(2).op("i32.ge_s").open("if");
-    pixels(2);
-    addTo(f, p, p, 2);
-    f.op("else");
-    pixels(1);
-    addTo(f, p, p, 1);
-    f.end();
   });
   return f;
 }

@@ -169,6 +169,24 @@ Deno.test("8-bit CONV_2D over few channels (whole windows gathered) is bit-exact
   }
 });
 
+Deno.test("8-bit DEPTHWISE_CONV_2D with one weight scale is bit-exact for any channel count", async () => {
+  const sx = 0.05, sy = 0.1;
+  for (const C of [5, 16, 21, 40]) {
+    for (const stride of [1, 2]) {
+      await check(
+        "DEPTHWISE_CONV_2D",
+        [
+          { shape: [1, 7, 6, C], dtype: "int8", scale: [sx] },
+          { shape: [1, 3, 3, C], dtype: "int8", scale: [0.01], constant: true, axis: 3 },
+          { shape: [C], dtype: "int32", scale: [0.01 * sx], constant: true, range: 5000 },
+        ],
+        { scale: sy, zeroPoint: 3, shape: [1, Math.ceil(7 / stride), Math.ceil(6 / stride), C] },
+        { padding: "SAME", strideW: stride, strideH: stride, depthMultiplier: 1 },
+      );
+    }
+  }
+});
+
 Deno.test("8-bit ADD is bit-exact for equal and unequal input scales", async () => {
   for (const [sa, sb, so] of [[0.05, 0.05, 0.1], [0.05, 0.013, 0.04], [0.002, 0.3, 0.25]]) {
     await check(

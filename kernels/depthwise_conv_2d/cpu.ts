@@ -132,7 +132,7 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
   }
   const [, KH, KW, C] = w.shape;
   if (x.shape.length !== 4 || x.shape[3] !== C || (bi >= 0 && !bv)) return undefined;
-  const Cp = (C + 7) & ~7;
+  const Cp = (C + 15) & ~15;
   const zx = x.quantization!.zeroPoint[0];
   const zero = ctx.alloc(Cp + 16);
   const zeroRow = new Uint8Array(Cp + 16).fill(zx & 255);

@@ -329,9 +329,13 @@ ${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let m0 = tile * ${TM}
     for (const c of range(4)) {
       code += `${k2}let w${j}${c} = csh[${xsLen} + (k * 4 + ${c}) * ${TN} + tni + ${j * tn}];\n`;
     }
+    // Four chained fma()s per output vec4; the sum of four products as one expression compiles to
+    // a multiply, three fused multiply-adds and an add (float addition is not reassociated).
     for (const i of range(rm)) {
-      code +=
-        `${k2}acc${j}_${i} += w${j}0 * a${i}.x + w${j}1 * a${i}.y + w${j}2 * a${i}.z + w${j}3 * a${i}.w;\n`;
+      const a = `acc${j}_${i}`;
+      for (const [c, lane] of ["x", "y", "z", "w"].entries()) {
+        code += `${k2}${a} = fma(w${j}${c}, vec4<f32>(a${i}.${lane}), ${a});\n`;
+      }
     }
   }
   code += `${ind}  }\n${ind}  workgroupBarrier();\n${ind}}\n`;

@@ -153,6 +153,7 @@ export const SIMD: Record<string, number> = {
   "i32x4.trunc_sat_f32x4_s": 0xf8,
   "i32x4.trunc_sat_f64x2_s_zero": 0xfc,
   "f64x2.promote_low_f32x4": 0x5f,
+  "f32x4.demote_f64x2_zero": 0x5e,
   "f64x2.lt": 0x49,
   "f64x2.floor": 0x75,
   "f64x2.abs": 0xec,

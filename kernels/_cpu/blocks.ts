@@ -454,3 +454,23 @@ export const UNPOOL = paramBlock({
   residualMax: "f32",
   slopes: "i32",
 });
+
+/**
+ * Float spatial mean (`mean_pixels`): per column (a batch and a block of up to 16 channels) the sum
+ * over `pixels` pixels of `channels` values each (a multiple of 4), in float64, divided by `count`.
+ *
+ * @example
+ * ```ts
+ * import { MEAN_PIXELS } from "./blocks.ts";
+ * if (MEAN_PIXELS.offsets.columnsPerTask !== 24) throw new Error("wrong");
+ * ```
+ */
+export const MEAN_PIXELS = paramBlock({
+  x: "i32",
+  y: "i32",
+  pixels: "i32",
+  channels: "i32",
+  count: "f32",
+  columns: "i32",
+  columnsPerTask: "i32",
+});

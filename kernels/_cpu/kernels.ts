@@ -11,6 +11,7 @@
 import { emitModule, FuncBuilder } from "./emit.ts";
 import { binary, convGemm, depthwise, unary } from "./kernels_float.ts";
 import { resizeBilinear, unpool, windowMax } from "./kernels_gather.ts";
+import { meanPixels } from "./kernels_reduce.ts";
 import { addQ, convQ, im2col, quantizeF32, widen } from "./kernels_quant.ts";
 import { depthwiseQ } from "./kernels_quant_depthwise.ts";
 
@@ -52,6 +53,7 @@ function allKernels(): FuncBuilder[] {
     windowMax(false),
     windowMax(true),
     unpool(),
+    meanPixels(),
   );
   fs.push(
     widen(false),

@@ -16,6 +16,7 @@ import { summarize } from "../core/stats.ts";
 import { type BenchNetwork, makeInput } from "./networks.ts";
 import type { MeasureOptions, NetworkResult, PeerResult, PeerRunner } from "./measure_types.ts";
 import { runBackend } from "./run_backend.ts";
+import { measureLevers } from "./memory_levers.ts";
 import { diffOf, errorLine, memoryByStrategy, speedupsOf } from "./summaries.ts";
 
 export type { Backend } from "../engine/session.ts";
@@ -143,6 +144,17 @@ export async function measureNetwork(
             sessionInternals(s).plan!.memory!.records,
             `the GPU session's execution plan (PHWC4, f32), ${id} placement`,
           );
+          if (options.memoryLevers ?? true) {
+            result.memory.levers = await measureLevers({
+              model,
+              graph: sessionInternals(s).graph,
+              gpu: ctx,
+              feed,
+              want: ran.outputs,
+              timing: { runs: options.runs, budgetMs: options.budgetMs },
+              log,
+            });
+          }
         } catch (e) {
           log(`memory: ${errorLine(e)}`);
         } finally {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LeversResult } from "./memory_levers.ts";
 import type { Backend } from "../engine/session.ts";
 import type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
 import type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
@@ -114,6 +115,8 @@ export interface MemoryResult {
   lowerBounds: { offsets: number; objects: number };
   /** One row per strategy and form. */
   strategies: StrategyCost[];
+  /** Each memory lever on the GPU: bytes, bounds, latency (when a GPU ran). */
+  levers?: LeversResult;
 }
 
 /** One peer's result on one network. */
@@ -217,4 +220,6 @@ export interface MeasureOptions {
   peerRunner?: PeerRunner;
   /** Progress lines. */
   progress?: (message: string) => void;
+  /** Run each memory lever as a GPU session of its own, for its latency (default `true`). */
+  memoryLevers?: boolean;
 }

@@ -7,6 +7,46 @@
 import type { Report } from "./report.ts";
 import type { BackendResult, NetworkResult, OutputDiff, PeerResult } from "./measure.ts";
 import { formatBytes, formatMs, formatStats, type Stats } from "../core/stats.ts";
+import type { LeversResult } from "./memory_levers.ts";
+
+function leversSection(l: LeversResult): string {
+  const vs = (bytes: number) => {
+    const d = (100 * (bytes - l.fixedOrderBound)) / (l.fixedOrderBound || 1);
+    return `${d > 0 ? "+" : ""}${d.toFixed(1)}%`;
+  };
+  const base = l.rows.find((r) => r.key === "best")?.latency?.median;
+  const head =
+    `\nMemory levers on the GPU (offsets plans; lower bounds: model order ${
+      formatBytes(l.fixedOrderBound)
+    }, model order with concatenations in place ${formatBytes(l.concatBound)}, any order with ` +
+    `in-place ${
+      formatBytes(l.anyOrderBound)
+    }, any order with in-place and concatenations in place ${
+      formatBytes(l.anyOrderConcatBound)
+    }):\n`;
+  return `${head}\n` + table(
+    [
+      "choice",
+      "bytes",
+      "vs model-order bound",
+      "strategy",
+      "in-place / concat nodes",
+      "GPU ms median",
+      "vs best",
+      "outputs",
+    ],
+    l.rows.map((r) => [
+      `${r.label}${r.reordered ? " (reordered)" : ""}`,
+      formatBytes(r.bytes),
+      vs(r.bytes),
+      r.strategy,
+      `${r.inPlacePairs} / ${r.concatNodes}`,
+      r.error ? `failed: ${r.error}` : r.latency ? formatMs(r.latency.median) : "—",
+      r.latency && base ? `${(r.latency.median / base).toFixed(3)}×` : "—",
+      r.identical === undefined ? "—" : r.identical ? "identical" : "DIFFER",
+    ]),
+  );
+}
 
 function table(head: string[], rows: string[][]): string {
   const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -134,6 +174,49 @@ function summarySection(report: Report): string {
   return `## Summary\n\nLatency cells: median (p10–p90) in ms.\n\n${t}\n`;
 }
 
+/** Per network: each memory choice's peak and GPU latency, and where a lever beat the bound. */
+function memoryLeversSection(report: Report): string {
+  const withLevers = report.networks.filter((r) => r.memory?.levers);
+  if (withLevers.length === 0) return "";
+  const keys = ["best", "inPlace", "reorderInPlace", "concat", "all"] as const;
+  const cell = (l: LeversResult, key: (typeof keys)[number]) => {
+    const r = l.rows.find((x) => x.key === key);
+    if (!r) return "—";
+    const ms = r.error ? "failed" : r.latency ? formatMs(r.latency.median) : "—";
+    return `${formatBytes(r.bytes)} · ${ms}${r.identical === false ? " · DIFFER" : ""}`;
+  };
+  const rows = withLevers.map((r) => {
+    const l = r.memory!.levers!;
+    return [r.id, formatBytes(l.fixedOrderBound), ...keys.map((k) => cell(l, k))];
+  });
+  const below = withLevers.flatMap((r) => {
+    const l = r.memory!.levers!;
+    const least = Math.min(...l.rows.map((x) => x.bytes));
+    if (least >= l.fixedOrderBound) return [];
+    const cut = (100 * (l.fixedOrderBound - least)) / (l.fixedOrderBound || 1);
+    return [`${r.id} (${formatBytes(least)}, −${cut.toFixed(1)}%)`];
+  });
+  return [
+    "## Memory levers\n",
+    "Peak intermediate memory of each choice on the GPU (offsets plans) and the median latency of",
+    "its session: `bytes · ms`. The model-order bound is the lowest any plan can reach in the",
+    "file's order without the levers.\n",
+    table(
+      [
+        "network",
+        "model-order bound",
+        "best, model order",
+        "in-place",
+        "reordered + in-place",
+        "concat in place",
+        "all levers",
+      ],
+      rows,
+    ),
+    `\nStrictly below the model-order bound: ${below.length ? below.join(", ") : "none"}.\n`,
+  ].join("\n");
+}
+
 function failuresSection(report: Report): string {
   const lines: string[] = [];
   for (const r of report.networks) {
@@ -229,6 +312,7 @@ function networkSection(r: NetworkResult): string {
         ];
       }),
     ));
+    if (m.levers) out.push(leversSection(m.levers));
   }
   if (r.peers.length) {
     out.push(`\nPeers on the same file and input:\n`);
@@ -272,6 +356,7 @@ export function renderMarkdown(report: Report): string {
   return [
     headerSection(report),
     summarySection(report),
+    memoryLeversSection(report),
     failuresSection(report),
     "## Networks\n",
     ...report.networks.map(networkSection),

@@ -26,6 +26,7 @@ export const SESSION_FLAGS = {
   "input-shape": { type: "string", multiple: true },
   "in-place": { type: "boolean" },
   reorder: { type: "boolean" },
+  "concat-in-place": { type: "boolean" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -36,6 +37,7 @@ const BACKEND_ONLY: Readonly<Record<string, readonly Backend[]>> = {
   strategy: ["gpu", "cpu"],
   "in-place": ["gpu", "cpu"],
   reorder: ["gpu", "cpu"],
+  "concat-in-place": ["gpu", "cpu"],
   profile: ["gpu", "cpu"],
   threads: ["cpu", "cooperative"],
 };
@@ -51,6 +53,8 @@ export interface SessionFlags {
   inPlace: boolean;
   /** Branches reordered for a lower memory peak (`--reorder`). */
   reorder: boolean;
+  /** Concatenations write their inputs in place (`--concat-in-place`). */
+  concatInPlace: boolean;
   /** GPU provider. */
   provider: "deno" | "dawn";
   /** Precision. */
@@ -138,6 +142,7 @@ export function sessionFlags(
     seed,
     inPlace: v["in-place"] === true,
     reorder: v.reorder === true,
+    concatInPlace: v["concat-in-place"] === true,
   };
 }
 

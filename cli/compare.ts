@@ -132,6 +132,7 @@ async function compareMain(args: string[], io: Io): Promise<number> {
     threads: flags.threads,
     inPlace: flags.inPlace,
     reorder: flags.reorder,
+    concatInPlace: flags.concatInPlace,
   });
   try {
     const main = model.subgraphs[0];

@@ -36,6 +36,7 @@ Options:
   --strategy NAME   memory strategy for intermediates (default GREEDY_BEST; gpu and cpu)
   --in-place        elementwise ops write over an input that dies there (gpu and cpu)
   --reorder         reorder branches for a lower memory peak (gpu and cpu)
+  --concat-in-place concatenation inputs written straight into its output (gpu and cpu)
   --threads N       CPU threads (default: all cores; cpu and cooperative)
   --input a.npy,b.npy   input tensors in model input order (default: seeded random)
   --seed N          seed of random inputs (default 1)
@@ -167,6 +168,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
     threads: flags.threads,
     inPlace: flags.inPlace,
     reorder: flags.reorder,
+    concatInPlace: flags.concatInPlace,
     profile: values.profile,
     timeline: values.profile && flags.backend === "gpu",
   });

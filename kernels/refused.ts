@@ -8,7 +8,6 @@
 
 /** Ops gpulite does not run, by builtin name or custom code, with the reason. */
 export const REFUSED_OPS: Readonly<Record<string, string>> = {
-  WHERE: "its output shape depends on the input values",
   HASHTABLE_LOOKUP: "string tensors are not supported",
   "Flex*":
     "TensorFlow ops carried by the Flex delegate (FlexAddV2, FlexSoftplus, ...) are not implemented",

@@ -109,6 +109,7 @@ import { selectV2 } from "./select_v2/mod.ts";
 import { reduceAny } from "./reduce_any/mod.ts";
 import { reduceAll } from "./reduce_all/mod.ts";
 import { topkV2 } from "./topk_v2/mod.ts";
+import { where } from "./where/mod.ts";
 import { scatterNd } from "./scatter_nd/mod.ts";
 import { fill } from "./fill/mod.ts";
 import { zerosLike } from "./zeros_like/mod.ts";
@@ -234,6 +235,7 @@ export const KERNELS: readonly AnyKernelDef[] = [
   reduceAny,
   reduceAll,
   topkV2,
+  where,
   scatterNd,
   fill,
   zerosLike,

@@ -22,7 +22,7 @@ cd "$root"
 
 if [ "${1:-}" = "prep" ]; then
   mkdir -p .device/models
-  cp -f ../shared/models/networks/*.tflite .device/models/
+  cp -f ../shared/models/networks/*.tflite ../shared/models/quantized/*.tflite .device/models/
   # Dawn (npm webgpu) is imported only at run time, when provider dawn is asked for: an entry that
   # names it statically puts it in the module cache that travels.
   echo 'import "npm:webgpu@0.6.2";' > .device/dawn_entry.ts

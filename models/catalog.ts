@@ -1,8 +1,9 @@
 /**
  * The catalogue of benchmark networks: the networks built here (full size and `tiny` variants for CI
- * smoke runs on a software GPU) and the real model files, read in place from `shared/models/networks`
- * or from the npm packages that ship them. A network is tagged `tiny` when one inference costs under
- * 100 million multiply-accumulates.
+ * smoke runs on a software GPU, and 8-bit twins of a tiny one quantized by gpulite) and the real model
+ * files, read in place from `shared/models/networks` and `shared/models/quantized` or from the npm
+ * packages that ship them. A network is tagged `tiny` when one inference costs under 100 million
+ * multiply-accumulates.
  *
  * @example
  * ```ts
@@ -16,6 +17,8 @@
 import { UsageError } from "../core/errors.ts";
 import type { Model } from "../core/ir.ts";
 import { writeModel } from "../format/tflite/writer.ts";
+import { quantizeGraphs, type QuantScheme } from "../engine/quantize/calibrate.ts";
+import { randomInputSets } from "../engine/quantize/measure.ts";
 import { deeplabV3 } from "./deeplab_v3.ts";
 import { googlenet } from "./googlenet.ts";
 import { mobilenetV1 } from "./mobilenet_v1.ts";
@@ -45,6 +48,8 @@ export interface BuiltEntry extends EntryBase {
   kind: "built";
   /** Builds the model; equal seeds give identical weights. */
   build(seed?: number): Model;
+  /** For an 8-bit twin of a float network: the scheme gpulite quantized it with. */
+  quantized?: QuantScheme;
 }
 
 /** A real `.tflite` file, read in place. */
@@ -72,20 +77,22 @@ function built(
   return { kind: "built", name, size, inputShapes: [inputShape], description, build };
 }
 
+/** A file of `shared/models`: `file` in `networks/`, or a path below `shared/models` (`quantized/x`). */
 function shared(
   file: string,
   size: SizeTag,
   inputShapes: number[][],
   description: string,
 ): FileEntry {
-  const url = new URL(`../../shared/models/networks/${file}`, import.meta.url);
+  const path = file.includes("/") ? file : `networks/${file}`;
+  const url = new URL(`../../shared/models/${path}`, import.meta.url);
   return {
     kind: "file",
-    name: file.replace(/\.tflite$/, ""),
+    name: path.replace(/^.*\//, "").replace(/\.tflite$/, ""),
     size,
     inputShapes,
     description,
-    source: `shared/models/networks/${file}`,
+    source: `shared/models/${path}`,
     locate() {
       try {
         return Deno.statSync(url).isFile ? decodeURIComponent(url.pathname) : undefined;
@@ -93,7 +100,9 @@ function shared(
         return undefined;
       }
     },
-    hint: `${file} belongs in shared/models/networks beside the checkout`,
+    hint: `${path.replace(/^.*\//, "")} belongs in shared/models/${
+      path.replace(/\/[^/]*$/, "")
+    } beside the checkout`,
   };
 }
 
@@ -116,11 +125,39 @@ function npm(
   };
 }
 
+/**
+ * The 8-bit twin of a built float network: the network quantized by gpulite (`quantizeGraphs`,
+ * calibrated on two seeded random input sets; float32 in and out through QUANTIZE and DEQUANTIZE).
+ * Calibration runs the reference, so each seed's model is made once and copied after.
+ */
+function quantizedTwin(float: BuiltEntry, scheme: QuantScheme, description: string): BuiltEntry {
+  const made = new Map<number, Model>();
+  const build = (seed = 1) => {
+    let model = made.get(seed);
+    if (!model) {
+      const source = float.build(seed);
+      const g = source.subgraphs[0];
+      const calibration = randomInputSets(g.inputs.map((t) => g.tensors[t]), 2, seed);
+      model = quantizeGraphs(source, { calibration, scheme }).model;
+      made.set(seed, model);
+    }
+    return structuredClone(model);
+  };
+  return { ...float, name: `${float.name}_${scheme}`, description, build, quantized: scheme };
+}
+
 const TINY = { width: 0.25, resolution: 64 };
 // At width 0.25 MobileNet v2 rounds its first block to as many channels as it reads, which adds a
 // residual the full network lacks; 0.5 keeps the topology.
 const TINY_V2 = { width: 0.5, resolution: 64 };
 const TINY_257 = { width: 0.25, resolution: 65 };
+const MOBILENET_V2_TINY = built(
+  "mobilenet_v2_tiny",
+  "tiny",
+  [1, 64, 64, 3],
+  "MobileNet v2 0.5 64",
+  (seed) => mobilenetV2({ ...TINY_V2, seed }),
+);
 
 /** Every network of the catalogue: built ones first, then real files. */
 export const CATALOG: readonly CatalogEntry[] = [
@@ -196,12 +233,16 @@ export const CATALOG: readonly CatalogEntry[] = [
     "MobileNet v1 0.25 64",
     (seed) => mobilenetV1({ ...TINY, seed }),
   ),
-  built(
-    "mobilenet_v2_tiny",
-    "tiny",
-    [1, 64, 64, 3],
-    "MobileNet v2 0.5 64",
-    (seed) => mobilenetV2({ ...TINY_V2, seed }),
+  MOBILENET_V2_TINY,
+  quantizedTwin(
+    MOBILENET_V2_TINY,
+    "uint8",
+    "MobileNet v2 0.5 64, uint8 per-tensor (quantized by gpulite)",
+  ),
+  quantizedTwin(
+    MOBILENET_V2_TINY,
+    "int8",
+    "MobileNet v2 0.5 64, int8 per-channel (quantized by gpulite)",
   ),
   built(
     "ssd_mobilenet_v2_tiny",
@@ -267,6 +308,18 @@ export const CATALOG: readonly CatalogEntry[] = [
     "tiny",
     [[1, 256, 256, 3]],
     "MediaPipe selfie segmentation (float16 weights)",
+  ),
+  shared(
+    "quantized/mobilenet_v2_1.0_224_quant.tflite",
+    "full",
+    [[1, 224, 224, 3]],
+    "MobileNet v2 1.0 224, uint8 per-tensor (quantization-aware training)",
+  ),
+  shared(
+    "quantized/detect.tflite",
+    "full",
+    [[1, 300, 300, 3]],
+    "SSD MobileNet v1 0.75 300, uint8 per-tensor, with TFLite_Detection_PostProcess",
   ),
   npm(
     "@mediapipe/pose",

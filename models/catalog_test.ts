@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
 import { readModel } from "../format/tflite/reader.ts";
+import { buildExecGraph } from "../core/exec_graph.ts";
+import type { HostTensor } from "../core/kernel.ts";
+import { kernelFor } from "../kernels/registry.ts";
+import { ReferenceExecutor } from "../engine/backends/reference/executor.ts";
+import { CpuExecutor } from "../engine/backends/cpu/executor.ts";
 import { evaluate } from "./_eval.ts";
 import { Random } from "./_random.ts";
 import { buildNetwork, buildTflite, CATALOG, catalogEntry } from "./catalog.ts";
 import { shapeIssues } from "./shapes.ts";
 import { constantIssues, macCount, opHistogram } from "./stats.ts";
 
-const BUILT = CATALOG.filter((e) => e.kind === "built");
+/** Built float networks (the 8-bit twins run integer kernels the float test evaluator lacks). */
+const BUILT = CATALOG.filter((e) => e.kind === "built" && !e.quantized);
+const TWINS = CATALOG.filter((e) => e.kind === "built" && e.quantized);
 const TINY_OF: Record<string, string> = {
   mobilenet_v1_tiny: "mobilenet_v1_1.0_224",
   mobilenet_v2_tiny: "mobilenet_v2_1.0_224",
@@ -29,19 +36,17 @@ Deno.test("CATALOG names are unique and every tag follows the 100M MAC rule", ()
   }
 });
 
-Deno.test("CATALOG lists every network in shared/models/networks and finds them in place", () => {
-  const files = [...Deno.readDirSync(new URL("../../shared/models/networks/", import.meta.url))]
-    .map((e) => e.name.replace(/\.tflite$/, "")).sort();
-  const listed = CATALOG.filter((e) => e.kind === "file" && e.source.startsWith("shared/")).map((
-    e,
-  ) => e.name).sort();
-  assert.deepStrictEqual(listed, files);
-  for (const entry of CATALOG) {
-    if (entry.kind === "file" && entry.source.startsWith("shared/")) {
-      assert.ok(entry.locate(), entry.name);
-    }
-  }
-});
+for (const folder of ["networks", "quantized"]) {
+  Deno.test(`CATALOG lists every network in shared/models/${folder} and finds them in place`, () => {
+    const files = [...Deno.readDirSync(new URL(`../../shared/models/${folder}/`, import.meta.url))]
+      .map((e) => e.name.replace(/\.tflite$/, "")).sort();
+    const inFolder = CATALOG.filter((e) =>
+      e.kind === "file" && e.source.startsWith(`shared/models/${folder}/`)
+    );
+    assert.deepStrictEqual(inFolder.map((e) => e.name).sort(), files);
+    for (const entry of inFolder) assert.ok(entry.kind === "file" && entry.locate(), entry.name);
+  });
+}
 
 Deno.test("MediaPipe pose entries locate the npm files or explain how to get them", () => {
   for (const name of ["pose_landmark_full", "pose_landmark_heavy"]) {
@@ -135,4 +140,35 @@ Deno.test("tiny networks run to finite, varied, unsaturated outputs with seeded 
 Deno.test("catalogEntry() and buildNetwork() reject unknown names and model files", () => {
   assert.throws(() => catalogEntry("resnet"), /No network named "resnet"/);
   assert.throws(() => buildNetwork("deeplabv3_257_mv_gpu"), /is a model file/);
+});
+
+Deno.test("8-bit twins run bit for bit alike on the integer reference and the CPU backend", async () => {
+  assert.ok(TWINS.length >= 2);
+  for (const entry of TWINS) {
+    const g = buildExecGraph(buildNetwork(entry.name).subgraphs[0], kernelFor);
+    assert.ok(
+      g.nodes.filter((n) => n.op === "CONV_2D").every((n) => g.tensors[n.outputs[0]].quantization),
+    );
+    const random = new Random(3);
+    const x: HostTensor = {
+      dtype: "float32",
+      shape: entry.inputShapes[0],
+      data: Float32Array.from(
+        { length: entry.inputShapes[0].reduce((a, d) => a * d, 1) },
+        () => random.next() * 2 - 1,
+      ),
+    };
+    const [want] = new ReferenceExecutor(g).run([x]);
+    const cpu = await CpuExecutor.create(g, { threads: 1 });
+    try {
+      const [got] = await cpu.run([x]);
+      assert.deepStrictEqual(got.data, want.data, entry.name);
+      assert.ok(
+        new Set(want.data as Float32Array).size > 10,
+        `${entry.name} gives nearly constant outputs`,
+      );
+    } finally {
+      cpu.dispose();
+    }
+  }
 });

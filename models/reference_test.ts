@@ -8,7 +8,8 @@ import { CATALOG } from "./catalog.ts";
 
 Deno.test("tiny networks give the same outputs on the engine's ReferenceExecutor and the test evaluator", () => {
   for (const entry of CATALOG) {
-    if (entry.kind !== "built" || entry.size !== "tiny") continue;
+    // 8-bit twins run integer kernels the float test evaluator does not have.
+    if (entry.kind !== "built" || entry.size !== "tiny" || entry.quantized) continue;
     const g = entry.build().subgraphs[0];
     const random = new Random(11);
     const shape = entry.inputShapes[0];

@@ -130,6 +130,19 @@ export interface GpuPlanArgs<O> {
    * kernel with an older one on the same device; ops ignore names they do not know.
    */
   variants?: Readonly<Record<string, string>>;
+  /**
+   * The measured choice among {@linkcode GpuKernelDef.tune}'s candidates for this node, when the
+   * session tuned it (absent: the kernel's own heuristic).
+   */
+  tuning?: unknown;
+}
+
+/** What {@linkcode GpuKernelDef.tune} returns: the candidates worth timing for one node. */
+export interface GpuTuneSpace {
+  /** Identifies the problem (op, shapes, parameters, precision): choices are cached under it. */
+  key: string;
+  /** Candidates, JSON-serialisable; the first is the kernel's heuristic choice. */
+  candidates: unknown[];
 }
 
 /**
@@ -198,6 +211,11 @@ export interface GpuKernelDef<O> {
    * Omitted means every node the op parses runs on the GPU.
    */
   unsupported?(args: GpuPlanArgs<O>): string | undefined;
+  /**
+   * Candidates a session's autotune times for this node (each planned with `args.tuning` set to
+   * it), or `undefined` when the node has nothing to tune. Omitted: never tuned.
+   */
+  tune?(args: GpuPlanArgs<O>): GpuTuneSpace | undefined;
   /** The dispatches that compute the node, in order. */
   plan(args: GpuPlanArgs<O>): GpuProgram[];
 }

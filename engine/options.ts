@@ -97,6 +97,16 @@ const OPTION_CHECKS: Record<string, (v: unknown) => void> = {
   inPlace: boolean("inPlace"),
   reorder: boolean("reorder"),
   concatInPlace: boolean("concatInPlace"),
+  autotune(v) {
+    const ok = typeof v === "boolean" ||
+      (typeof v === "object" && v !== null &&
+        typeof (v as { cacheFile?: unknown }).cacheFile === "string");
+    if (!ok) {
+      throw new UsageError(
+        `autotune must be true, false or { cacheFile: string }, got ${describe(v)}`,
+      );
+    }
+  },
   variants(v) {
     const ok = typeof v === "object" && v !== null && !Array.isArray(v) &&
       Object.values(v).every((x) => typeof x === "string");

@@ -524,6 +524,7 @@ export async function createSession(model: Model, options: SessionOptions = {}):
       profile: options.profile,
       timeline: options.timeline,
       threads: options.threads,
+      autotune: options.autotune,
     });
     const backendMs = performance.now() - t0;
     const own = executor.setup;

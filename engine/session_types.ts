@@ -73,6 +73,13 @@ export interface SessionOptions {
    * (`{ CONV_2D: "direct" }`: the convolution kernels before the tiled implicit GEMM). GPU backend.
    */
   variants?: Record<string, string>;
+  /**
+   * Time the candidate kernels of tunable nodes (CONV_2D's tiles) on the device when the plan is
+   * built, with timestamp queries, and plan with the fastest (default `false`: the kernels'
+   * heuristics). Choices are kept per adapter for the process; `{ cacheFile }` also reads and
+   * writes them in a JSON file, so later processes skip the timing. GPU backend.
+   */
+  autotune?: boolean | { cacheFile: string };
 }
 
 /** Name, dtype and shape of a model input or output. */

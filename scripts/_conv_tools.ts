@@ -12,7 +12,7 @@ import { caseGraph, materializeInputs } from "../conformance/harness.ts";
 import type { GpuPlanArgs, GpuProgram, OpCase } from "../core/kernel.ts";
 import type { ExecGraph } from "../core/exec_graph.ts";
 import { conv2d, type Conv2DOptions, conv2dPrograms } from "../kernels/conv_2d/mod.ts";
-import { type ConvTile, convTile, tileProblem } from "../kernels/conv_2d/tiled.ts";
+import { convTile, tileCandidates } from "../kernels/conv_2d/tiled.ts";
 
 /**
  * Rejects when `p` takes longer than `ms`, naming the step.
@@ -186,27 +186,6 @@ function caseOf(graph: ExecGraph, node: number): OpCase {
   };
 }
 
-/** The heuristic's tile and its neighbours (each field halved and doubled) and two big tiles. */
-function candidateTiles(base: ConvTile, inSlices: number): ConvTile[] {
-  const cands: ConvTile[] = [base];
-  const push = (t: ConvTile) => {
-    if (tileProblem(t, inSlices) !== undefined || t.tm * t.tn * t.ks > 256) return;
-    if (cands.some((c) => JSON.stringify(c) === JSON.stringify(t))) return;
-    cands.push(t);
-  };
-  for (const f of [0.5, 2]) {
-    push({ ...base, rm: base.rm * f });
-    push({ ...base, rn: base.rn * f });
-    push({ ...base, tm: base.tm * f });
-    push({ ...base, tn: base.tn * f });
-    push({ ...base, ks: base.ks * f, kc: Math.max(base.kc, base.ks * f) });
-    push({ ...base, kc: base.kc * f });
-  }
-  push({ tm: 16, tn: 8, rm: 8, rn: 2, kc: Math.min(4, base.kc), ks: 1 });
-  push({ tm: 16, tn: 8, rm: 4, rn: 4, kc: Math.min(4, base.kc), ks: 1 });
-  return cands;
-}
-
 type ConvPlan = (a: GpuPlanArgs<Conv2DOptions>) => GpuProgram[];
 
 async function timeOneNode(
@@ -286,19 +265,24 @@ export async function sweepNode(
   const ws = graph.tensors[n.inputs[1]].shape;
   const inSlices = Math.ceil(xs[3] / 4);
   const lim = gpu.device.limits;
+  const planLimits = {
+    maxInvocations: lim.maxComputeInvocationsPerWorkgroup,
+    maxWorkgroupSize: [lim.maxComputeWorkgroupSizeX, lim.maxComputeWorkgroupSizeY, 64] as [
+      number,
+      number,
+      number,
+    ],
+    maxWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
+  };
   const base = convTile({
     m: ys[0] * ys[1] * ys[2],
     inSlices,
     outSlices: Math.ceil(ys[3] / 4),
     taps: ws[1] * ws[2],
-  }, {
-    maxInvocations: lim.maxComputeInvocationsPerWorkgroup,
-    maxWorkgroupSize: [lim.maxComputeWorkgroupSizeX, lim.maxComputeWorkgroupSizeY, 64],
-    maxWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
-  });
+  }, planLimits);
   const plans: [string, ConvPlan][] = [
     ["direct", (a) => conv2dPrograms(a, { kernel: "direct" })],
-    ...candidateTiles(base, inSlices).map((t): [string, ConvPlan] => [
+    ...tileCandidates(base, { inSlices, limits: planLimits }).map((t): [string, ConvPlan] => [
       JSON.stringify(t),
       (a) => conv2dPrograms(a, { tile: t }),
     ]),

@@ -7,9 +7,10 @@
  *    features (`shader-f16`, `subgroups`...), info (subgroup sizes) and workgroup limits;
  * 2. per network (MobileNet v1 1.0 224, MobileNet v2 1.0 224, DeepLab v3 257; catalogue names or
  *    `.tflite` paths), each CONV_2D node's GPU time from per-node timestamp queries (median of
- *    `--profile-runs`) and GFLOP/s, old kernel against new, and the network's end-to-end latency
- *    (median, p10-p90 of `--runs`), in f32 for both kernels and in f16 (new kernel) when the adapter
- *    has `shader-f16`;
+ *    `--profile-runs`) and GFLOP/s, old kernel against new (heuristic tiles) and new with the
+ *    session's `autotune` (tiles timed on the device, choices kept in `conv_tiles.json` under
+ *    `--out`), and the network's end-to-end latency (median, p10-p90 of `--runs`), in f32 and, for
+ *    the new kernel, in f16 when the adapter has `shader-f16`;
  * 3. with `--sweep`, each distinct conv shape alone (one node repeated in one submission) under the
  *    heuristic's tile and its neighbours, the fastest tile per shape: what `convTile` should pick.
  *
@@ -80,7 +81,7 @@ function overBudget(): boolean {
 
 // ---- 2. networks, old kernel against new --------------------------------------------------------
 
-type Kernel = "direct" | "tiled";
+type Kernel = "direct" | "tiled" | "tuned";
 
 interface NetRun {
   kernel: Kernel;
@@ -102,6 +103,7 @@ interface ConvRow {
   mflop: number;
   old: { ms: number; label: string };
   new: { ms: number; label: string };
+  tuned: { ms: number; label: string };
 }
 
 function loadNetwork(name: string): Promise<Model> {
@@ -123,12 +125,15 @@ async function timedSession(
   args: { kernel: Kernel; precision: "f32" | "f16" },
 ): Promise<NetRun> {
   const variants = variantsOf(args.kernel);
+  // "tuned": the tiled kernel with the session's autotune, choices kept in the output folder.
+  const tune = args.kernel === "tuned" ? { autotune: { cacheFile: `${out}/conv_tiles.json` } } : {};
   const c0 = performance.now();
   const prof: Session = await createSession(model, {
     device: gpu,
     profile: true,
     precision: args.precision,
     variants,
+    ...tune,
   });
   const createMs = performance.now() - c0;
   const per = new Map<number, number[]>();
@@ -153,7 +158,12 @@ async function timedSession(
   } finally {
     prof.dispose();
   }
-  const plain = await createSession(model, { device: gpu, precision: args.precision, variants });
+  const plain = await createSession(model, {
+    device: gpu,
+    precision: args.precision,
+    variants,
+    ...tune,
+  });
   const e2e: number[] = [];
   try {
     const inputs = randomInputs(plain.inputs, 1);
@@ -192,6 +202,7 @@ function convNodes(graph: ExecGraph): { node: number; desc: string; mflop: numbe
 
 // ---- main ----------------------------------------------------------------------------------------
 
+await Deno.mkdir(out, { recursive: true });
 const probeRows = await probeAdapters(provider);
 for (const r of probeRows) {
   log(
@@ -242,7 +253,13 @@ for (const name of values.networks.split(",").map((s) => s.trim()).filter(Boolea
     const configs: { kernel: Kernel; precision: "f32" | "f16" }[] = [
       { kernel: "direct", precision: "f32" },
       { kernel: "tiled", precision: "f32" },
-      ...(hasF16 ? [{ kernel: "tiled" as const, precision: "f16" as const }] : []),
+      { kernel: "tuned", precision: "f32" },
+      ...(hasF16
+        ? [
+          { kernel: "tiled" as const, precision: "f16" as const },
+          { kernel: "tuned" as const, precision: "f16" as const },
+        ]
+        : []),
     ];
     for (const cfg of configs) {
       if (overBudget()) break;
@@ -259,6 +276,7 @@ for (const name of values.networks.split(",").map((s) => s.trim()).filter(Boolea
     }
     const old = res.runs.find((r) => r.kernel === "direct" && r.precision === "f32");
     const neu = res.runs.find((r) => r.kernel === "tiled" && r.precision === "f32");
+    const tuned = res.runs.find((r) => r.kernel === "tuned" && r.precision === "f32");
     // Both kernels bind the same graph (same passes), so node indices agree.
     const probeSession = await createSession(model, { device: gpu });
     const graph = sessionInternals(probeSession).graph;
@@ -268,6 +286,7 @@ for (const name of values.networks.split(",").map((s) => s.trim()).filter(Boolea
         ...c,
         old: { ms: old?.nodeMs[c.node] ?? NaN, label: old?.labels[c.node] ?? "" },
         new: { ms: neu?.nodeMs[c.node] ?? NaN, label: neu?.labels[c.node] ?? "" },
+        tuned: { ms: tuned?.nodeMs[c.node] ?? NaN, label: tuned?.labels[c.node] ?? "" },
       };
       res.convs.push(row);
       log(
@@ -275,7 +294,9 @@ for (const name of values.networks.split(",").map((s) => s.trim()).filter(Boolea
           (c.mflop / row.old.ms).toFixed(0)
         } GFLOP/s, new ${row.new.ms.toFixed(4)} ms ${
           (c.mflop / row.new.ms).toFixed(0)
-        } GFLOP/s [${row.new.label}]`,
+        } GFLOP/s [${row.new.label}], tuned ${row.tuned.ms.toFixed(4)} ms ${
+          (c.mflop / row.tuned.ms).toFixed(0)
+        } GFLOP/s [${row.tuned.label}]`,
       );
     }
     if (values.sweep) {
@@ -336,21 +357,21 @@ for (const res of results) {
 }
 for (const res of results) {
   if (!res.convs.length) continue;
-  const sum = (k: "old" | "new") => res.convs.reduce((a, c) => a + (c[k].ms || 0), 0);
+  const sum = (k: "old" | "new" | "tuned") => res.convs.reduce((a, c) => a + (c[k].ms || 0), 0);
   const fl = res.convs.reduce((a, c) => a + c.mflop, 0);
-  md += `\n## ${res.name}: CONV_2D nodes (f32)\n\n`;
-  md += `All CONV_2D: old ${f(sum("old"))} ms (${f(fl / sum("old"), 0)} GFLOP/s), new ${
-    f(sum("new"))
-  } ms (${f(fl / sum("new"), 0)} GFLOP/s).\n\n`;
-  md +=
-    `| node | conv | MFLOP | old ms | old GFLOP/s | new ms | new GFLOP/s | speedup | new program |\n`;
-  md += `| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n`;
+  md += `\n## ${res.name}: CONV_2D nodes (f32)\n\nAll CONV_2D: ${
+    (["old", "new", "tuned"] as const).map((k) =>
+      `${k} ${f(sum(k))} ms (${f(fl / sum(k), 0)} GFLOP/s)`
+    ).join(", ")
+  }.\n\n`;
+  md += `| node | conv | MFLOP | old ms | old GFLOP/s | new ms | new GFLOP/s | tuned ms | `;
+  md += `tuned GFLOP/s | new vs old | new program | tuned program |\n`;
+  md += `| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n`;
   for (const c of res.convs) {
-    md += `| ${c.node} | ${c.desc} | ${f(c.mflop, 1)} | ${f(c.old.ms, 4)} | ${
-      f(c.mflop / c.old.ms, 0)
-    } | ${f(c.new.ms, 4)} | ${f(c.mflop / c.new.ms, 0)} | ${
+    const cells = [c.old, c.new, c.tuned].map((k) => `${f(k.ms, 4)} | ${f(c.mflop / k.ms, 0)}`);
+    md += `| ${c.node} | ${c.desc} | ${f(c.mflop, 1)} | ${cells.join(" | ")} | ${
       f(c.old.ms / c.new.ms, 2)
-    }x | ${c.new.label} |\n`;
+    }x | ${c.new.label} | ${c.tuned.label} |\n`;
   }
   for (const s of res.sweep ?? []) {
     md += `\nSweep ${s.desc} (${

@@ -19,6 +19,7 @@ import {
 } from "./executor.ts";
 import type { GpuContext } from "./gpu/device.ts";
 import { GpuExecutor } from "./gpu/executor.ts";
+import { autotune } from "./gpu/autotune.ts";
 import { limitsOf } from "./gpu/pipelines.ts";
 import { ReferenceExecutor } from "./reference/executor.ts";
 import type { CpuExecutor } from "./cpu/executor.ts";
@@ -44,6 +45,11 @@ export interface BackendArgs {
   timeline?: boolean;
   /** CPU threads. */
   threads?: number;
+  /**
+   * Time the candidates of tunable GPU nodes before planning (`autotune`), optionally with a cache
+   * file of choices per adapter.
+   */
+  autotune?: boolean | { cacheFile: string };
 }
 
 /** What a backend's `create` returns. */
@@ -201,8 +207,18 @@ export const BACKENDS: Readonly<Record<Backend, BackendInfo>> = {
     gpu: true,
     description: "WebGPU compute shaders, with CPU fallback for ops the GPU lacks",
     async create(args) {
+      let tuned = args.plan.tuned;
+      if (args.autotune) {
+        const r = await autotune(args.gpu!, args.graph, {
+          precision: args.plan.precision,
+          variants: args.plan.variants,
+          cacheFile: typeof args.autotune === "object" ? args.autotune.cacheFile : undefined,
+        });
+        tuned = { ...r.tuned, ...tuned };
+      }
       const { plan, planMs } = timedPlan(args.graph, {
         ...args.plan,
+        tuned,
         backend: "gpu",
         limits: limitsOf(args.gpu!.device),
       });

@@ -12,6 +12,7 @@ import type { ExecGraph, ExecNode } from "../../core/exec_graph.ts";
 import { numElements } from "../../core/ir.ts";
 import type {
   GpuLimitsInfo,
+  GpuPlanArgs,
   GpuProgram,
   GpuTensorInfo,
   Precision,
@@ -48,6 +49,8 @@ export interface PlaceOptions {
   refinePartition?: boolean;
   /** Kernel variants by op name (`GpuPlanArgs.variants`). */
   variants?: Readonly<Record<string, string>>;
+  /** Measured kernel choices by tune key (`GpuPlanArgs.tuning`). */
+  tuned?: Readonly<Record<string, unknown>>;
 }
 
 /** Placement of every node and, for GPU nodes, their programs. */
@@ -160,16 +163,40 @@ function gpuReason(
   return undefined;
 }
 
-function planPrograms(
+/** What a node's GPU plan depends on besides the node: precision, limits, variants, tuned choices. */
+export interface NodePlanOptions {
+  /** Storage precision of floats. */
+  precision: Precision;
+  /** Device limits. */
+  limits: GpuLimitsInfo;
+  /** Kernel variants by op name (`GpuPlanArgs.variants`). */
+  variants?: Readonly<Record<string, string>>;
+  /** Measured choices by tune key (`GpuTuneSpace.key`): a node whose key is here gets `tuning`. */
+  tuned?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The arguments a node's GPU kernel plans with: its tensors as the GPU sees them (constants with
+ * their values), options, precision, limits and variants, and the tuned choice for its tune key when
+ * `options.tuned` has one.
+ *
+ * @example
+ * ```ts ignore
+ * const args = nodePlanArgs(graph, graph.nodes[0], { precision: "f32", limits: DEFAULT_LIMITS });
+ * const space = graph.nodes[0].kernel.gpu?.tune?.(args);
+ * ```
+ *
+ * @param graph The exec graph.
+ * @param node One of its nodes.
+ * @param options Precision, limits, variants, tuned choices.
+ * @returns The plan arguments.
+ */
+export function nodePlanArgs(
   graph: ExecGraph,
   node: ExecNode,
-  options: {
-    precision: Precision;
-    limits: GpuLimitsInfo;
-    variants?: Readonly<Record<string, string>>;
-  },
-): GpuProgram[] | string {
-  const args = {
+  options: NodePlanOptions,
+): GpuPlanArgs<unknown> {
+  const args: GpuPlanArgs<unknown> = {
     inputs: node.inputs.map((t) =>
       t < 0 ? undefined : { ...gpuTensorInfo(graph.tensors[t]), value: graph.tensors[t].value }
     ),
@@ -179,6 +206,19 @@ function planPrograms(
     limits: options.limits,
     variants: options.variants,
   };
+  if (options.tuned) {
+    const key = node.kernel.gpu?.tune?.(args)?.key;
+    if (key !== undefined && options.tuned[key] !== undefined) args.tuning = options.tuned[key];
+  }
+  return args;
+}
+
+function planPrograms(
+  graph: ExecGraph,
+  node: ExecNode,
+  options: NodePlanOptions,
+): GpuProgram[] | string {
+  const args = nodePlanArgs(graph, node, options);
   const gpu = node.kernel.gpu!;
   const refused = gpu.unsupported?.(args);
   if (refused) return refused;
@@ -243,6 +283,7 @@ export function placeNodes(graph: ExecGraph, options: PlaceOptions = {}): Placem
         precision,
         limits,
         variants: options.variants,
+        tuned: options.tuned,
       });
       if (typeof planned === "string") reason = planned;
       else progs = planned;

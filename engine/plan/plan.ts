@@ -149,6 +149,8 @@ export interface BuildPlanOptions {
   reorder?: boolean;
   /** Kernel variants by op name, passed to the kernels' GPU plans (`GpuPlanArgs.variants`). */
   variants?: Readonly<Record<string, string>>;
+  /** Measured kernel choices by tune key (`GpuPlanArgs.tuning`), from a session's autotune. */
+  tuned?: Readonly<Record<string, unknown>>;
   /**
    * Let concatenations whose inputs are contiguous blocks of their output run in place: each input
    * is written straight into the output's memory and the node does nothing (default `false`). On
@@ -272,6 +274,7 @@ function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string):
     cpuNodes: options.cpuNodes,
     refinePartition: options.refinePartition,
     variants: options.variants,
+    tuned: options.tuned,
   });
   const storage = gpuStorageKinds(graph, precision);
   const io = new Set([...graph.inputs, ...graph.outputs]);

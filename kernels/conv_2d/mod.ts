@@ -9,6 +9,7 @@ import type {
   GpuPlanArgs,
   GpuProgram,
   GpuTensorInfo,
+  GpuTuneSpace,
   HostTensor,
   KernelDef,
   TensorSpec,
@@ -35,7 +36,14 @@ import {
   type ConvTuning,
   isPointwise,
 } from "./wgsl.ts";
-import { type ConvTile, convTile, tiledConvProgram } from "./tiled.ts";
+import {
+  type ConvShape,
+  type ConvTile,
+  convTile,
+  tileCandidates,
+  tiledConvProgram,
+  tileProblem,
+} from "./tiled.ts";
 import { conv2dInteger } from "./quant.ts";
 import { conv2dCpuQuant, conv2dFloat } from "./cpu.ts";
 import { conv2dCases } from "./cases.ts";
@@ -88,6 +96,72 @@ export type Conv2DTuning = Partial<ConvTuning> & {
   gemm?: GemmMapping;
 };
 
+function convGeometry(args: GpuPlanArgs<Conv2DOptions>): ConvGeometry {
+  const x = args.inputs[0] as GpuTensorInfo;
+  const filter = args.inputs[1] as GpuTensorInfo;
+  const o = args.options;
+  const { oh, ow } = geometry(x.shape, filter.shape, o);
+  return {
+    input: x,
+    output: args.outputs[0],
+    kernel: [filter.shape[1], filter.shape[2]],
+    stride: [o.strideH, o.strideW],
+    dilation: [o.dilationH, o.dilationW],
+    pad: [oh.before, ow.before],
+    activation: o.activation,
+  };
+}
+
+/** Pointwise convs over at most 2 positions (a classifier) keep the GEMV mapping. */
+function runsTiled(g: ConvGeometry): boolean {
+  const [B, OH, OW] = g.output.shape4;
+  return !(isPointwise(g) && B * OH * OW <= 2);
+}
+
+function tileShape(g: ConvGeometry): ConvShape {
+  const [B, OH, OW] = g.output.shape4;
+  return {
+    m: B * OH * OW,
+    inSlices: g.input.slices,
+    outSlices: g.output.slices,
+    taps: g.kernel[0] * g.kernel[1],
+  };
+}
+
+function isTile(t: unknown, inSlices: number): t is ConvTile {
+  return typeof t === "object" && t !== null &&
+    tileProblem(t as ConvTile, inSlices) === undefined;
+}
+
+/**
+ * The tiles worth timing for a node on the tiled kernel: the heuristic's tile first, then its
+ * neighbours (`tileCandidates`); `undefined` on the direct variant and for GEMV-shaped nodes.
+ *
+ * @example
+ * ```ts ignore
+ * const space = conv2dTuneSpace(args);
+ * ```
+ *
+ * @param args Plan arguments of the node.
+ * @returns The key and candidates.
+ */
+export function conv2dTuneSpace(args: GpuPlanArgs<Conv2DOptions>): GpuTuneSpace | undefined {
+  if (args.variants?.[OP] === "direct") return undefined;
+  const g = convGeometry(args);
+  if (!runsTiled(g)) return undefined;
+  const shape = tileShape(g);
+  const key = `${OP} ${g.input.shape4.join("x")} -> ${g.output.shape4.join("x")} k${
+    g.kernel.join("x")
+  } s${g.stride.join("x")} d${g.dilation.join("x")} p${g.pad.join("x")} ${args.precision}`;
+  return {
+    key,
+    candidates: tileCandidates(convTile(shape, args.limits), {
+      inSlices: shape.inSlices,
+      limits: args.limits,
+    }),
+  };
+}
+
 /**
  * The CONV_2D programs for a node with a chosen kernel, tile, blocking or workgroup (benches and
  * `scripts/conv_tflops.ts` compare choices through this); `conv2d.gpu.plan` calls it with the
@@ -114,34 +188,16 @@ export function conv2dPrograms(
   args: GpuPlanArgs<Conv2DOptions>,
   tuning?: Conv2DTuning,
 ): GpuProgram[] {
-  const { inputs, outputs, options: o, limits } = args;
+  const { inputs, options: o, limits } = args;
   const x = inputs[0] as GpuTensorInfo;
   const filter = inputs[1] as GpuTensorInfo;
-  const { oh, ow } = geometry(x.shape, filter.shape, o);
-  const g: ConvGeometry = {
-    input: x,
-    output: outputs[0],
-    kernel: [filter.shape[1], filter.shape[2]],
-    stride: [o.strideH, o.strideW],
-    dilation: [o.dilationH, o.dilationW],
-    pad: [oh.before, ow.before],
-    activation: o.activation,
-  };
+  const g = convGeometry(args);
   const weights = packO4I4(filter.value!, x.shape[3]);
   const bias = packBias(inputs[2]?.value, filter.shape[0]);
   const direct = tuning?.wb !== undefined || tuning?.sb !== undefined || tuning?.wg !== undefined;
-  const [B, OH, OW] = g.output.shape4;
-  const tiled = !direct && tuning?.gemm === undefined && tuning?.kernel !== "direct" &&
-    !(isPointwise(g) && B * OH * OW <= 2);
-  if (tiled) {
-    const shape = {
-      m: B * OH * OW,
-      inSlices: x.slices,
-      outSlices: g.output.slices,
-      taps: g.kernel[0] * g.kernel[1],
-    };
+  if (!direct && tuning?.gemm === undefined && tuning?.kernel !== "direct" && runsTiled(g)) {
     return [tiledConvProgram(g, {
-      tile: tuning?.tile ?? convTile(shape, limits),
+      tile: tuning?.tile ?? convTile(tileShape(g), limits),
       weights,
       bias,
       maxWorkgroupsPerDimension: limits.maxWorkgroupsPerDimension,
@@ -260,10 +316,13 @@ export const conv2d: KernelDef<Conv2DOptions> = {
       return undefined;
     },
     plan(args) {
+      const x = args.inputs[0] as GpuTensorInfo;
       return conv2dPrograms(args, {
         kernel: args.variants?.[OP] === "direct" ? "direct" : "tiled",
+        tile: isTile(args.tuning, x.slices) ? args.tuning : undefined,
       });
     },
+    tune: conv2dTuneSpace,
   },
   cases: conv2dCases,
   traits: { split: "weights" },

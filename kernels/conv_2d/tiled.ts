@@ -168,6 +168,57 @@ export function convTile(
   return t;
 }
 
+/**
+ * Tiles worth timing around a heuristic choice: the choice first, then each of its fields halved
+ * and doubled (lanes doubling their chunk with them), then two large register tiles; only tiles that
+ * divide the input slices and fit the device's workgroup limits.
+ *
+ * @example
+ * ```ts
+ * import { tileCandidates } from "./tiled.ts";
+ * const limits = { maxInvocations: 256, maxWorkgroupSize: [256, 256, 64] as [number, number, number], maxWorkgroupStorageSize: 16384 };
+ * const base = { tm: 8, tn: 4, rm: 2, rn: 2, kc: 16, ks: 8 };
+ * const c = tileCandidates(base, { inSlices: 128, limits });
+ * if (c[0] !== base || c.length < 8) throw new Error("wrong");
+ * ```
+ *
+ * @param base The heuristic's tile.
+ * @param args Input slices of the conv and the device limits.
+ * @returns The candidates, `base` first.
+ */
+export function tileCandidates(
+  base: ConvTile,
+  args: {
+    inSlices: number;
+    limits: Pick<
+      GpuLimitsInfo,
+      "maxInvocations" | "maxWorkgroupSize" | "maxWorkgroupStorageSize"
+    >;
+  },
+): ConvTile[] {
+  const { inSlices, limits } = args;
+  const maxNt = Math.min(256, limits.maxInvocations, limits.maxWorkgroupSize[0]);
+  const out: ConvTile[] = [base];
+  const push = (t: ConvTile) => {
+    if (tileProblem(t, inSlices) !== undefined || t.tm * t.tn * t.ks > maxNt) return;
+    if (convTileBytes(t) > limits.maxWorkgroupStorageSize) return;
+    if (out.some((c) => JSON.stringify(c) === JSON.stringify(t))) return;
+    out.push(t);
+  };
+  for (const f of [0.5, 2]) {
+    push({ ...base, rm: base.rm * f });
+    push({ ...base, rn: base.rn * f });
+    push({ ...base, tm: base.tm * f });
+    push({ ...base, tn: base.tn * f });
+    push({ ...base, ks: base.ks * f, kc: Math.max(base.kc, base.ks * f) });
+    push({ ...base, kc: base.kc * f });
+  }
+  const kc = Math.min(4, base.kc);
+  push({ tm: 16, tn: 8, rm: 8, rn: 2, kc, ks: 1 });
+  push({ tm: 16, tn: 8, rm: 4, rn: 4, kc, ks: 1 });
+  return out;
+}
+
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }

@@ -116,7 +116,10 @@ export function zeros(ctx: CpuBuildContext, floats: number): number {
   return ctx.alloc(floats * 4 + 64);
 }
 
-/** Indirection buffer of a 2-D window: per output pixel, per tap, the input pixel's address. */
+/**
+ * Indirection buffer of a 2-D window: per output pixel (every one, or those of `pixels`, indices
+ * `(n · OH + oy) · OW + ox` in order), per tap, the input pixel's address.
+ */
 export function indirection(
   g: {
     x: number;
@@ -128,25 +131,25 @@ export function indirection(
     out: [number, number];
     zero: number;
     pixelBytes: number;
+    pixels?: Int32Array;
   },
 ): Int32Array {
   const [N, H, W] = g.shape;
   const [KH, KW] = g.kernel;
   const [OH, OW] = g.out;
-  const ptr = new Int32Array(N * OH * OW * KH * KW);
+  const all = Int32Array.from({ length: g.pixels ? 0 : N * OH * OW }, (_, q) => q);
+  const pixels = g.pixels ?? all;
+  const ptr = new Int32Array(pixels.length * KH * KW);
   let i = 0;
-  for (let n = 0; n < N; n++) {
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        for (let ky = 0; ky < KH; ky++) {
-          const iy = oy * g.stride[0] - g.pad[0] + ky * g.dilation[0];
-          for (let kx = 0; kx < KW; kx++) {
-            const ix = ox * g.stride[1] - g.pad[1] + kx * g.dilation[1];
-            ptr[i++] = iy < 0 || iy >= H || ix < 0 || ix >= W
-              ? g.zero
-              : g.x + ((n * H + iy) * W + ix) * g.pixelBytes;
-          }
-        }
+  for (const q of pixels) {
+    const n = Math.floor(q / (OH * OW)), oy = Math.floor(q / OW) % OH, ox = q % OW;
+    for (let ky = 0; ky < KH; ky++) {
+      const iy = oy * g.stride[0] - g.pad[0] + ky * g.dilation[0];
+      for (let kx = 0; kx < KW; kx++) {
+        const ix = ox * g.stride[1] - g.pad[1] + kx * g.dilation[1];
+        ptr[i++] = iy < 0 || iy >= H || ix < 0 || ix >= W
+          ? g.zero
+          : g.x + ((n * H + iy) * W + ix) * g.pixelBytes;
       }
     }
   }

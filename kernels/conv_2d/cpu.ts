@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CpuBuilder } from "../../core/kernel.ts";
+import type { CpuBuildContext, CpuBuilder, CpuStep } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
 import { ACT_RANGE, f32Of, floatAddrs, gemmEpilogue } from "../_cpu/build.ts";
 import { convWindow, gemm, indirection, zeros } from "../_cpu/gemm.ts";
@@ -24,37 +24,105 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
   const [O, KH, KW, I] = w.shape;
   if (x.length !== 4 || x[3] !== I) return undefined;
   const win = convWindow(x, KH, KW, o);
-  const zero = zeros(ctx, I);
-  const pointers = indirection({
-    x: a[0],
-    shape: x,
-    kernel: [KH, KW],
-    stride: [o.strideH, o.strideW],
-    dilation: [o.dilationH, o.dilationW],
-    pad: win.pad,
-    out: win.out,
-    zero,
-    pixelBytes: I * 4,
-  });
   const wd = f32Of(w);
   // A residual ADD and a PRELU, or a HARD_SWISH, right after the convolution are applied in the
   // GEMM's registers.
   const ep = gemmEpilogue(ctx, node, O);
-  const step = gemm(ctx, {
-    pointers,
-    taps: KH * KW,
-    K: I,
-    N: O,
-    weight: (oc, t, k) => wd[(oc * KH * KW + t) * I + k],
-    bias: b ? f32Of(b) : undefined,
-    out: a[1],
-    act,
-    slopes: ep.slopes,
-    residual: ep.residual,
-    hardSwish: ep.hardSwish,
-  });
-  return Object.assign([step], { epilogueApplied: ep.applied });
+  const conv = (pointers: Int32Array, rows: boolean, outPointers?: Int32Array) => {
+    // Weights [O][KH][KW][I] are [O][KH·KW taps][I], or [O][KH rows][KW·I] for row windows.
+    const [T, K] = rows ? [KH, KW * I] : [KH * KW, I];
+    return gemm(ctx, {
+      pointers,
+      taps: T,
+      K,
+      N: O,
+      weight: (oc, t, k) => wd[(oc * T + t) * K + k],
+      bias: b ? f32Of(b) : undefined,
+      out: a[1],
+      outPointers,
+      act,
+      slopes: ep.slopes,
+      residual: ep.residual,
+      hardSwish: ep.hardSwish,
+    });
+  };
+  const taps = (pixels?: Int32Array) =>
+    indirection({
+      x: a[0],
+      shape: x,
+      kernel: [KH, KW],
+      stride: [o.strideH, o.strideW],
+      dilation: [o.dilationH, o.dilationW],
+      pad: win.pad,
+      out: win.out,
+      zero: zeros(ctx, I),
+      pixelBytes: I * 4,
+      pixels,
+    });
+  // Few input channels (the first layer's 3): a kernel row's taps are one run of KW·I floats.
+  const rows = I < 8 && KW > 1 && o.dilationW === 1 && !ep.residual
+    ? rowWindows(ctx, { x: a[0], shape: x, KH, KW, o, win })
+    : undefined;
+  let steps: CpuStep[];
+  if (!rows) steps = [conv(taps(), false)];
+  else if (rows.edge.length === 0) steps = [conv(rows.pointers, true)];
+  else {
+    // Pixels whose window crosses the left or right edge keep one tap per pixel.
+    const outs = (ps: Int32Array) => ps.map((q) => a[1] + q * O * 4);
+    steps = [
+      conv(rows.pointers, true, outs(rows.inner)),
+      conv(taps(rows.edge), false, outs(rows.edge)),
+    ];
+  }
+  return Object.assign(steps, { epilogueApplied: ep.applied });
 };
+
+/**
+ * Row windows of a convolution with few input channels: each tap of the GEMM is a whole kernel
+ * row, `KW · I` consecutive floats of one input row, so the GEMM runs `KH` taps of depth `KW · I`
+ * instead of `KH · KW` taps of depth `I`; rows above or below the input point at a zero row. Only
+ * output pixels whose windows lie inside the input horizontally (`inner`, output pixel indices) are
+ * listed; the others (`edge`) are left to the per-tap GEMM.
+ */
+function rowWindows(
+  ctx: CpuBuildContext,
+  c: {
+    x: number;
+    shape: number[];
+    KH: number;
+    KW: number;
+    o: Conv2DOptions;
+    win: { out: [number, number]; pad: [number, number] };
+  },
+): { pointers: Int32Array; inner: Int32Array; edge: Int32Array } {
+  const [B, H, W, I] = c.shape;
+  const [OH, OW] = c.win.out;
+  const [padT, padL] = c.win.pad;
+  const { strideH: sH, strideW: sW, dilationH: dH } = c.o;
+  const zero = zeros(ctx, c.KW * I);
+  const pointers: number[] = [], inner: number[] = [], edge: number[] = [];
+  for (let b = 0, q = 0; b < B; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++, q++) {
+        const ix = ox * sW - padL;
+        if (ix < 0 || ix + c.KW > W) {
+          edge.push(q);
+          continue;
+        }
+        inner.push(q);
+        for (let ky = 0; ky < c.KH; ky++) {
+          const iy = oy * sH - padT + ky * dH;
+          pointers.push(iy < 0 || iy >= H ? zero : c.x + ((b * H + iy) * W + ix) * I * 4);
+        }
+      }
+    }
+  }
+  return {
+    pointers: Int32Array.from(pointers),
+    inner: Int32Array.from(inner),
+    edge: Int32Array.from(edge),
+  };
+}
 
 /** CONV_2D on 8-bit tensors: the quantized indirect GEMM with TFLite requantization. */
 export const conv2dCpuQuant: CpuBuilder<Conv2DOptions> = (ctx, node) => {

@@ -9,7 +9,7 @@ import { createSession, loadModel, type Session, type SetupReport } from "../eng
 import { readNpy, writeNpy } from "../format/npy.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import { randomInputs, SESSION_FLAGS, sessionFlags } from "./_session_args.ts";
-import { UsageError } from "../core/errors.ts";
+import { UsageError, ValueNeededError } from "../core/errors.ts";
 import {
   checkWritableFolder,
   EXIT_CODES_HELP,
@@ -159,7 +159,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
   const inputShapes: Record<string, number[]> = { ...flags.inputShapes };
   given?.forEach((t, i) => inputShapes[String(i)] ??= t.shape);
   const t0 = performance.now();
-  const session = await createSession(model, {
+  const options = {
     inputShapes,
     backend: flags.backend,
     provider: flags.provider,
@@ -171,7 +171,24 @@ async function runMain(args: string[], io: Io): Promise<number> {
     concatInPlace: flags.concatInPlace,
     profile: values.profile,
     timeline: values.profile && flags.backend === "gpu",
-  });
+  };
+  let session: Session;
+  try {
+    session = await createSession(model, options);
+  } catch (e) {
+    // Inputs whose values decide shapes: bind for the values this run feeds (the files', or the
+    // random ones the seed gives, as below).
+    if (!(e instanceof ValueNeededError) || e.inputs.length === 0) throw e;
+    const main = model.subgraphs[0];
+    const specs = main.inputs.map((t, k) => ({
+      name: main.tensors[t].name,
+      dtype: main.tensors[t].dtype,
+      shape: inputShapes[String(k)] ?? inputShapes[main.tensors[t].name] ?? main.tensors[t].shape,
+    }));
+    const feed = given ?? randomInputs(specs, flags.seed);
+    const inputValues = feed.map((v, k) => e.inputs.includes(k) ? v : undefined);
+    session = await createSession(model, { ...options, inputValues });
+  }
   try {
     const createMs = performance.now() - t0;
     let inputs: HostTensor[];

@@ -42,3 +42,19 @@ Deno.test("run --profile on the cpu backend has per-op times and no GPU timeline
   assert.equal(summary.timeline, undefined);
   assert.ok((summary.profile?.CONV_2D ?? 0) > 0);
 });
+
+Deno.test("run binds a model whose shapes follow an input's value for the values it feeds", async () => {
+  const model = new URL(
+    "../../shared/models/ops/litert_test__simple_topk_op_runtime_k.tflite",
+    import.meta.url,
+  ).pathname;
+  const c = capture();
+  const code = await main(["run", model, "--backend", "reference", "--iterations", "1"], {
+    io: c.io,
+  });
+  assert.equal(code, 0, c.err.join(" "));
+  // TOPK_V2's two outputs have k columns, k being the random value fed as input 0.
+  const shapes = c.out.filter((l) => l.startsWith("output ")).map((l) => l.split(" ").at(-1));
+  assert.equal(shapes.length, 2);
+  assert.equal(shapes[0]!.replace("int32", ""), shapes[1]!.replace("float32", ""));
+});

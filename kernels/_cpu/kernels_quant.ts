@@ -233,21 +233,28 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
     for (let r = 0; r < MR; r++) {
       f.get(ri).get(T).i32(4 * r).op("i32.mul", "i32.add").mem("i32.load").set(a[r]);
     }
-    // K2 is a multiple of 8: four pairs of depth values per step, at constant load offsets.
-    f.get(K2).i32(3).op("i32.shr_u").set(k);
-    f.open("loop");
-    for (let u = 0; u < 4; u++) {
-      f.get(w).mem("v128.load", 32 * u).set(wv0);
-      f.get(w).mem("v128.load", 32 * u + 16).set(wv1);
-      for (let r = 0; r < MR; r++) {
-        f.get(a[r]).mem("v128.load32_splat", 4 * u).set(s);
-        f.get(acc[r][0]).get(s).get(wv0).op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][0]);
-        f.get(acc[r][1]).get(s).get(wv1).op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][1]);
+    // K2 is a multiple of 8: KU pairs of depth values per step, at constant load offsets.
+    const step = (pairs: number) => {
+      for (let u = 0; u < pairs; u++) {
+        f.get(w).mem("v128.load", 32 * u).set(wv0);
+        f.get(w).mem("v128.load", 32 * u + 16).set(wv1);
+        for (let r = 0; r < MR; r++) {
+          f.get(a[r]).mem("v128.load32_splat", 4 * u).set(s);
+          f.get(acc[r][0]).get(s).get(wv0).op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][0]);
+          f.get(acc[r][1]).get(s).get(wv1).op("i32x4.dot_i16x8_s", "i32x4.add").set(acc[r][1]);
+        }
       }
-    }
-    for (let r = 0; r < MR; r++) addTo(f, a[r], a[r], 16);
-    addTo(f, w, w, 128);
+      for (let r = 0; r < MR; r++) addTo(f, a[r], a[r], 4 * pairs);
+      addTo(f, w, w, 32 * pairs);
+    };
+    f.get(K2).i32(4).op("i32.shr_u").tee(k).open("if");
+    f.open("loop");
+    step(8);
     f.get(k).i32(1).op("i32.sub").tee(k).br(0, true);
+    f.end();
+    f.end();
+    f.get(K2).i32(8).op("i32.and").open("if");
+    step(4);
     f.end();
     addTo(f, ri, ri, 4);
     f.get(tap).i32(1).op("i32.sub").tee(tap).br(0, true);

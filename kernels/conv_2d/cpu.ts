@@ -59,8 +59,8 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
       pixelBytes: I * 4,
       pixels,
     });
-  // Few input channels (the first layer's 3): a kernel row's taps are one run of KW·I floats.
-  const rows = I < 8 && KW > 1 && o.dilationW === 1 && !ep.residual
+  // Few input channels (at most 16; the first layer has 3): a kernel row is one run of KW·I floats.
+  const rows = I <= 16 && KW > 1 && o.dilationW === 1 && !ep.residual
     ? rowWindows(ctx, { x: a[0], shape: x, KH, KW, o, win })
     : undefined;
   let steps: CpuStep[];
@@ -78,7 +78,7 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
 };
 
 /**
- * Row windows of a convolution with few input channels: each tap of the GEMM is a whole kernel
+ * Row windows of a convolution with few input channels (at most 16): each tap of the GEMM is a whole kernel
  * row, `KW · I` consecutive floats of one input row, so the GEMM runs `KH` taps of depth `KW · I`
  * instead of `KH · KW` taps of depth `I`; rows above or below the input point at a zero row. Only
  * output pixels whose windows lie inside the input horizontally (`inner`, output pixel indices) are

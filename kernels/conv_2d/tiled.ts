@@ -7,9 +7,11 @@
  * that neighbouring threads read neighbouring positions of one PHWC4 slice) and weight vec4s
  * (`kc x 4 x TN`, contiguous runs of the O4I4 rows) in workgroup memory, then each thread multiplies
  * its `rm` positions (`tm` apart) by its `rn` slices (`tn` apart) out of workgroup memory: per input
- * slice `rm + 4 * rn` vec4 loads feed `16 * rm * rn` multiply-adds. `ks > 1` splits each chunk's
- * slices over `ks` lanes (more threads per tile for shapes with few tiles); their partial sums meet
- * in workgroup memory before the store.
+ * slice `rm + 4 * rn` vec4 loads feed `16 * rm * rn` multiply-adds. The chunks run as one loop over
+ * K (taps x input slices); each thread fetches its share of the next chunk into registers before
+ * multiplying the current one, so the global loads' latency hides behind arithmetic even with few
+ * workgroups per compute unit. `ks > 1` splits each chunk's slices over `ks` lanes (more threads
+ * per tile for shapes with few tiles); their partial sums meet in workgroup memory before the store.
  *
  * The tile is chosen per shape by {@linkcode convTile}: the largest register tile that still leaves
  * enough workgroups for a large GPU, then lanes until there are enough threads.
@@ -341,40 +343,56 @@ ${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let m0 = tile * ${TM}
   }
   const guardA = (i: number) => (i + 1) * NT > xsLen;
   const guardB = (i: number) => (i + 1) * NT > wsLen;
-  let ind = "  ";
-  if (!pw) {
-    code += `  for (var ky = 0; ky < ${KH}; ky++) {\n  for (var kx = 0; kx < ${KW}; kx++) {\n`;
-    code += `    let tap = ky * ${KW} + kx;\n`;
+  // Chunk c holds K slices [c * kc, c * kc + kc) in (tap, input slice) order: its tap is
+  // c / (IS / kc). Each thread loads its slots of chunk c + 1 into registers before multiplying
+  // chunk c out of workgroup memory, so global latency hides behind the multiply-adds.
+  const perTap = IS / kc;
+  const chunks = taps * perTap;
+  const fetch = (c: string, ind: string): string => {
+    let s = "";
+    if (!pw) {
+      s += `${ind}let tap = ${c} / ${perTap};\n${ind}let sl = ${c} % ${perTap} * ${kc};\n`;
+      s += `${ind}let ky = tap / ${KW};\n${ind}let kx = tap % ${KW};\n`;
+    }
     for (const i of range(loadsA)) {
-      code += `    let ty${i} = iy${i} + ky * ${DH};\n    let tx${i} = ix${i} + kx * ${DW};\n`;
+      if (pw) {
+        s += `${ind}ra${i} = x_load(xa${i} + ${c} * ${kc * inHW});\n`;
+        continue;
+      }
+      s += `${ind}let ty${i} = iy${i} + ky * ${DH};\n${ind}let tx${i} = ix${i} + kx * ${DW};\n`;
       const conds = [
         ...(checkH ? [`ty${i} >= 0 && ty${i} < ${IH}`] : []),
         ...(checkW ? [`tx${i} >= 0 && tx${i} < ${IW}`] : []),
       ];
-      code += `    let ok${i} = ${conds.length ? conds.join(" && ") : "true"};\n`;
       const yc = checkH ? `clamp(ty${i}, 0, ${IH - 1})` : `ty${i}`;
       const xc = checkW ? `clamp(tx${i}, 0, ${IW - 1})` : `tx${i}`;
-      code += `    let xa${i} = x_idx(pb${i}, ${yc}, ${xc}, ak${i});\n`;
+      const load = `x_load(x_idx(pb${i}, ${yc}, ${xc}, ak${i} + sl))`;
+      s += conds.length
+        ? `${ind}ra${i} = select(vec4<f32>(0.0), ${load}, ${conds.join(" && ")});\n`
+        : `${ind}ra${i} = ${load};\n`;
     }
-    ind = "    ";
-  }
-  const tapOff = pw ? "" : ` + tap * ${IS * 4}`;
-  code += `${ind}for (var s0 = 0; s0 < ${IS}; s0 += ${kc}) {\n`;
+    for (const i of range(loadsB)) {
+      s += `${ind}rb${i} = vec4<f32>(w[wa${i} + ${c} * ${kc * 4}]);\n`;
+    }
+    return s;
+  };
+  for (const i of range(loadsA)) code += `  var ra${i}: vec4<f32>;\n`;
+  for (const i of range(loadsB)) code += `  var rb${i}: vec4<f32>;\n`;
+  code += `  {\n${fetch("0", "    ")}  }\n  for (var c = 0; c < ${chunks}; c++) {\n`;
   for (const i of range(loadsA)) {
-    const load = `x_load(xa${i} + s0 * ${inHW})`;
-    const v = pw ? load : `select(vec4<f32>(0.0), ${load}, ok${i})`;
-    const st = `csh[ea${i}] = ${v};`;
-    code += guardA(i) ? `${ind}  if (ea${i} < ${xsLen}) { ${st} }\n` : `${ind}  ${st}\n`;
+    const st = `csh[ea${i}] = ra${i};`;
+    code += guardA(i) ? `    if (ea${i} < ${xsLen}) { ${st} }\n` : `    ${st}\n`;
   }
   for (const i of range(loadsB)) {
-    const st = `csh[${xsLen} + bq${i} * ${TN} + bn${i}] = vec4<f32>(w[wa${i}${tapOff} + s0 * 4]);`;
-    code += guardB(i) ? `${ind}  if (eb${i} < ${wsLen}) { ${st} }\n` : `${ind}  ${st}\n`;
+    const st = `csh[${xsLen} + bq${i} * ${TN} + bn${i}] = rb${i};`;
+    code += guardB(i) ? `    if (eb${i} < ${wsLen}) { ${st} }\n` : `    ${st}\n`;
   }
-  code += `${ind}  workgroupBarrier();\n`;
+  code += `    workgroupBarrier();\n`;
+  code += `    if (c + 1 < ${chunks}) {\n${fetch("(c + 1)", "      ")}    }\n`;
   code += ks > 1
-    ? `${ind}  for (var k = kl; k < ${kc}; k += ${ks}) {\n`
-    : `${ind}  for (var k = 0; k < ${kc}; k++) {\n`;
-  const k2 = `${ind}    `;
+    ? `    for (var k = kl; k < ${kc}; k += ${ks}) {\n`
+    : `    for (var k = 0; k < ${kc}; k++) {\n`;
+  const k2 = `      `;
   for (const i of range(rm)) code += `${k2}let a${i} = csh[k * ${TM} + tmi + ${i * tm}];\n`;
   for (const j of range(rn)) {
     for (const c of range(4)) {
@@ -389,8 +407,7 @@ ${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let m0 = tile * ${TM}
       }
     }
   }
-  code += `${ind}  }\n${ind}  workgroupBarrier();\n${ind}}\n`;
-  if (!pw) code += `  }\n  }\n`;
+  code += `    }\n    workgroupBarrier();\n  }\n`;
   if (ks > 1) code += laneSums({ rm, rn, ks, TT, cap: shLen });
   const store = (j: number, i: number) => {
     const m = `(m0 + tmi + ${i * tm})`;

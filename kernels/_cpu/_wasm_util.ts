@@ -58,9 +58,14 @@ export function fma(
   }
 }
 
-/** Clamps a v128 local to `[lo, hi]`. */
+/**
+ * Clamps a v128 local to `[lo, hi]` with `f32x4.pmax` / `f32x4.pmin`, the value first: `v < lo ? lo
+ * : v`, then `hi < v ? hi : v`, so a NaN stays NaN. V8 compiles each to one `maxps`/`minps`, where
+ * `f32x4.max`/`min` (NaN and signed-zero rules) take about eight instructions; the only difference
+ * is that `-0` stays `-0`. Float kernels use the pseudo-min/max the same way, value first.
+ */
 export function clamp(f: FuncBuilder, v: Local, lo: Local, hi: Local): void {
-  f.get(v).get(lo).op("f32x4.max").get(hi).op("f32x4.min").set(v);
+  f.get(v).get(lo).op("f32x4.pmax").get(hi).op("f32x4.pmin").set(v);
 }
 
 /** Stores lanes `0..n-1` of `vs` (lanes counted across the vectors) at `addr`, `n` a local. */

@@ -113,8 +113,8 @@ export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
     f.get(hswish).open("if");
     for (let r = 0; r < MR; r++) {
       for (const v of acc[r]) {
-        f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.max").f32x4(6);
-        f.op("f32x4.min", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
+        f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.pmax").f32x4(6);
+        f.op("f32x4.pmin", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
       }
     }
     f.end();
@@ -135,8 +135,8 @@ export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
     for (let h = 0; h < V; h++) f.get(bj).mem("v128.load", 16 * h).set(wv[h]);
     for (let r = 0; r < MR; r++) {
       for (const [v, sv] of acc[r].map((v, h) => [v, wv[h]])) {
-        f.get(v).f32x4(0).op("f32x4.max");
-        f.get(v).f32x4(0).op("f32x4.min").get(sv).op("f32x4.mul", "f32x4.add").set(v);
+        f.get(v).f32x4(0).op("f32x4.pmax");
+        f.get(v).f32x4(0).op("f32x4.pmin").get(sv).op("f32x4.mul", "f32x4.add").set(v);
       }
     }
     f.end();
@@ -243,15 +243,15 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     f.end();
     f.get(slopes).open("if");
     for (const [h, v] of vs.entries()) {
-      f.get(v).f32x4(0).op("f32x4.max");
-      f.get(v).f32x4(0).op("f32x4.min").get(slopes).get(cb).op("i32.add");
+      f.get(v).f32x4(0).op("f32x4.pmax");
+      f.get(v).f32x4(0).op("f32x4.pmin").get(slopes).get(cb).op("i32.add");
       f.mem("v128.load", 16 * h).op("f32x4.mul", "f32x4.add").set(v);
     }
     f.end();
     f.get(hswish).open("if");
     for (const v of vs) {
-      f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.max").f32x4(6);
-      f.op("f32x4.min", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
+      f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.pmax").f32x4(6);
+      f.op("f32x4.pmin", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
     }
     f.end();
   };
@@ -369,8 +369,8 @@ export function binary(op: string, splat: boolean): FuncBuilder {
     // x, y set; result to x
     if (op === "rsub") f.get(y).get(x).op("f32x4.sub").set(x);
     else if (op === "prelu") {
-      f.get(x).f32x4(0).op("f32x4.max");
-      f.get(y).get(x).f32x4(0).op("f32x4.min", "f32x4.mul", "f32x4.add").set(x);
+      f.get(x).f32x4(0).op("f32x4.pmax");
+      f.get(y).get(x).f32x4(0).op("f32x4.pmin", "f32x4.mul", "f32x4.add").set(x);
     } else f.get(x).get(y).op(...BINARY_OPS[op].v).set(x);
     clamp(f, x, lo, hi);
   };
@@ -416,28 +416,31 @@ export function unary(op: "clamp" | "hard_swish" | "logistic"): FuncBuilder {
   blockBase(f).mem("v128.load32_splat", blockOffset(UNARY, "max")).set(hi);
   const ET = field(f, UNARY, "perTask");
   const i = f.local("i32"), e = f.local("i32"), x = f.local("v128");
-  const nv = f.local("v128"), r = f.local("v128");
+  const nv = f.local("v128"), r = f.local("v128"), bits = f.local("v128");
+  const MAGIC = 1.5 * 2 ** 23 + 127;
   f.get(t0).get(ET).op("i32.mul").set(i);
   f.get(t1).get(ET).op("i32.mul").tee(e).get(n).get(e).get(n).op("i32.lt_s", "select").set(e);
   const apply = () => {
     if (op === "hard_swish") {
-      f.get(x).get(x).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.max").f32x4(6);
-      f.op("f32x4.min", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(x);
+      f.get(x).get(x).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.pmax").f32x4(6);
+      f.op("f32x4.pmin", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(x);
     }
     if (op === "logistic") {
       // 1 / (1 + exp(z)), z = -x in [-87, 88]: exp(z) = 2^n · p(r), n = nearest(z / ln 2),
       // r = z - n·ln 2 (two-part ln 2), p the degree-6 Taylor polynomial (|r| <= ln 2 / 2: error
-      // below 2e-7), 2^n built in the exponent bits.
-      f.get(x).op("f32x4.neg").f32x4(-87).op("f32x4.max").f32x4(88).op("f32x4.min").set(r);
-      f.get(r).f32x4(Math.LOG2E).op("f32x4.mul", "f32x4.nearest").set(nv);
+      // below 2e-7), 2^n built in the exponent bits. Adding 1.5·2^23 + 127 rounds z / ln 2 to the
+      // nearest integer (ties to even, as f32x4.nearest) and leaves n + 127 in the low mantissa
+      // bits, which a shift by 23 turns into 2^n.
+      f.get(x).op("f32x4.neg").f32x4(-87).op("f32x4.pmax").f32x4(88).op("f32x4.pmin").set(r);
+      f.get(r).f32x4(Math.LOG2E).op("f32x4.mul").f32x4(MAGIC).op("f32x4.add").set(bits);
+      f.get(bits).f32x4(MAGIC).op("f32x4.sub").set(nv);
       f.get(r).get(nv).f32x4(0.693359375).op("f32x4.mul", "f32x4.sub");
       f.get(nv).f32x4(-2.12194440e-4).op("f32x4.mul", "f32x4.sub").set(r);
       f.f32x4(1 / 720);
       for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) {
         f.get(r).op("f32x4.mul").f32x4(c).op("f32x4.add");
       }
-      f.get(nv).op("i32x4.trunc_sat_f32x4_s").i32(127).op("i32x4.splat", "i32x4.add");
-      f.i32(23).op("i32x4.shl", "f32x4.mul").f32x4(1).op("f32x4.add").set(x);
+      f.get(bits).i32(23).op("i32x4.shl", "f32x4.mul").f32x4(1).op("f32x4.add").set(x);
       f.f32x4(1).get(x).op("f32x4.div").set(x);
     }
     clamp(f, x, lo, hi);

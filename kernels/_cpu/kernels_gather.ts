@@ -204,8 +204,8 @@ export function unpool(): FuncBuilder {
       clamp(f, v, rlo, rhi);
       f.end();
       f.get(slopes).open("if");
-      f.get(v).f32x4(0).op("f32x4.max");
-      f.get(v).f32x4(0).op("f32x4.min").get(slopes).get(cb).op("i32.add").mem("v128.load");
+      f.get(v).f32x4(0).op("f32x4.pmax");
+      f.get(v).f32x4(0).op("f32x4.pmin").get(slopes).get(cb).op("i32.add").mem("v128.load");
       f.op("f32x4.mul", "f32x4.add").set(v);
       f.end();
       f.get(out).get(o).op("i32.add").get(cb).op("i32.add").get(v).mem("v128.store");

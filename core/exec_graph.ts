@@ -211,7 +211,8 @@ export function buildExecGraph(
     }
   });
   // A variable tensor without data that no node produces (LSTM and SVDF state) starts at zero in
-  // every run: state is not carried from one run to the next.
+  // every run (an int8 one at its zero point, as TFLite resets it): state is not carried from one
+  // run to the next.
   tensors.forEach((e, i) => {
     const bytes = DTYPE_BYTES[e.dtype];
     if (
@@ -219,6 +220,7 @@ export function buildExecGraph(
       bytes !== undefined && e.shape.every((d) => d >= 0)
     ) {
       const data = new Uint8Array(numElements(e.shape) * bytes);
+      if (e.dtype === "int8") data.fill((e.quantization?.zeroPoint[0] ?? 0) & 255);
       e.value = decodeConstant({ ...graph.tensors[i], data });
     }
   });
@@ -262,6 +264,7 @@ export function buildExecGraph(
         options: node.options,
         customOptions: node.customOptions,
         subgraphs: options.subgraphs,
+        ...(node.intermediates ? { intermediates: node.intermediates } : {}),
       }));
     } catch (e) {
       throw valueNeededFrom(e, { graph, node: index }) ?? e;
@@ -360,6 +363,8 @@ export interface BindArgs {
   customOptions?: Uint8Array;
   /** The model's subgraphs, for control-flow kernels. */
   subgraphs?: SubgraphBinder;
+  /** Intermediate tensor indices (the operator's `intermediates`), when the file lists any. */
+  intermediates?: readonly number[];
 }
 
 /** A bound node and the specs of its outputs. */
@@ -463,6 +468,15 @@ export function bindNode(tensors: readonly ExecTensor[], args: BindArgs): BoundN
       customOptions: args.customOptions,
       inputs,
       subgraphs: args.subgraphs,
+      ...(args.intermediates
+        ? {
+          intermediates: args.intermediates.map((ti) => ({
+            dtype: tensors[ti].dtype,
+            shape: tensors[ti].shape,
+            quantization: tensors[ti].quantization,
+          })),
+        }
+        : {}),
     });
     specs = quant
       ? quantSpecs(kernel, { inputs, options, declared })

@@ -141,6 +141,11 @@ export interface Node {
   optionsType?: string;
   /** Raw custom options bytes of a custom op. */
   customOptions?: Uint8Array;
+  /**
+   * Intermediate tensors (the operator's `intermediates`): tensors whose quantization an integer
+   * kernel reads, such as the gate and hidden scales of TFLite's integer LSTM.
+   */
+  intermediates?: number[];
 }
 
 /** A (sub)graph: tensors, nodes in execution order, inputs and outputs. */

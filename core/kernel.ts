@@ -54,6 +54,11 @@ export interface ParseArgs {
   /** Inputs (`undefined` for an omitted optional input). */
   inputs: (OpInput | undefined)[];
   /**
+   * Specs of the operator's intermediate tensors, when the file lists any (TFLite's integer LSTM
+   * keeps its gate and hidden scales there).
+   */
+  intermediates?: TensorSpec[];
+  /**
    * The model's other subgraphs, for control-flow ops (WHILE, IF, CALL_ONCE) that run one: binds a
    * subgraph for inputs of given specs. Absent when the node is bound outside a model.
    */

@@ -146,6 +146,15 @@ function readNode(
     outputs,
     options: {},
   };
+  const intermediates = r.numbers(t, 8, "i32", "intermediates") ?? [];
+  intermediates.forEach((m, k) => {
+    if (m < 0 || m >= tensorCount) {
+      r.fail(
+        `${where}: intermediate ${k} is tensor ${m}, out of range (the subgraph has ${tensorCount} tensors)`,
+      );
+    }
+  });
+  if (intermediates.length) node.intermediates = intermediates;
   if (code.customCode !== undefined) node.customCode = code.customCode;
   const type1 = r.scalar(t, 3, "u8", 0, "builtin_options_type");
   const type2 = r.scalar(t, 11, "u8", 0, "builtin_options_2_type");

@@ -281,6 +281,7 @@ function writeNode(
   const outputs = vector(b, "i32", node.outputs);
   const options = node.optionsType === undefined ? undefined : writeOptions(b, node, where);
   const custom = node.customOptions === undefined ? 0 : b.createByteVector(node.customOptions);
+  const intermediates = node.intermediates?.length ? vector(b, "i32", node.intermediates) : 0;
   return table(b, 13, () => {
     b.addFieldInt32(0, opcode, 0);
     b.addFieldOffset(1, inputs, 0);
@@ -290,6 +291,7 @@ function writeNode(
       b.addFieldOffset(options.union === 1 ? 4 : 12, options.offset, 0);
     }
     if (custom) b.addFieldOffset(5, custom, 0);
+    if (intermediates) b.addFieldOffset(8, intermediates, 0);
   });
 }
 

@@ -82,3 +82,129 @@ export function invSqrtQuantizedMultiplierExp(
   }
   return { multiplier, shift: shift * reverseShift || 0 };
 }
+
+// gemmlowp's FixedPoint<int16_t, I>: raw / 2^(15 - I). C++ int16 additions wrap.
+
+function wrap16(x: number): number {
+  return (x << 16) >> 16;
+}
+
+/** gemmlowp's 16-bit `SaturatingRoundingDoublingHighMul`. */
+function srdhm16(a: number, b: number): number {
+  if (a === -32768 && b === -32768) return 32767;
+  const ab = a * b;
+  return Math.trunc((ab + (ab >= 0 ? 1 << 14 : 1 - (1 << 14))) / 32768);
+}
+
+/** gemmlowp's 16-bit `SaturatingRoundingMultiplyByPOT`. */
+function srmbp16(x: number, exponent: number): number {
+  if (exponent === 0) return x;
+  if (exponent < 0) return roundingDivideByPot(x, -exponent);
+  const threshold = (1 << (15 - exponent)) - 1;
+  if (x > threshold) return 32767;
+  if (x < -threshold) return -32768;
+  return x * 2 ** exponent;
+}
+
+/** A gemmlowp constant given as an int32 raw value, rescaled to 16 bits. */
+function constant16(raw32: number): number {
+  return roundingDivideByPot(raw32, 16);
+}
+
+/** exp(x) for x in [-1/4, 0), x in Q0.15. */
+function expQuarter16(a: number): number {
+  const constantTerm = constant16(1895147668);
+  const oneThird = constant16(715827883);
+  const x = wrap16(a + (1 << 12));
+  const x2 = srdhm16(x, x);
+  const x3 = srdhm16(x2, x);
+  const x4 = srdhm16(x2, x2);
+  const x4Over4 = srmbp16(x4, -2);
+  const poly = srmbp16(wrap16(srdhm16(wrap16(x4Over4 + x3), oneThird) + x2), -1);
+  const sum = constantTerm + srdhm16(constantTerm, wrap16(x + poly));
+  return Math.min(32767, Math.max(-32768, sum));
+}
+
+const EXP_BARREL: readonly [number, number][] = [
+  [-2, 1672461947],
+  [-1, 1302514674],
+  [0, 790015084],
+  [1, 290630308],
+  [2, 39332535],
+  [3, 720401],
+  [4, 242],
+];
+
+/** gemmlowp's `exp_on_negative_values` for `FixedPoint<int16_t, integerBits>`; result in Q0.15. */
+function expNegative16(a: number, integerBits: number): number {
+  const frac = 15 - integerBits;
+  const quarter = 1 << (frac - 2);
+  const aModQuarter = wrap16((a & (quarter - 1)) - quarter);
+  let result = expQuarter16(srmbp16(aModQuarter, integerBits));
+  const remainder = wrap16(aModQuarter - a);
+  for (const [exponent, multiplier] of EXP_BARREL) {
+    if (integerBits > exponent && remainder & (1 << (frac + exponent))) {
+      result = srdhm16(result, constant16(multiplier));
+    }
+  }
+  if (integerBits > 5 && a < constant16(-(2 ** (36 - integerBits)))) result = 0;
+  return a === 0 ? 32767 : result;
+}
+
+/** Newton-Raphson `1 / (1 + x)` (`logistic`) or `(1 - x) / (1 + x)` (`tanh`) for x in (0, 1). */
+function divide16(a: number, minusOne: boolean): number {
+  const halfDen = a + 32767 >= 0
+    ? Math.trunc((a + 32767 + 1) / 2)
+    : Math.trunc((a + 32767 - 1) / 2);
+  const oneF2 = 1 << 13;
+  let x = wrap16(constant16(1515870810) + srdhm16(halfDen, constant16(-1010580540)));
+  for (let i = 0; i < 3; i++) {
+    const oneMinus = wrap16(oneF2 - srdhm16(halfDen, x));
+    x = wrap16(x + srmbp16(srdhm16(x, oneMinus), 2));
+  }
+  return minusOne ? srmbp16(wrap16(x - oneF2), 2) : srmbp16(x, 1);
+}
+
+/**
+ * gemmlowp's `logistic` on `FixedPoint<int16_t, integerBits>`: the result in Q0.15, as TFLite's
+ * integer LSTM applies it to its gates (`ApplySigmoid`, 3 integer bits).
+ *
+ * @example
+ * ```ts
+ * import { logistic16 } from "./fixed_point.ts";
+ * if (logistic16(0, 3) !== 16384) throw new Error("wrong");
+ * if (Math.abs(logistic16(4096, 3) / 32768 - 1 / (1 + Math.exp(-1))) > 1e-3) throw new Error("wrong");
+ * ```
+ *
+ * @param a Raw int16 input.
+ * @param integerBits Integer bits of the input format.
+ * @returns Raw int16 output (1 is 32767).
+ */
+export function logistic16(a: number, integerBits: number): number {
+  if (a === 0) return constant16(1 << 30);
+  const abs = a > 0 ? a : wrap16(-a);
+  const positive = divide16(expNegative16(wrap16(-abs), integerBits), false);
+  return a > 0 ? positive : wrap16(32767 - positive);
+}
+
+/**
+ * gemmlowp's `tanh` on `FixedPoint<int16_t, integerBits>`: the result in Q0.15 (TFLite's
+ * `ApplyTanh`).
+ *
+ * @example
+ * ```ts
+ * import { tanh16 } from "./fixed_point.ts";
+ * if (Math.abs(tanh16(4096, 3) / 32768 - Math.tanh(1)) > 1e-3) throw new Error("wrong");
+ * ```
+ *
+ * @param a Raw int16 input.
+ * @param integerBits Integer bits of the input format.
+ * @returns Raw int16 output.
+ */
+export function tanh16(a: number, integerBits: number): number {
+  if (a === 0) return 0;
+  const negative = a < 0;
+  const n = negative ? a : wrap16(-a);
+  const t = divide16(expNegative16(n, integerBits + 1), true);
+  return negative ? wrap16(-t) : t;
+}

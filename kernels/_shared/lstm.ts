@@ -29,6 +29,11 @@ export interface LstmOptions {
   projClip: number;
   /** Sequence layout `[time, batch, input]` (UNIDIRECTIONAL_SEQUENCE_LSTM). */
   timeMajor: boolean;
+  /**
+   * Scales and zero points of the operator's intermediate tensors, which TFLite's integer LSTM
+   * reads (see `lstm_integer.ts`); absent in float files.
+   */
+  intermediates?: { scale: number; zeroPoint: number }[];
 }
 
 /** Input indices of the 24-input LSTM. */
@@ -100,12 +105,14 @@ export function parseLstmOptions(op: string, options: NodeOptions): LstmOptions 
  * @param op Op name, for errors.
  * @param inputs The node's inputs.
  * @param xRank Rank of the input (2 for LSTM, 3 for the sequence op).
+ * @param integer Whether the node is an integer one (its dtypes are checked elsewhere).
  * @returns Number of cells and of outputs.
  */
 export function lstmSizes(
   op: string,
   inputs: readonly (OpInput | TensorSpec | undefined)[],
   xRank: number,
+  integer = false,
 ): [number, number] {
   if (inputs.length !== 24) {
     throw new OpError(`${op} needs 24 inputs (the full kernel), got ${inputs.length}`);
@@ -115,7 +122,7 @@ export function lstmSizes(
       throw new OpError(`${op}: input ${LSTM_INPUT[k]} (${k}) is missing`);
     }
   }
-  for (const t of inputs) {
+  for (const t of integer ? [] : inputs) {
     if (t && t.dtype !== "float32") {
       throw new OpError(`${op}: only float32 runs (the reference), got ${t.dtype}`);
     }

@@ -16,6 +16,7 @@ import {
   parseLstmOptions,
   runLstm,
 } from "../_shared/lstm.ts";
+import { checkIntegerLstm, integerLstmKernel, lstmIntermediates } from "../_shared/lstm_integer.ts";
 
 const SHAPES: LstmCaseShape[] = [
   {
@@ -64,12 +65,17 @@ const SHAPES: LstmCaseShape[] = [
 export const lstm: KernelDef<LstmOptions> = {
   name: "LSTM",
   optionsType: "LSTMOptions",
-  parse({ options, inputs }) {
+  quant: integerLstmKernel("LSTM", (shape) => ({ batch: shape[0], steps: 1, row: (b) => b })),
+  parse({ options, inputs, intermediates }) {
     if (options.kernelType !== undefined && options.kernelType !== "FULL") {
       throw new OpError(`LSTM: kernel type ${options.kernelType} is not supported (only FULL)`);
     }
-    lstmSizes("LSTM", inputs, 2);
-    return parseLstmOptions("LSTM", options);
+    const integer = inputs[0]?.dtype === "int8";
+    lstmSizes("LSTM", inputs, 2, integer);
+    if (integer) checkIntegerLstm("LSTM", inputs);
+    const parsed = parseLstmOptions("LSTM", options);
+    const inter = integer ? lstmIntermediates(intermediates) : undefined;
+    return inter ? { ...parsed, intermediates: inter } : parsed;
   },
   infer({ inputs }): TensorSpec[] {
     const [, nOutput] = lstmSizes("LSTM", inputs, 2);

@@ -16,6 +16,7 @@ import {
   parseLstmOptions,
   runLstm,
 } from "../_shared/lstm.ts";
+import { checkIntegerLstm, integerLstmKernel, lstmIntermediates } from "../_shared/lstm_integer.ts";
 
 const OP = "UNIDIRECTIONAL_SEQUENCE_LSTM";
 
@@ -53,6 +54,16 @@ const SHAPES: LstmCaseShape[] = [
   },
 ];
 
+/** Batch size, steps and the row of step `t` of batch `b` in `[batch, time]` or `[time, batch]`. */
+function layoutOf(shape: readonly number[], options: LstmOptions) {
+  const [a, b] = shape;
+  const [batch, steps] = options.timeMajor ? [b, a] : [a, b];
+  const row = options.timeMajor
+    ? (bi: number, t: number) => t * batch + bi
+    : (bi: number, t: number) => bi * steps + t;
+  return { batch, steps, row };
+}
+
 /**
  * The UNIDIRECTIONAL_SEQUENCE_LSTM kernel.
  *
@@ -65,9 +76,14 @@ const SHAPES: LstmCaseShape[] = [
 export const unidirectionalSequenceLstm: KernelDef<LstmOptions> = {
   name: OP,
   optionsType: "UnidirectionalSequenceLSTMOptions",
-  parse({ options, inputs }) {
-    lstmSizes(OP, inputs, 3);
-    return parseLstmOptions(OP, options);
+  quant: integerLstmKernel(OP, (shape, options) => layoutOf(shape, options)),
+  parse({ options, inputs, intermediates }) {
+    const integer = inputs[0]?.dtype === "int8";
+    lstmSizes(OP, inputs, 3, integer);
+    if (integer) checkIntegerLstm(OP, inputs);
+    const parsed = parseLstmOptions(OP, options);
+    const inter = integer ? lstmIntermediates(intermediates) : undefined;
+    return inter ? { ...parsed, intermediates: inter } : parsed;
   },
   infer({ inputs }): TensorSpec[] {
     const [, nOutput] = lstmSizes(OP, inputs, 3);
@@ -75,13 +91,8 @@ export const unidirectionalSequenceLstm: KernelDef<LstmOptions> = {
     return [{ dtype: "float32", shape: [a, b, nOutput] }];
   },
   reference({ inputs, options, outputs }): HostTensor[] {
-    const [a, b] = inputs[0]!.shape;
-    const [batch, steps] = options.timeMajor ? [b, a] : [a, b];
-    const row = options.timeMajor
-      ? (bi: number, t: number) => t * batch + bi
-      : (bi: number, t: number) => bi * steps + t;
     const out = allocTensor("float32", outputs[0].shape);
-    (out.data as Float32Array).set(runLstm(inputs, options, { batch, steps, row }));
+    (out.data as Float32Array).set(runLstm(inputs, options, layoutOf(inputs[0]!.shape, options)));
     return [out];
   },
   cases(): OpCase[] {

@@ -110,20 +110,10 @@ function reference(
 
 /**
  * The filter as the GPU program reads it: per output slice, filter tap and input channel (padded to
- * a multiple of 4), one vec4 of four output channels (zero past `O`).
- *
- * @example
- * ```ts
- * import { packFilter3d } from "./mod.ts";
- * const w = { dtype: "float32" as const, shape: [1, 1, 1, 1, 2], data: new Float32Array([3, 4]) };
- * const p = packFilter3d(w);
- * if (p.length !== 16 || p[0] !== 3 || p[1] !== 4 || p[4] !== 0) throw new Error("wrong");
- * ```
- *
- * @param w The `[KD, KH, KW, C, O]` filter.
- * @returns `ceil(O / 4) * KD * KH * KW * ceil(C / 4) * 4` vec4s, flattened.
+ * a multiple of 4), one vec4 of four output channels (zero past `O`): `ceil(O / 4) * KD * KH * KW *
+ * ceil(C / 4) * 4` vec4s, flattened.
  */
-export function packFilter3d(w: HostTensor): Float32Array {
+function packFilter3d(w: HostTensor): Float32Array {
   const [KD, KH, KW, C, O] = w.shape;
   const taps = KD * KH * KW;
   const C4 = Math.ceil(C / 4) * 4;

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { assertKernelConforms } from "../../conformance/testing.ts";
-import { depthwiseConv2d, type DepthwiseConv2DOptions, depthwisePrograms } from "./mod.ts";
+import {
+  depthwiseColumnPrograms,
+  depthwiseConv2d,
+  type DepthwiseConv2DOptions,
+  depthwisePrograms,
+} from "./mod.ts";
 import type { GpuPlanArgs } from "../../core/kernel.ts";
 
 Deno.test("DEPTHWISE_CONV_2D conforms to its reference on the GPU in f32 and f16", async () => {
@@ -45,4 +50,61 @@ Deno.test("DEPTHWISE_CONV_2D conforms with register blocking along x (wb 3)", as
       plan: (a: GpuPlanArgs<DepthwiseConv2DOptions>) => depthwisePrograms(a, { wb: 3 }),
     },
   }, { precisions: ["f32"] });
+});
+
+for (const rows of [2, 4, 8]) {
+  Deno.test(`DEPTHWISE_CONV_2D conforms with column strips of ${rows} rows`, async () => {
+    await assertKernelConforms({
+      ...depthwiseConv2d,
+      gpu: {
+        ...depthwiseConv2d.gpu,
+        plan: (a: GpuPlanArgs<DepthwiseConv2DOptions>) =>
+          depthwiseColumnPrograms(a, rows) ?? depthwisePrograms(a),
+      },
+    }, { precisions: ["f32"] });
+  });
+}
+
+Deno.test("DEPTHWISE_CONV_2D conforms with the direct kernel variant", async () => {
+  await assertKernelConforms({
+    ...depthwiseConv2d,
+    gpu: {
+      ...depthwiseConv2d.gpu,
+      plan: (a: GpuPlanArgs<DepthwiseConv2DOptions>) =>
+        depthwiseConv2d.gpu!.plan({ ...a, variants: { DEPTHWISE_CONV_2D: "direct" } }),
+    },
+  }, { precisions: ["f32"] });
+});
+
+Deno.test("DEPTHWISE_CONV_2D offers row counts to tune, the heuristic's first", () => {
+  const info = (s: number[]) => ({
+    dtype: "float32" as const,
+    shape: s,
+    shape4: [s[0], s[1], s[2], s[3]] as [number, number, number, number],
+    slices: Math.ceil(s[3] / 4),
+  });
+  const w = { ...info([1, 3, 3, 64]), value: undefined };
+  const options = depthwiseConv2d.parse({
+    options: { padding: "SAME", strideW: 1, strideH: 1 },
+    inputs: [info([1, 56, 56, 64]), w],
+  });
+  const space = depthwiseConv2d.gpu!.tune!({
+    inputs: [info([1, 56, 56, 64]), w],
+    outputs: [info([1, 56, 56, 64])],
+    options,
+    precision: "f32",
+    limits: {
+      maxInvocations: 256,
+      maxWorkgroupSize: [256, 256, 64],
+      maxWorkgroupsPerDimension: 65535,
+      maxStorageBufferBindingSize: 1 << 27,
+      maxWorkgroupStorageSize: 16384,
+    },
+  });
+  assert.ok(space);
+  assert.deepEqual(
+    space.candidates.map((c) => (c as { rows: number }).rows).sort(),
+    [1, 2, 4, 8],
+  );
+  assert.match(space.key, /^DEPTHWISE_CONV_2D 1x56x56x64 -> 1x56x56x64 k3x3/);
 });

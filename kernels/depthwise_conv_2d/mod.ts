@@ -30,6 +30,14 @@ import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
 import { depthwiseConv2dInteger } from "./quant.ts";
+import {
+  columnRowsOf,
+  depthwiseColumnPrograms,
+  depthwiseTuneSpace,
+  packDepthwise,
+} from "./column.ts";
+
+export { depthwiseColumnPrograms };
 import { depthwiseCpuQuant, depthwiseFloat } from "./cpu.ts";
 
 const OP = "DEPTHWISE_CONV_2D";
@@ -115,12 +123,7 @@ export function depthwisePrograms(
   const grid: Workgroup = [Math.ceil(OW / wb), B * OH, OS];
   const wg = tuning?.wg ?? convWorkgroup(grid, limits);
   // Weights: vec4 per (output slice, tap), zero past OC.
-  const packed = new Float32Array(OS * KH * KW * 4);
-  for (let c = 0; c < OC; c++) {
-    for (let t = 0; t < KH * KW; t++) {
-      packed[((Math.floor(c / 4) * KH * KW) + t) * 4 + (c % 4)] = readNumber(w.value!, t * OC + c);
-    }
-  }
+  const packed = packDepthwise(w.value!);
   const bias = packBias(inputs[2]?.value, OC);
   const checkH = PT > 0 || (OH - 1) * o.strideH - PT + (KH - 1) * o.dilationH >= IH;
   const checkW = PL > 0 || (OW - 1) * o.strideW - PL + (KW - 1) * o.dilationW >= IW;
@@ -416,8 +419,10 @@ export const depthwiseConv2d: KernelDef<DepthwiseConv2DOptions> = {
       return undefined;
     },
     plan(args) {
-      return depthwisePrograms(args);
+      if (args.variants?.[OP] === "direct") return depthwisePrograms(args);
+      return depthwiseColumnPrograms(args, columnRowsOf(args.tuning)) ?? depthwisePrograms(args);
     },
+    tune: (args) => args.variants?.[OP] === "direct" ? undefined : depthwiseTuneSpace(args),
   },
   cases(): OpCase[] {
     return CASES.map((r) => ({

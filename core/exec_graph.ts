@@ -12,6 +12,7 @@ import type { AnyKernelDef, HostTensor, OpInput, TensorData, TensorSpec } from "
 import { validateGraph } from "./validate.ts";
 import { foldOnHost, foldsAtBinding } from "./shape_fold.ts";
 import { checkInputValue, valueNeededFrom } from "./value_inputs.ts";
+import { densifySparseConstants } from "./sparse_constants.ts";
 
 /** One fused elementwise step appended to a node's output (see `engine/passes/`). */
 export interface EpilogueStep {
@@ -200,6 +201,7 @@ export function buildExecGraph(
     if (t.data && t.data.byteLength > 0) e.value = decodeConstant(t);
     return e;
   });
+  densifySparseConstants(graph, { tensors, lookup });
   // A zero-element tensor that no node produces and that is not an input is an empty constant.
   const produced = new Set(graph.nodes.flatMap((n) => n.outputs));
   tensors.forEach((e, i) => {

@@ -13,6 +13,7 @@ import { OpError } from "../../core/errors.ts";
 import { activationOption, applyActivation, intOption } from "../_shared/options.ts";
 import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
+import { checkIntegerSvdf, svdfInteger } from "./quant.ts";
 
 /** Parsed options of SVDF. */
 export interface SvdfOptions {
@@ -22,13 +23,15 @@ export interface SvdfOptions {
   activation: FusedActivation;
 }
 
-function sizes(inputs: readonly (TensorSpec | undefined)[], o: SvdfOptions) {
+function sizes(inputs: readonly (TensorSpec | undefined)[], o: SvdfOptions, integer = false) {
   const [x, wf, wt, bias, state] = inputs;
   if (!x || !wf || !wt || !state) {
     throw new OpError("SVDF needs input, weights_feature, weights_time and state");
   }
-  for (const t of [x, wf, wt, bias, state]) {
-    if (t && t.dtype !== "float32") throw new OpError(`SVDF: only float32 runs, got ${t.dtype}`);
+  for (const t of integer ? [] : [x, wf, wt, bias, state]) {
+    if (t && t.dtype !== "float32") {
+      throw new OpError(`SVDF: only float32 and int8 run, got ${t.dtype}`);
+    }
   }
   const [batch, nInput] = x.shape;
   const [filters, memory] = wt.shape;
@@ -44,11 +47,12 @@ function sizes(inputs: readonly (TensorSpec | undefined)[], o: SvdfOptions) {
   if (bias && bias.shape.join() !== `${units}`) {
     throw new OpError(`SVDF: bias [${bias.shape}] must have ${units} values`);
   }
+  // TFLite's Prepare requires the same ([batch, memory * filters]).
   if (state.shape.reduce((a, b) => a * b, 1) !== batch * filters * memory) {
     throw new OpError(
       `SVDF: state [${state.shape}] must hold batch x filters x memory = ${
         batch * filters * memory
-      } values`,
+      } values (TFLite requires [${batch}, ${filters * memory}])`,
     );
   }
   return { batch, nInput, filters, memory, units };
@@ -112,12 +116,15 @@ export function svdfStep(
 export const svdf: KernelDef<SvdfOptions> = {
   name: "SVDF",
   optionsType: "SVDFOptions",
+  quant: svdfInteger,
   parse({ options, inputs }) {
     if (inputs.length !== 5) throw new OpError(`SVDF needs 5 inputs, got ${inputs.length}`);
     const rank = intOption("SVDF", options, "rank", 1);
     if (rank < 1) throw new OpError(`SVDF: option rank must be >= 1, got ${rank}`);
     const o = { rank, activation: activationOption("SVDF", options) };
-    sizes(inputs, o);
+    const integer = inputs[0]?.dtype === "int8";
+    sizes(inputs, o, integer);
+    if (integer) checkIntegerSvdf(inputs, o.activation);
     return o;
   },
   infer({ inputs, options }): TensorSpec[] {

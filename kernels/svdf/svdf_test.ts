@@ -1,4 +1,4 @@
-import { ok, throws } from "node:assert";
+import { deepStrictEqual, ok, throws } from "node:assert";
 import type { HostTensor } from "../../core/kernel.ts";
 import { OpError } from "../../core/errors.ts";
 import { assertHostCasesConform } from "../_shared/host_op_testing.ts";
@@ -248,4 +248,33 @@ Deno.test("SVDF refuses a state of the wrong size, as LiteRT's calibration test 
 
 Deno.test("SVDF cases run through the .tflite loader and match the reference", async () => {
   await assertHostCasesConform(svdf);
+});
+
+Deno.test("integer SVDF gives TFLite's outputs on LiteRT's quantized SVDF with a consistent state", async () => {
+  // The file's state is [1, 9] where TFLite's Prepare needs [1, memory x filters] = [1, 42]: made
+  // so, with a finer, zero-centred output scale so that results do not saturate. Expected values
+  // are TensorFlow Lite's interpreter's (Wasm build of @tensorflow/tfjs-tflite 0.0.1-alpha.10).
+  const { readModel } = await import("../../format/tflite/mod.ts");
+  const { buildExecGraph } = await import("../../core/exec_graph.ts");
+  const { kernelFor } = await import("../registry.ts");
+  const { ReferenceExecutor } = await import("../../engine/backends/reference/executor.ts");
+  const file = new URL(
+    "../../../shared/models/ops/quant_testdata__svdf_quantized.tflite",
+    import.meta.url,
+  );
+  const g = readModel(Deno.readFileSync(file)).subgraphs[0];
+  g.tensors[4].shape = [1, 42];
+  const q = g.tensors[5].quantization!;
+  g.tensors[5].quantization = { scale: [q.scale[0] / 16], zeroPoint: [0], quantizedDimension: 0 };
+  const e = buildExecGraph(g, kernelFor);
+  const cases: [number[], number[]][] = [
+    [[-128, 0, 127, 50], [19, 34, 19, 34, 19, 34]],
+    [[10, -20, 30, -40], [16, 28, 16, 28, 16, 28]],
+    [[127, 127, -128, -1], [21, 39, 21, 39, 21, 39]],
+  ];
+  for (const [x, want] of cases) {
+    const input = { dtype: "int8" as const, shape: [1, 4], data: Int8Array.from(x) };
+    const [y] = new ReferenceExecutor(e).run([input]);
+    deepStrictEqual([...y.data], want, `[${x}]`);
+  }
 });

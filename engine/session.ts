@@ -32,12 +32,13 @@ import {
   inputSpecs,
   normalizeInputs,
   orderInputShapes,
+  orderInputValues,
   runShapes,
   validateModelArgument,
   validateSessionOptions,
+  variantKey,
 } from "./options.ts";
 import { STRATEGIES } from "./memory/strategies.ts";
-import { orderInputValues, variantKey } from "./input_values.ts";
 import type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
 
 export type {

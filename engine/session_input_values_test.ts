@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert";
 import { createSession, loadModel } from "./session.ts";
-import { orderInputValues, variantKey } from "./input_values.ts";
+import { orderInputValues, variantKey } from "./options.ts";
 import { ValueNeededError } from "../core/errors.ts";
 import type { HostTensor } from "../core/kernel.ts";
 

@@ -163,7 +163,7 @@ export function constantInts(
 ): number[] {
   if (!input?.value) {
     throw new ValueNeededError(
-      `${op}: input ${index} must be a constant tensor (its value decides shapes)`,
+      `${op}: input ${index} must be a constant tensor (dynamic values are not supported)`,
       { operand: index },
     );
   }

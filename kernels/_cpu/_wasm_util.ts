@@ -59,6 +59,38 @@ export function fma(
 }
 
 /**
+ * Sets one v128 local per f32x4 constant, where it is called (before a kernel's loops), and
+ * returns a function that pushes a constant's local: V8 rebuilds a `v128.const` inside a loop at
+ * every use, a local stays in a register.
+ */
+export function constants(f: FuncBuilder, values: readonly number[]): (c: number) => FuncBuilder {
+  const locals = new Map<number, Local>();
+  for (const c of values) {
+    if (locals.has(c)) continue;
+    const l = f.local("v128");
+    f.f32x4(c).set(l);
+    locals.set(c, l);
+  }
+  return (c) => {
+    const l = locals.get(c);
+    if (!l) throw new Error(`Constant ${c} was not set up front`);
+    return f.get(l);
+  };
+}
+
+/** HARD_SWISH of a v128 local in place, `v · min(max(v + 3, 0), 6) / 6`, constants from `k`. */
+export function hardSwish(f: FuncBuilder, v: Local, k: (c: number) => FuncBuilder): void {
+  f.get(v).get(v);
+  k(3).op("f32x4.add");
+  k(0).op("f32x4.pmax");
+  k(6).op("f32x4.pmin", "f32x4.mul");
+  k(1 / 6).op("f32x4.mul").set(v);
+}
+
+/** The constants {@linkcode hardSwish} reads. */
+export const HARD_SWISH_CONSTS: readonly number[] = [3, 0, 6, 1 / 6];
+
+/**
  * Clamps a v128 local to `[lo, hi]` with `f32x4.pmax` / `f32x4.pmin`, the value first: `v < lo ? lo
  * : v`, then `hi < v ? hi : v`, so a NaN stays NaN. V8 compiles each to one `maxps`/`minps`, where
  * `f32x4.max`/`min` (NaN and signed-zero rules) take about eight instructions; the only difference

@@ -7,7 +7,19 @@
  */
 import type { FuncBuilder, Local } from "./emit.ts";
 import { BINARY, blockOffset, CONV_GEMM, DEPTHWISE, UNARY } from "./blocks.ts";
-import { addTo, blockBase, clamp, field, fma, kernel, storeLanes, whileLt } from "./_wasm_util.ts";
+import {
+  addTo,
+  blockBase,
+  clamp,
+  constants,
+  field,
+  fma,
+  HARD_SWISH_CONSTS,
+  hardSwish,
+  kernel,
+  storeLanes,
+  whileLt,
+} from "./_wasm_util.ts";
 
 /**
  * Output pixels of the float GEMM's register tile (each with 8 channels in two vectors). On this
@@ -53,6 +65,7 @@ export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
     outInd = field(f, CONV_GEMM, "outIndirection"),
     hswish = field(f, CONV_GEMM, "hardSwish");
   const rlo = f.local("v128"), rhi = f.local("v128");
+  const kc = constants(f, HARD_SWISH_CONSTS);
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMin")).set(rlo);
   blockBase(f).mem("v128.load32_splat", blockOffset(CONV_GEMM, "residualMax")).set(rhi);
   const panelBytes = f.local("i32");
@@ -113,8 +126,7 @@ export function convGemm(relaxed: boolean, nr: 4 | 8 = 8): FuncBuilder {
     f.get(hswish).open("if");
     for (let r = 0; r < MR; r++) {
       for (const v of acc[r]) {
-        f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.pmax").f32x4(6);
-        f.op("f32x4.pmin", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
+        hardSwish(f, v, kc);
       }
     }
     f.end();
@@ -215,6 +227,7 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     slopes = field(f, DEPTHWISE, "slopes"),
     hswish = field(f, DEPTHWISE, "hardSwish");
   const rlo = f.local("v128"), rhi = f.local("v128"), rp = f.local("i32");
+  const k = constants(f, HARD_SWISH_CONSTS);
   blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "residualMin")).set(rlo);
   blockBase(f).mem("v128.load32_splat", blockOffset(DEPTHWISE, "residualMax")).set(rhi);
   const p = f.local("i32"), pEnd = f.local("i32"), cb = f.local("i32"), cEnd = f.local("i32");
@@ -250,8 +263,7 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     f.end();
     f.get(hswish).open("if");
     for (const v of vs) {
-      f.get(v).get(v).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.pmax").f32x4(6);
-      f.op("f32x4.pmin", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(v);
+      hardSwish(f, v, k);
     }
     f.end();
   };
@@ -420,28 +432,43 @@ export function unary(op: "clamp" | "hard_swish" | "logistic"): FuncBuilder {
   const MAGIC = 1.5 * 2 ** 23 + 127;
   f.get(t0).get(ET).op("i32.mul").set(i);
   f.get(t1).get(ET).op("i32.mul").tee(e).get(n).get(e).get(n).op("i32.lt_s", "select").set(e);
+  const LOGISTIC_CONSTS = [-87, 88, Math.LOG2E, MAGIC, 0.693359375, -2.12194440e-4, 1 / 720];
+  const k = constants(
+    f,
+    {
+      clamp: [],
+      hard_swish: HARD_SWISH_CONSTS,
+      logistic: [...LOGISTIC_CONSTS, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1],
+    }[op],
+  );
   const apply = () => {
-    if (op === "hard_swish") {
-      f.get(x).get(x).f32x4(3).op("f32x4.add").f32x4(0).op("f32x4.pmax").f32x4(6);
-      f.op("f32x4.pmin", "f32x4.mul").f32x4(1 / 6).op("f32x4.mul").set(x);
-    }
+    if (op === "hard_swish") hardSwish(f, x, k);
     if (op === "logistic") {
       // 1 / (1 + exp(z)), z = -x in [-87, 88]: exp(z) = 2^n · p(r), n = nearest(z / ln 2),
       // r = z - n·ln 2 (two-part ln 2), p the degree-6 Taylor polynomial (|r| <= ln 2 / 2: error
       // below 2e-7), 2^n built in the exponent bits. Adding 1.5·2^23 + 127 rounds z / ln 2 to the
       // nearest integer (ties to even, as f32x4.nearest) and leaves n + 127 in the low mantissa
       // bits, which a shift by 23 turns into 2^n.
-      f.get(x).op("f32x4.neg").f32x4(-87).op("f32x4.pmax").f32x4(88).op("f32x4.pmin").set(r);
-      f.get(r).f32x4(Math.LOG2E).op("f32x4.mul").f32x4(MAGIC).op("f32x4.add").set(bits);
-      f.get(bits).f32x4(MAGIC).op("f32x4.sub").set(nv);
-      f.get(r).get(nv).f32x4(0.693359375).op("f32x4.mul", "f32x4.sub");
-      f.get(nv).f32x4(-2.12194440e-4).op("f32x4.mul", "f32x4.sub").set(r);
-      f.f32x4(1 / 720);
+      f.get(x).op("f32x4.neg");
+      k(-87).op("f32x4.pmax");
+      k(88).op("f32x4.pmin").set(r);
+      f.get(r);
+      k(Math.LOG2E).op("f32x4.mul");
+      k(MAGIC).op("f32x4.add").set(bits);
+      f.get(bits);
+      k(MAGIC).op("f32x4.sub").set(nv);
+      f.get(r).get(nv);
+      k(0.693359375).op("f32x4.mul", "f32x4.sub");
+      f.get(nv);
+      k(-2.12194440e-4).op("f32x4.mul", "f32x4.sub").set(r);
+      k(1 / 720);
       for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) {
-        f.get(r).op("f32x4.mul").f32x4(c).op("f32x4.add");
+        f.get(r).op("f32x4.mul");
+        k(c).op("f32x4.add");
       }
-      f.get(bits).i32(23).op("i32x4.shl", "f32x4.mul").f32x4(1).op("f32x4.add").set(x);
-      f.f32x4(1).get(x).op("f32x4.div").set(x);
+      f.get(bits).i32(23).op("i32x4.shl", "f32x4.mul");
+      k(1).op("f32x4.add").set(x);
+      k(1).get(x).op("f32x4.div").set(x);
     }
     clamp(f, x, lo, hi);
   };

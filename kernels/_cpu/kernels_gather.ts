@@ -90,9 +90,10 @@ export const LOWEST_F32 = -3.4028234663852886e38;
 
 /**
  * MAX_POOL_2D (`window_max`) and MaxPoolingWithArgmax2D (`window_argmax`) over an indirection
- * buffer, 4 channels at a time: a lane takes a tap's value when it is greater (`lowest < x`, so NaN
- * never wins and the first maximum wins ties), and with it the tap's index, written as
- * `index + 0.1` in float32. Parameters: the {@linkcode WINDOW_MAX} block.
+ * buffer, 4 channels at a time: a lane takes a tap's value when it is greater (`best < x`, so NaN
+ * never wins and the first maximum wins ties: `f32x4.pmax(best, x)` without indices), and with it
+ * the tap's index, written as `index + 0.1` in float32. Parameters: the {@linkcode WINDOW_MAX}
+ * block.
  *
  * @param argmax Whether indices are written too.
  * @returns The kernel.
@@ -129,9 +130,11 @@ export function windowMax(argmax: boolean): FuncBuilder {
       f.get(T).set(tap);
       f.open("loop");
       f.get(a).mem("i32.load").get(cb).op("i32.add").mem("v128.load").set(x);
-      f.get(best).get(x).op("f32x4.lt").set(m);
-      f.get(x).get(best).get(m).op("v128.bitselect").set(best);
+      // pmax(best, x) is `best < x ? x : best`: the same choice, one instruction.
+      if (!argmax) f.get(best).get(x).op("f32x4.pmax").set(best);
       if (argmax) {
+        f.get(best).get(x).op("f32x4.lt").set(m);
+        f.get(x).get(best).get(m).op("v128.bitselect").set(best);
         f.get(tv).get(idx).get(m).op("v128.bitselect").set(idx);
         f.get(tv).i32(1).op("i32x4.splat", "i32x4.add").set(tv);
       }

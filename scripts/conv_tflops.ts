@@ -1,16 +1,18 @@
 /**
- * Convolution throughput on one GPU, the tiled implicit-GEMM CONV_2D kernel against the kernels
- * before it (session option `variants: { CONV_2D: "direct" }`), in one call:
+ * Convolution throughput on one GPU: the tiled implicit-GEMM CONV_2D kernel and the column-strip
+ * DEPTHWISE_CONV_2D kernel against the kernels before them (session option
+ * `variants: { CONV_2D: "direct", DEPTHWISE_CONV_2D: "direct" }`), in one call:
  *
  * 1. a probe of the adapter under each way of creating it (Dawn: no toggles,
  *    `vulkan_enable_f16_on_nvidia`, `allow_unsafe_apis`, both; Deno: `navigator.gpu`), printing its
  *    features (`shader-f16`, `subgroups`...), info (subgroup sizes) and workgroup limits;
  * 2. per network (MobileNet v1 1.0 224, MobileNet v2 1.0 224, DeepLab v3 257; catalogue names or
- *    `.tflite` paths), each CONV_2D node's GPU time from per-node timestamp queries (median of
- *    `--profile-runs`) and GFLOP/s, old kernel against new (heuristic tiles) and new with the
- *    session's `autotune` (tiles timed on the device, choices kept in `conv_tiles.json` under
- *    `--out`), and the network's end-to-end latency (median, p10-p90 of `--runs`), in f32 and, for
- *    the new kernel, in f16 when the adapter has `shader-f16`;
+ *    `.tflite` paths), each CONV_2D and DEPTHWISE_CONV_2D node's GPU time from per-node timestamp
+ *    queries (median of `--profile-runs`) and GFLOP/s: old kernels, new kernels with their
+ *    heuristics, and new kernels with the session's `autotune` (candidates timed on the device,
+ *    choices kept in `conv_tiles.json` under `--out`); and each network's end-to-end latency
+ *    (median, p10-p90 of `--runs`), in f32 and, for the new kernels, in f16 when the adapter has
+ *    `shader-f16`;
  * 3. with `--sweep`, each distinct conv shape alone (one node repeated in one submission) under the
  *    heuristic's tile and its neighbours, the fastest tile per shape: what `convTile` should pick.
  *
@@ -99,6 +101,7 @@ interface NetRun {
 
 interface ConvRow {
   node: number;
+  op: string;
   desc: string;
   mflop: number;
   old: { ms: number; label: string };
@@ -116,7 +119,7 @@ function loadNetwork(name: string): Promise<Model> {
 }
 
 function variantsOf(kernel: Kernel): Record<string, string> {
-  return kernel === "direct" ? { CONV_2D: "direct" } : {};
+  return kernel === "direct" ? { CONV_2D: "direct", DEPTHWISE_CONV_2D: "direct" } : {};
 }
 
 async function timedSession(
@@ -181,19 +184,27 @@ async function timedSession(
   return { ...args, createMs, nodeMs, labels, gpuMs, e2e };
 }
 
-/** CONV_2D nodes of a session's graph: description and MFLOP (2 per multiply-add). */
-function convNodes(graph: ExecGraph): { node: number; desc: string; mflop: number }[] {
-  const rows: { node: number; desc: string; mflop: number }[] = [];
+/**
+ * CONV_2D and DEPTHWISE_CONV_2D nodes of a session's graph: description and MFLOP (2 per
+ * multiply-add; a depthwise output reads `KH x KW` inputs, a conv output `KH x KW x I`).
+ */
+function convNodes(graph: ExecGraph): { node: number; op: string; desc: string; mflop: number }[] {
+  const rows: { node: number; op: string; desc: string; mflop: number }[] = [];
   graph.nodes.forEach((n, k) => {
-    if (n.op !== "CONV_2D") return;
+    if (n.op !== "CONV_2D" && n.op !== "DEPTHWISE_CONV_2D") return;
     const x = graph.tensors[n.inputs[0]].shape;
     const w = graph.tensors[n.inputs[1]].shape;
     const y = graph.tensors[n.outputs[0]].shape;
     const o = n.options as Conv2DOptions;
-    const mflop = 2 * y.reduce((a, b) => a * b, 1) * w[1] * w[2] * w[3] / 1e6;
+    const perOut = n.op === "CONV_2D" ? w[1] * w[2] * w[3] : w[1] * w[2];
+    const mflop = 2 * y.reduce((a, b) => a * b, 1) * perOut / 1e6;
+    const dw = n.op === "CONV_2D" ? "" : "dw ";
     rows.push({
       node: k,
-      desc: `${x.slice(1).join("x")} -> ${y.slice(1).join("x")} k${w[1]}x${w[2]} s${o.strideH}`,
+      op: n.op,
+      desc: `${dw}${x.slice(1).join("x")} -> ${y.slice(1).join("x")} k${w[1]}x${
+        w[2]
+      } s${o.strideH}${o.dilationH > 1 ? ` d${o.dilationH}` : ""}`,
       mflop,
     });
   });
@@ -302,7 +313,7 @@ for (const name of values.networks.split(",").map((s) => s.trim()).filter(Boolea
     if (values.sweep) {
       res.sweep = [];
       const seen = new Set<string>();
-      for (const c of convNodes(graph)) {
+      for (const c of convNodes(graph).filter((c) => c.op === "CONV_2D")) {
         const key = sweepKey(graph, c.node);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -357,13 +368,17 @@ for (const res of results) {
 }
 for (const res of results) {
   if (!res.convs.length) continue;
-  const sum = (k: "old" | "new" | "tuned") => res.convs.reduce((a, c) => a + (c[k].ms || 0), 0);
-  const fl = res.convs.reduce((a, c) => a + c.mflop, 0);
-  md += `\n## ${res.name}: CONV_2D nodes (f32)\n\nAll CONV_2D: ${
-    (["old", "new", "tuned"] as const).map((k) =>
-      `${k} ${f(sum(k))} ms (${f(fl / sum(k), 0)} GFLOP/s)`
-    ).join(", ")
-  }.\n\n`;
+  md += `\n## ${res.name}: convolution nodes (f32)\n\n`;
+  for (const op of ["CONV_2D", "DEPTHWISE_CONV_2D"]) {
+    const rows = res.convs.filter((c) => c.op === op);
+    const sum = (k: "old" | "new" | "tuned") => rows.reduce((a, c) => a + (c[k].ms || 0), 0);
+    const fl = rows.reduce((a, c) => a + c.mflop, 0);
+    md += `All ${op} (${rows.length}): ${
+      (["old", "new", "tuned"] as const).map((k) =>
+        `${k} ${f(sum(k))} ms (${f(fl / sum(k), 0)} GFLOP/s)`
+      ).join(", ")
+    }.\n\n`;
+  }
   md += `| node | conv | MFLOP | old ms | old GFLOP/s | new ms | new GFLOP/s | tuned ms | `;
   md += `tuned GFLOP/s | new vs old | new program | tuned program |\n`;
   md += `| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n`;

@@ -18,12 +18,17 @@
  *
  * ```sh
  * deno run -A scripts/conv_tflops.ts --provider dawn|deno [--out DIR] [--runs 20]
- *   [--profile-runs 10] [--warmup 3] [--networks a,b,...] [--sweep] [--budget-s 540]
+ *   [--profile-runs 10] [--warmup 3] [--networks a,b,...] [--sweep] [--budget-s 420]
  * ```
  *
  * Writes `conv_tflops.md` and `conv_tflops.json` under `--out` (default
- * `docs/results/conv_tflops/<provider>`). Every step prints a progress line; steps past the time
- * budget are skipped and said so, and each step has its own time limit.
+ * `docs/results/conv_tflops/<provider>`). Every step prints a progress line; steps that would
+ * start past the time budget (default 420 s) are skipped and said so, and each step has its own
+ * limit (120 s), so one call fits a 10-minute slot on the GPU machine:
+ *
+ * ```sh
+ * source .device/env.sh && deno run --cached-only -A scripts/conv_tflops.ts --provider dawn --sweep
+ * ```
  *
  * @module
  */
@@ -58,7 +63,7 @@ const { values } = parseArgs({
       default: "mobilenet_v1_1.0_224,mobilenet_v2_1.0_224,deeplabv3_257_mv_gpu",
     },
     sweep: { type: "boolean", default: false },
-    "budget-s": { type: "string", default: "540" },
+    "budget-s": { type: "string", default: "420" },
   },
 });
 const provider = values.provider as GpuProvider;
@@ -249,7 +254,7 @@ interface NetResult {
   sweep?: { desc: string; mflop: number; tiles: { label: string; ms: number }[] }[];
 }
 const results: NetResult[] = [];
-const STEP_MS = 180_000;
+const STEP_MS = 120_000;
 
 for (const name of values.networks.split(",").map((s) => s.trim()).filter(Boolean)) {
   const res: NetResult = { name, runs: [], convs: [] };

@@ -77,15 +77,18 @@ GREEDY_BY_SIZE_OFFSETS). Made by \`deno run -A scripts/memory_levers.ts\`.
 
 - fixed-order bound: the largest total alive at one node in the model's order, no sharing between
   an op's input and output (no offsets plan in that order can be smaller);
-- any-order bound: for every node, its inputs and outputs must coexist (less one input an in-place
-  node overwrites), so no order and no in-place choice can go below the largest such sum;
+- any-order bound: while a node runs, its inputs and outputs (less one input an in-place node
+  overwrites) and every tensor produced by an ancestor of the node and read by a descendant (alive
+  across the node in every order) must coexist, so no order and no in-place choice can go below the
+  largest such sum;
 - concat in place: each input of a concatenation whose inputs are contiguous blocks of its output
   (PHWC4: channels in whole slices, batch 1) written straight into the output, the node a no-op
   (count of such nodes in brackets); all levers: that with in-place execution and reordering;
 - concat bound: the fixed-order bound where, from a placed concatenation's step on, its inputs cost
   nothing while its output (or the output holding it) is alive: no plan in the model's order with
   any of those concatenations in place goes below it;
-- any-order concat bound: the any-order bound where such a concatenation needs only its output.
+- any-order concat bound: the any-order bound where, once a placed concatenation's output is
+  produced and counted, its inputs count nothing (they may lie inside it).
 
 Where the bounds are equal, the peak sits at one node's operands and no lever can lower it; where
 a lever's bound is lower, the gap is what that lever could still win.

@@ -8,7 +8,7 @@
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
 import type { Precision } from "../../core/kernel.ts";
-import { anyOrderLowerBound } from "../memory/order.ts";
+import { liveAcrossLowerBound } from "../memory/order_bounds.ts";
 import { coveredOffsetsLowerBound, offsetsLowerBound } from "../memory/lower_bounds.ts";
 import { buildPlan, type PlanBackend } from "./plan.ts";
 import { orderProblem } from "./reorder.ts";
@@ -37,7 +37,10 @@ export interface MemoryLevers {
   inPlace: LeverResult;
   /** The best with reordering and in-place execution. */
   reorderInPlace: LeverResult;
-  /** Lower bound for any order with in-place execution (see `anyOrderLowerBound`). */
+  /**
+   * Lower bound for any order with in-place execution (`liveAcrossLowerBound`: each node's operands
+   * and the tensors alive across it in every order).
+   */
   anyOrderBound: number;
   /** The best in the model's order with concatenations in place. */
   concat: LeverResult;
@@ -51,7 +54,8 @@ export interface MemoryLevers {
   concatBound: number;
   /**
    * Lower bound for any order with in-place execution and concatenations in place: the any-order
-   * bound where an eligible concatenation needs only its output (its inputs lie inside it).
+   * bound where the inputs of a placed concatenation count nothing once its output is produced and
+   * counted (they may lie inside it).
    */
   anyOrderConcatBound: number;
 }
@@ -116,19 +120,18 @@ export function memoryLevers(
     });
   });
   const inPlace = (v: number) => graph.nodes[v].kernel.traits?.inPlace === true;
+  const holders = new Map(
+    [...eligible].flatMap((k) => graph.nodes[k].inputs.map((t) => [t, graph.nodes[k].outputs[0]])),
+  );
   return {
     fixedOrderBound: offsetsLowerBound(base.memory!.records),
     best: best({ inPlace: false, reorder: false }),
     inPlace: best({ inPlace: true, reorder: false }),
     reorderInPlace: best({ inPlace: true, reorder: true }),
-    anyOrderBound: anyOrderLowerBound(nodes, size, inPlace),
+    anyOrderBound: liveAcrossLowerBound(nodes, { size, inPlace }),
     concat: best({ inPlace: false, reorder: false, concatInPlace: true }),
     all: best({ inPlace: true, reorder: true, concatInPlace: true }),
     concatBound: coveredOffsetsLowerBound(base.memory!.records, covers),
-    anyOrderConcatBound: anyOrderLowerBound(
-      nodes.map((n, v) => eligible.has(v) ? { inputs: [], outputs: n.outputs } : n),
-      size,
-      inPlace,
-    ),
+    anyOrderConcatBound: liveAcrossLowerBound(nodes, { size, inPlace, holders }),
   };
 }

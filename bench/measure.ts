@@ -22,6 +22,7 @@ import { diffOf, errorLine, memoryByStrategy, speedupsOf } from "./summaries.ts"
 export type { Backend } from "../engine/session.ts";
 export type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
 export type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
+export type { LeverChoice, LeverRow, LeversResult } from "./memory_levers.ts";
 export type { HostTensor } from "../core/kernel.ts";
 /** The IR types a loaded network's model is made of, re-exported so the report documents itself. */
 export type {

@@ -287,6 +287,47 @@ const QUANT_CASES: Readonly<Record<string, CaseList>> = {
         outputs: [out(e, [2, 5, 6], q(0.2, e.lo + 128))],
       }]
       : [],
+  // TFLite's integer SVDF: int8 input and features, int16 time weights and state, int32 bias,
+  // RELU only (int8 only; the state a zero constant, as a fresh variable tensor).
+  SVDF: (e) =>
+    e.dtype === "int8"
+      ? [{
+        name: "int8 rank 2, 2 batches, memory 4",
+        inputs: [
+          act(e, [2, 5], q(0.05, e.lo + 100)),
+          {
+            dtype: "int8",
+            shape: [6, 5],
+            quantization: q(0.004, 0),
+            range: [-127, 128],
+            constant: true,
+          },
+          {
+            dtype: "int16",
+            shape: [6, 4],
+            quantization: q(1 / 4096, 0),
+            range: [-3000, 3000],
+            constant: true,
+          },
+          {
+            dtype: "int32",
+            shape: [3],
+            quantization: q(0.05 * 0.004, 0),
+            range: [-500, 500],
+            constant: true,
+          },
+          {
+            dtype: "int16",
+            shape: [2, 24],
+            quantization: q(1 / 2048, 0),
+            data: new Array(48).fill(0),
+            constant: true,
+          },
+        ],
+        options: { rank: 2, fusedActivationFunction: "RELU" },
+        outputs: [out(e, [2, 3], q(0.002, e.lo))],
+      }]
+      : [],
   HARD_SWISH: (e) => [
     unary(e, {
       name: "300",

@@ -280,36 +280,17 @@ export const Q_WIDEN = paramBlock({
 });
 
 /**
- * Gathering of a convolution's windows of few channels (`q_im2col_*`): per output pixel, each
- * tap's `depth` 8-bit values (from the indirection buffer's addresses) widened to int16 minus the
- * zero point, taps side by side in one row of `rowStride` bytes.
- *
- * @example
- * ```ts
- * import { Q_IM2COL } from "./blocks.ts";
- * if (Q_IM2COL.offsets.zeroPoint !== 24) throw new Error("wrong");
- * ```
- */
-export const Q_IM2COL = paramBlock({
-  indirection: "i32",
-  dst: "i32",
-  pixels: "i32",
-  taps: "i32",
-  depth: "i32",
-  rowStride: "i32",
-  zeroPoint: "i32",
-  pixelsPerTask: "i32",
-});
-
-/**
  * 8-bit CONV_2D / FULLY_CONNECTED GEMM (`q_conv_gemm_*`): int16 weights, int32 bias, the
  * requantization arrays (multipliers, left and right shifts, or the per-channel SIMD form), output
- * zero point and clamp range, blocking.
+ * zero point and clamp range, blocking, and whether each task makes the int16 rows of its pixels
+ * first (`prep` 1; else an earlier step made them): row `m`, at `prepRows` with the rows' stride,
+ * from the `prepTaps` 8-bit addresses at `prepSrc + m * prepTaps * 4`, each tap's `prepDepth`
+ * values side by side (`prepDepth` < 8 when `prepTaps` > 1).
  *
  * @example
  * ```ts
  * import { Q_CONV_GEMM } from "./blocks.ts";
- * if (Q_CONV_GEMM.bytes !== 76) throw new Error("wrong");
+ * if (Q_CONV_GEMM.bytes !== 100) throw new Error("wrong");
  * ```
  */
 export const Q_CONV_GEMM = paramBlock({
@@ -332,6 +313,12 @@ export const Q_CONV_GEMM = paramBlock({
   panelsPerTask: "i32",
   tasksM: "i32",
   panels: "i32",
+  prep: "i32",
+  prepSrc: "i32",
+  prepTaps: "i32",
+  prepDepth: "i32",
+  prepZeroPoint: "i32",
+  prepRows: "i32",
 });
 
 /**

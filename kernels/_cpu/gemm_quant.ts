@@ -10,7 +10,7 @@ import type { Quantization } from "../../core/ir.ts";
 import type { ConvOptions } from "../_shared/conv_common.ts";
 import { convWindow } from "./gemm.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
-import { Q_CONV_GEMM, Q_IM2COL, Q_WIDEN } from "./blocks.ts";
+import { Q_CONV_GEMM, Q_WIDEN } from "./blocks.ts";
 import { wasmStep, writeBlock } from "./build.ts";
 import { quantizedActivationRange, quantizeMultiplier } from "../_shared/quant_math.ts";
 
@@ -121,8 +121,8 @@ export function gemmQ(
   if (!range || (w.dtype !== "uint8" && w.dtype !== "int8")) return undefined;
   const { N } = g;
   const zx = x.quantization!.zeroPoint[0];
-  const lhs = g.taps > 1 && g.K < 8
-    ? gatheredRows(ctx, g, { xa, zx, signed: x.dtype === "int8" })
+  const lhs = g.taps === 1 || g.K < 8
+    ? gatheredRows(ctx, g, { xa, zx })
     : widenedRows(ctx, g, { xa, zx, signed: x.dtype === "int8" });
   const { K, K2, taps, pointers } = lhs;
   const M = pointers.length / taps;
@@ -189,24 +189,38 @@ export function gemmQ(
     panelsPerTask: NCP,
     tasksM: Math.ceil(M / MC),
     panels: NP,
+    prep: lhs.gather ? 1 : 0,
+    prepSrc: lhs.gather?.addresses ?? 0,
+    prepTaps: lhs.gather?.taps ?? 0,
+    prepDepth: lhs.gather?.depth ?? 0,
+    prepZeroPoint: zx,
+    prepRows: lhs.gather?.rows ?? 0,
   });
   const gname = `q_conv_gemm_${uniform ? "v" : "pc"}_${y.dtype === "int8" ? "s" : "u"}`;
-  return [lhs.step, wasmStep(ctx, gname, p, tasks())];
+  const gemm = wasmStep(ctx, gname, p, tasks());
+  return lhs.step ? [lhs.step, gemm] : [gemm];
 }
 
-/** The GEMM's left-hand side: int16 rows, their indirection, and the step that writes them. */
+/**
+ * The GEMM's left-hand side: int16 rows, their indirection, and either the step that writes them
+ * or what each GEMM task gathers for its own pixels first (the block's `prep` fields).
+ */
 interface LhsRows {
   K: number;
   K2: number;
   taps: number;
   pointers: Int32Array;
   weight: (oc: number, tap: number, k: number) => number;
-  step: CpuStep;
+  step?: CpuStep;
+  gather?: { addresses: number; taps: number; depth: number; rows: number };
 }
 
 type GemmShape = Parameters<typeof gemmQ>[2];
 
-/** Every input row widened to int16 once (`q_widen_*`); taps index those rows. */
+/**
+ * Every input row widened to int16 once (`q_widen_*`, a step of its own); taps index those rows.
+ * For windows of 8 channels or more, where gathering would copy each input row once per tap.
+ */
 function widenedRows(
   ctx: CpuBuildContext,
   g: GemmShape,
@@ -237,43 +251,31 @@ function widenedRows(
 }
 
 /**
- * Every output pixel's whole window gathered into one int16 row (`q_im2col_*`), for windows of
- * fewer than 8 channels: one tap of depth `taps * K` padded once to a multiple of 8 instead of
- * `taps` taps each padded (MobileNet's first 3x3 convolution over RGB: 32 products per pixel and
- * channel instead of 72).
+ * Every output pixel's int16 row gathered by the GEMM task that reads it (no step of its own, so
+ * no wait between two steps), from the 8-bit addresses of its window's taps: for 1x1 windows the
+ * pixel's `K` values; for windows of fewer than 8 channels all taps side by side, one tap of depth
+ * `taps * K` padded once to a multiple of 8 instead of `taps` taps each padded (MobileNet's first
+ * 3x3 convolution over RGB: 32 products per pixel and channel instead of 72). Padding taps read a
+ * row of zero points.
  */
-function gatheredRows(
-  ctx: CpuBuildContext,
-  g: GemmShape,
-  x: { xa: number; zx: number; signed: boolean },
-): LhsRows {
+function gatheredRows(ctx: CpuBuildContext, g: GemmShape, x: { xa: number; zx: number }): LhsRows {
   const K = g.taps * g.K;
   const K2 = (Math.max(K, (g.taps - 1) * g.K + 8) + 7) & ~7;
-  const zero = ctx.alloc(64);
-  ctx.put(zero, new Int32Array(new Uint8Array(64).fill(x.zx & 255).buffer));
+  const zeroBytes = ((g.K + 7) & ~7) + 64;
+  const zero = ctx.alloc(zeroBytes);
+  ctx.put(zero, new Int32Array(new Uint8Array(zeroBytes).fill(x.zx & 255).buffer));
   const src = g.pointers((r) => x.xa + r * g.K, zero);
   const M = src.length / g.taps;
   const scratch = ctx.scratch(M * K2 * 2);
-  const ind = ctx.alloc(src.byteLength);
-  ctx.put(ind, src);
-  const PT = Math.max(1, Math.ceil(M / (ctx.threads * 4)));
-  const p = writeBlock(ctx, Q_IM2COL, {
-    indirection: ind,
-    dst: scratch,
-    pixels: M,
-    taps: g.taps,
-    depth: g.K,
-    rowStride: K2 * 2,
-    zeroPoint: x.zx,
-    pixelsPerTask: PT,
-  });
+  const addresses = ctx.alloc(src.byteLength);
+  ctx.put(addresses, src);
   return {
     K,
     K2,
     taps: 1,
     pointers: Int32Array.from({ length: M }, (_, m) => scratch + m * K2 * 2),
     weight: (oc, _t, k) => g.weight(oc, Math.floor(k / g.K), k % g.K),
-    step: wasmStep(ctx, x.signed ? "q_im2col_s" : "q_im2col_u", p, Math.ceil(M / PT)),
+    gather: { addresses, taps: g.taps, depth: g.K, rows: scratch },
   };
 }
 

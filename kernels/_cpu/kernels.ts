@@ -12,7 +12,7 @@ import { emitModule, FuncBuilder } from "./emit.ts";
 import { binary, convGemm, depthwise, unary } from "./kernels_float.ts";
 import { resizeBilinear, unpool, windowMax } from "./kernels_gather.ts";
 import { meanPixels } from "./kernels_reduce.ts";
-import { addQ, convQ, im2col, quantizeF32, widen } from "./kernels_quant.ts";
+import { addQ, convQ, quantizeF32, widen } from "./kernels_quant.ts";
 import { depthwiseQ } from "./kernels_quant_depthwise.ts";
 
 /**
@@ -58,8 +58,6 @@ function allKernels(): FuncBuilder[] {
   fs.push(
     widen(false),
     widen(true),
-    im2col(false),
-    im2col(true),
     addQ(false),
     addQ(true),
     addQ(false, true),

@@ -6,7 +6,7 @@
  * @module
  */
 import type { FuncBuilder, Local } from "./emit.ts";
-import { blockOffset, Q_ADD, Q_CONV_GEMM, Q_IM2COL, Q_QUANTIZE, Q_WIDEN } from "./blocks.ts";
+import { blockOffset, Q_ADD, Q_CONV_GEMM, Q_QUANTIZE, Q_WIDEN } from "./blocks.ts";
 import { addTo, blockBase, field, kernel, narrow8, storeBytes, whileLt } from "./_wasm_util.ts";
 import {
   boundedRequantSetup,
@@ -133,42 +133,57 @@ export function widen(signed: boolean): FuncBuilder {
 }
 
 /**
- * Gathers the windows of a convolution with fewer than 8 input channels into int16 rows (zero point
- * removed), taps side by side, so that the GEMM pads the whole window's depth to a multiple of 8
- * instead of every tap's. Each tap stores 8 lanes; the ones past its depth are overwritten by the
- * next tap or meet zero weights past the last. Parameters: the {@linkcode Q_IM2COL} block.
+ * Makes the int16 rows `[from, to)` of the GEMM (zero point removed) when the block's `prep` is
+ * set: row `m` gathers pixel `m`'s window, the `prepDepth` 8-bit values at each of its `prepTaps`
+ * addresses side by side. Every tap stores 8 lanes at a time; lanes past its depth are overwritten
+ * by the next tap or meet zero weights past the last. `rowBytes` holds the row length in int16
+ * (K2).
  */
-export function im2col(signed: boolean): FuncBuilder {
-  const f = kernel(signed ? "q_im2col_s" : "q_im2col_u");
-  const [t0, t1] = [f.param(1), f.param(2)];
-  const ind = field(f, Q_IM2COL, "indirection"),
-    dst = field(f, Q_IM2COL, "dst"),
-    M = field(f, Q_IM2COL, "pixels"),
-    T = field(f, Q_IM2COL, "taps"),
-    K = field(f, Q_IM2COL, "depth"),
-    stride = field(f, Q_IM2COL, "rowStride"),
-    PT = field(f, Q_IM2COL, "pixelsPerTask");
-  const z = f.local("v128");
-  blockBase(f).mem("i32.load", blockOffset(Q_IM2COL, "zeroPoint")).op("i16x8.splat").set(z);
-  const m = f.local("i32"), mEnd = f.local("i32"), ri = f.local("i32"), riEnd = f.local("i32");
-  const pd = f.local("i32"), step = f.local("i32");
-  f.get(K).i32(2).op("i32.mul").set(step);
-  f.get(t0).get(PT).op("i32.mul").set(m);
-  f.get(t1).get(PT).op("i32.mul").tee(mEnd).get(M).get(mEnd).get(M).op("i32.lt_s", "select");
-  f.set(mEnd);
-  whileLt(f, m, mEnd, () => {
-    f.get(ind).get(m).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").tee(ri);
-    f.get(T).i32(4).op("i32.mul", "i32.add").set(riEnd);
-    f.get(dst).get(m).get(stride).op("i32.mul", "i32.add").set(pd);
+function prepareRows(
+  f: FuncBuilder,
+  g: { from: Local; to: Local; rowBytes: Local; signed: boolean },
+): void {
+  const src = field(f, Q_CONV_GEMM, "prepSrc"),
+    T = field(f, Q_CONV_GEMM, "prepTaps"),
+    K = field(f, Q_CONV_GEMM, "prepDepth"),
+    rows = field(f, Q_CONV_GEMM, "prepRows");
+  const z = f.local("v128"), m = f.local("i32"), ri = f.local("i32"), riEnd = f.local("i32");
+  const ps = f.local("i32"), psEnd = f.local("i32"), pd = f.local("i32"), next = f.local("i32");
+  const stride = f.local("i32"), tapBytes = f.local("i32");
+  blockBase(f).mem("i32.load", blockOffset(Q_CONV_GEMM, "prepZeroPoint")).op("i16x8.splat").set(z);
+  f.get(g.rowBytes).i32(2).op("i32.mul").set(stride);
+  f.get(K).i32(2).op("i32.mul").set(tapBytes);
+  f.get(src).get(g.from).get(T).op("i32.mul").i32(4).op("i32.mul", "i32.add").set(ri);
+  f.get(rows).get(g.from).get(stride).op("i32.mul", "i32.add").set(next);
+  f.get(g.from).set(m);
+  whileLt(f, m, g.to, () => {
+    f.get(ri).get(T).i32(4).op("i32.mul", "i32.add").set(riEnd);
+    f.get(next).set(pd);
+    addTo(f, next, next, stride);
+    const load8 = g.signed ? "v128.load8x8_s" : "v128.load8x8_u";
+    f.get(K).i32(8).op("i32.lt_s").open("if");
+    // Taps of fewer than 8 values: one store each, the next tap K values on.
     whileLt(f, ri, riEnd, () => {
-      f.get(pd).get(ri).mem("i32.load").mem(signed ? "v128.load8x8_s" : "v128.load8x8_u");
-      f.get(z).op("i16x8.sub").mem("v128.store");
-      addTo(f, pd, pd, step);
+      f.get(pd).get(ri).mem("i32.load").mem(load8).get(z).op("i16x8.sub").mem("v128.store");
+      addTo(f, pd, pd, tapBytes);
       addTo(f, ri, ri, 4);
     });
+    f.op("else");
+    whileLt(f, ri, riEnd, () => {
+      f.get(ri).mem("i32.load").tee(ps).get(K).op("i32.add").set(psEnd);
+      // The tap's values, 8 at a time; the next tap starts K values on.
+      f.open("loop");
+      f.get(pd).get(ps).mem(load8).get(z).op("i16x8.sub").mem("v128.store");
+      addTo(f, pd, pd, 16);
+      addTo(f, ps, ps, 8);
+      f.get(ps).get(psEnd).op("i32.lt_u").br(0, true);
+      f.end();
+      f.get(pd).get(ps).get(psEnd).op("i32.sub").i32(2).op("i32.mul", "i32.sub").set(pd);
+      addTo(f, ri, ri, 4);
+    });
+    f.end();
     addTo(f, m, m, 1);
   });
-  return f;
 }
 
 /**
@@ -275,10 +290,14 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
     }
     addTo(f, m0, m0, MR);
   };
+  const prep = field(f, Q_CONV_GEMM, "prep");
   whileLt(f, t, t1, () => {
     f.get(t).get(TM).op("i32.rem_u").get(MC).op("i32.mul").set(mStart);
     f.get(mStart).get(MC).op("i32.add").tee(mEnd).get(M).get(mEnd).get(M).op("i32.lt_s");
     f.op("select").set(mEnd);
+    f.get(prep).open("if");
+    prepareRows(f, { from: mStart, to: mEnd, rowBytes: K2, signed: vec === "s" });
+    f.end();
     f.get(t).get(TM).op("i32.div_u").get(NCP).op("i32.mul").set(j);
     f.get(j).get(NCP).op("i32.add").tee(jEnd).get(NP).get(jEnd).get(NP).op("i32.lt_s");
     f.op("select").set(jEnd);

@@ -169,6 +169,26 @@ Deno.test("8-bit CONV_2D over few channels (whole windows gathered) is bit-exact
   }
 });
 
+Deno.test("8-bit 1x1 CONV_2D gathers each task's rows itself, strided and padded too", async () => {
+  const sx = 0.05, sy = 0.1, C = 21;
+  for (const K of [8, 13, 40]) {
+    for (const [stride, padding] of [[1, "VALID"], [2, "SAME"], [2, "VALID"]] as const) {
+      // A 1x1 window gives ceil(n / stride) pixels with either padding.
+      const out = (n: number) => Math.ceil(n / stride);
+      await check(
+        "CONV_2D",
+        [
+          { shape: [1, 9, 11, K], dtype: "int8", scale: [sx] },
+          { shape: [C, 1, 1, K], dtype: "int8", scale: [0.004], constant: true },
+          { shape: [C], dtype: "int32", scale: [0.004 * sx], constant: true, range: 3000 },
+        ],
+        { scale: sy, zeroPoint: -2, shape: [1, out(9), out(11), C] },
+        { padding, strideW: stride, strideH: stride },
+      );
+    }
+  }
+});
+
 Deno.test("8-bit DEPTHWISE_CONV_2D with one weight scale is bit-exact for any channel count", async () => {
   const sx = 0.05, sy = 0.1;
   for (const C of [5, 16, 21, 40]) {

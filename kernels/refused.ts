@@ -24,5 +24,5 @@ export const REFUSED_DTYPES: Readonly<Record<string, string>> = {
   string: "read and described by `cli inspect`, refused when a session is created or run",
   int4: "blockwise int4 weights are not read",
   int16:
-    "16x8 activations run on the integer reference for ADD and MUL only; other ops refuse them",
+    "16x8 activations run on the integer reference for ADD, MUL, BATCH_MATMUL, RSQRT, QUANTIZE only",
 };

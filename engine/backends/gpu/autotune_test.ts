@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { acquireDevice } from "./device.ts";
 import { autotune } from "./autotune.ts";
+import { validateSessionOptions } from "../../options.ts";
 import { GpuExecutor } from "./executor.ts";
 import { caseGraph, materializeInputs } from "../../../conformance/harness.ts";
 import { compareTensors } from "../../../conformance/compare.ts";
@@ -59,4 +60,19 @@ Deno.test("autotune() times a conv's tiles once, caches the choice, and plans wi
     await Deno.remove(cacheFile);
     gpu.device.destroy();
   }
+});
+
+Deno.test("createSession() options name a bad autotune or variants value", () => {
+  assert.throws(
+    () => validateSessionOptions({ autotune: "yes" }),
+    /autotune must be true, false or \{ cacheFile: string \}/,
+  );
+  assert.throws(
+    () => validateSessionOptions({ variants: { CONV_2D: 1 } }),
+    /variants must be an object of variant names by op/,
+  );
+  validateSessionOptions({
+    autotune: { cacheFile: "tiles.json" },
+    variants: { CONV_2D: "direct" },
+  });
 });

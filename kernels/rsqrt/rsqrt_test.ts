@@ -1,6 +1,6 @@
 import { assertKernelConforms } from "../../conformance/testing.ts";
 import { checkUnaryErrors } from "../_shared/elementwise_testing.ts";
-import { strictEqual, throws } from "node:assert";
+import { deepStrictEqual, strictEqual, throws } from "node:assert";
 import { rsqrt } from "./mod.ts";
 import { rsqrtInteger } from "./quant.ts";
 
@@ -75,4 +75,27 @@ Deno.test("integer RSQRT refuses values below the zero point, as TFLite does", (
     data: new Int16Array([-5]),
   };
   throws(() => rsqrtInteger.reference({ inputs: [h], options: {}, outputs: [h] }), /negative/);
+});
+
+Deno.test("int16 RSQRT gives LiteRT's outputs on LiteRT's a16w8 RSQRT file", async () => {
+  // Expected values: LiteRT.js 2.5.3 Wasm on the same file (inputs and outputs in int16 steps).
+  const { readModel } = await import("../../format/tflite/mod.ts");
+  const file = new URL(
+    "../../../shared/models/ops/litert_test__single_rsqrt_default_a16w8_recipe_quantized.tflite",
+    import.meta.url,
+  );
+  const g = readModel(Deno.readFileSync(file)).subgraphs[0];
+  const values = [0, 16400, 17000, 20000, 23456, 27000, 30001, 32767];
+  const x = {
+    dtype: "int16" as const,
+    shape: [values.length],
+    quantization: g.tensors[0].quantization,
+    data: Int16Array.from(values),
+  };
+  const [y] = rsqrtInteger.reference({
+    inputs: [x],
+    options: {},
+    outputs: [{ dtype: "int16", shape: [values.length], quantization: g.tensors[1].quantization }],
+  });
+  deepStrictEqual([...y.data], [32767, 32754, 32189, 29677, 27404, 25542, 24231, 23185]);
 });

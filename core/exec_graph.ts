@@ -13,6 +13,7 @@ import { validateGraph } from "./validate.ts";
 import { foldOnHost, foldsAtBinding } from "./shape_fold.ts";
 import { checkInputValue, valueNeededFrom } from "./value_inputs.ts";
 import { densifySparseConstants } from "./sparse_constants.ts";
+import { dequantizeBlockwise } from "./blockwise.ts";
 
 /** One fused elementwise step appended to a node's output (see `engine/passes/`). */
 export interface EpilogueStep {
@@ -198,7 +199,12 @@ export function buildExecGraph(
     const e: ExecTensor = { name: t.name, dtype: t.dtype, shape: [...t.shape] };
     if (t.quantization) e.quantization = t.quantization;
     if (t.sparsity) e.sparsity = t.sparsity;
-    if (t.data && t.data.byteLength > 0) e.value = decodeConstant(t);
+    if (t.quantization?.blockwise && t.data && t.data.byteLength > 0) {
+      // Blockwise weights bind as the float32 values they stand for.
+      e.value = dequantizeBlockwise(t, graph.tensors);
+      e.dtype = "float32";
+      delete e.quantization;
+    } else if (t.data && t.data.byteLength > 0) e.value = decodeConstant(t);
     return e;
   });
   densifySparseConstants(graph, { tensors, lookup });

@@ -63,6 +63,13 @@ export interface Quantization {
   min?: number[];
   /** Calibration maximum values, when the file records them. */
   max?: number[];
+  /**
+   * Blockwise quantization (TensorFlow Lite's `BlockwiseQuantization` details; `scale` is then
+   * empty): every `blockSize` consecutive elements along the last axis share one scale, read from
+   * tensor `scales` (shape: the tensor's with the last dimension divided by `blockSize`), and one
+   * zero point from tensor `zeroPoints` (`-1`: zero).
+   */
+  blockwise?: { scales: number; zeroPoints: number; blockSize: number };
 }
 
 /** One dimension's metadata in a sparse tensor (TensorFlow Lite's `DimensionMetadata`). */

@@ -22,7 +22,7 @@ export const REFUSED_OPS: Readonly<Record<string, string>> = {
 /** Tensor types gpulite does not run, with the reason. */
 export const REFUSED_DTYPES: Readonly<Record<string, string>> = {
   string: "read and described by `cli inspect`, refused when a session is created or run",
-  int4: "blockwise int4 weights are not read",
+  int4: "only blockwise-quantized constants are read (dequantized to float32 at binding)",
   int16:
     "16x8 activations run on the integer reference for ADD, MUL, BATCH_MATMUL, RSQRT, QUANTIZE only",
 };

@@ -85,8 +85,9 @@ function readQuantization(
   const scale = r.numbers(t, 2, "f32", "scale") ?? [];
   const zeroPoint = r.numbers(t, 3, "i64", "zero_point") ?? [];
   const quantizedDimension = r.scalar(t, 6, "i32", 0, "quantized_dimension");
+  const blockwise = readBlockwise(s, t, where);
   if (
-    scale.length === 0 && zeroPoint.length === 0 && !min?.length && !max?.length
+    scale.length === 0 && zeroPoint.length === 0 && !min?.length && !max?.length && !blockwise
   ) return undefined;
   if (scale.length > 1) {
     if (quantizedDimension < 0 || quantizedDimension >= shape.length) {
@@ -109,9 +110,25 @@ function readQuantization(
     );
   }
   const q: Quantization = { scale, zeroPoint, quantizedDimension };
+  if (blockwise) q.blockwise = blockwise;
   if (min?.length) q.min = min;
   if (max?.length) q.max = max;
   return q;
+}
+
+/** The `details` union's `BlockwiseQuantization` (type 2); other details are ignored. */
+function readBlockwise(s: State, t: Table, where: string): Quantization["blockwise"] {
+  const { r } = s;
+  if (r.scalar<number>(t, 4, "u8", 0, "details_type") !== 2) return undefined;
+  const d = r.table(t, 5, "details", `${where} blockwise quantization`);
+  if (d === undefined) return undefined;
+  const blockSize = r.scalar(d, 2, "i32", 0, "block_size");
+  if (blockSize < 1) r.fail(`${where}: blockwise quantization with block size ${blockSize}`);
+  return {
+    scales: r.scalar(d, 0, "i32", 0, "scales"),
+    zeroPoints: r.scalar(d, 1, "i32", 0, "zero_points"),
+    blockSize,
+  };
 }
 
 const INDEX_VECTORS: Record<number, "i32" | "u16" | "u8"> = {

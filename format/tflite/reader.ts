@@ -195,6 +195,16 @@ function readGraph(s: State, t: Table, sg: number): Graph {
   );
   const tensors = tensorTables.map((tt, i) => readTensor(s, tt, graphLabel(sg, `tensor ${i}`)));
   const n = tensors.length;
+  tensors.forEach((t, i) => {
+    const bw = t.quantization?.blockwise;
+    if (bw && !(bw.scales >= 0 && bw.scales < n && bw.zeroPoints >= -1 && bw.zeroPoints < n)) {
+      r.fail(
+        `${
+          graphLabel(sg, `tensor ${i}`)
+        }: blockwise quantization names tensors ${bw.scales} and ${bw.zeroPoints}, out of range (the subgraph has ${n} tensors)`,
+      );
+    }
+  });
   const checkList = (list: number[], what: string) =>
     list.forEach((i, k) => {
       if (i < 0 || i >= n) {

@@ -145,3 +145,21 @@ Deno.test("readModel() marks an empty shape without has_rank as of open rank, no
   assert.deepEqual(topk.tensors[topk.inputs[0]].shape, []);
   assert.equal(topk.tensors[topk.inputs[0]].unranked, undefined);
 });
+
+Deno.test("readModel() reads blockwise quantization details: scales tensor, zero points, block size", () => {
+  const qwen = load("ops/litert_test__qwen_fc_blockwise_quantized.tflite").subgraphs[0];
+  assert.deepEqual(qwen.tensors[1].quantization?.blockwise, {
+    scales: 3,
+    zeroPoints: -1,
+    blockSize: 32,
+  });
+  const add = readModel(
+    Deno.readFileSync(MODELS_DIR + "ops/litert_test__blockwise_quantized.tflite"),
+    { allowDangling: true },
+  ).subgraphs[0];
+  assert.deepEqual(add.tensors[2].quantization?.blockwise, {
+    scales: 0,
+    zeroPoints: 1,
+    blockSize: 32,
+  });
+});

@@ -179,11 +179,24 @@ function writeQuantization(b: Builder, q: Quantization): number {
   const max = q.max === undefined ? 0 : vector(b, "f32", q.max);
   const scale = vector(b, "f32", q.scale);
   const zeroPoint = vector(b, "i64", q.zeroPoint);
+  const bw = q.blockwise;
+  // BlockwiseQuantization, member 2 of the details union.
+  const details = bw
+    ? table(b, 3, () => {
+      b.addFieldInt32(0, bw.scales, 0);
+      b.addFieldInt32(1, bw.zeroPoints, 0);
+      b.addFieldInt32(2, bw.blockSize, 0);
+    })
+    : 0;
   return table(b, 7, () => {
     if (min) b.addFieldOffset(0, min, 0);
     if (max) b.addFieldOffset(1, max, 0);
     b.addFieldOffset(2, scale, 0);
     b.addFieldOffset(3, zeroPoint, 0);
+    if (details) {
+      b.addFieldInt8(4, 2, 0);
+      b.addFieldOffset(5, details, 0);
+    }
     b.addFieldInt32(6, q.quantizedDimension, 0);
   });
 }

@@ -92,6 +92,7 @@ export const OPS: Record<string, number> = {
   "i32.trunc_f32_s": 0xa8,
   "i64.extend_i32_s": 0xac,
   "f32.convert_i32_s": 0xb2,
+  "f32.reinterpret_i32": 0xbe,
 };
 
 /** SIMD opcodes (prefix 0xfd) without immediates. */

@@ -461,3 +461,27 @@ export const MEAN_PIXELS = paramBlock({
   columns: "i32",
   columnsPerTask: "i32",
 });
+
+/**
+ * Float convolution with one output channel (`conv_dot`): per output pixel `taps` input addresses
+ * (as {@linkcode CONV_GEMM}), `depth` floats per tap (a multiple of 4), weights `[taps][depth]`,
+ * the bias, the output (one float per pixel), clamp range.
+ *
+ * @example
+ * ```ts
+ * import { CONV_DOT } from "./blocks.ts";
+ * if (CONV_DOT.offsets.pixelsPerTask !== 36) throw new Error("wrong");
+ * ```
+ */
+export const CONV_DOT = paramBlock({
+  indirection: "i32",
+  pixels: "i32",
+  taps: "i32",
+  depth: "i32",
+  weights: "i32",
+  bias: "f32",
+  out: "i32",
+  min: "f32",
+  max: "f32",
+  pixelsPerTask: "i32",
+});

@@ -12,6 +12,7 @@ import { emitModule, FuncBuilder } from "./emit.ts";
 import { binary, convGemm, depthwise, unary } from "./kernels_float.ts";
 import { resizeBilinear, unpool, windowMax } from "./kernels_gather.ts";
 import { meanPixels } from "./kernels_reduce.ts";
+import { convDot } from "./kernels_dot.ts";
 import { addQ, convQ, quantizeF32, widen } from "./kernels_quant.ts";
 import { depthwiseQ } from "./kernels_quant_depthwise.ts";
 
@@ -40,8 +41,8 @@ export const KERNEL_NAMES: readonly string[] = [];
 export const MAX_PAGES = 32768;
 
 function allKernels(): FuncBuilder[] {
-  const fs = [convGemm(false), convGemm(false, 4), depthwise(false)];
-  if (hasRelaxedSimd()) fs.push(convGemm(true), convGemm(true, 4), depthwise(true));
+  const fs = [convGemm(false), convGemm(false, 4), depthwise(false), convDot(false)];
+  if (hasRelaxedSimd()) fs.push(convGemm(true), convGemm(true, 4), depthwise(true), convDot(true));
   for (const op of ["add", "sub", "mul", "rsub", "prelu"]) {
     fs.push(binary(op, false), binary(op, true));
   }

@@ -198,6 +198,16 @@ const CASES: CaseRow[] = [
     bias: true,
   },
   {
+    x: [1, 11, 9, 8],
+    o: 1,
+    k: [3, 3],
+    padding: "SAME",
+    s: [1, 1],
+    d: [1, 1],
+    act: "RELU6",
+    bias: true,
+  },
+  {
     x: [1, 8, 8, 8],
     o: 8,
     k: [3, 3],

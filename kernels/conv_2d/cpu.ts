@@ -3,9 +3,18 @@
  *
  * @module
  */
-import type { CpuBuildContext, CpuBuilder, CpuStep } from "../../core/kernel.ts";
+import type { CpuBuildContext, CpuBuilder, CpuStep, HostTensor } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
-import { ACT_RANGE, f32Of, floatAddrs, gemmEpilogue } from "../_cpu/build.ts";
+import {
+  ACT_RANGE,
+  f32Of,
+  floatAddrs,
+  gemmEpilogue,
+  variant,
+  wasmStep,
+  writeBlock,
+} from "../_cpu/build.ts";
+import { CONV_DOT } from "../_cpu/blocks.ts";
 import { convWindow, gemm, indirection, zeros } from "../_cpu/gemm.ts";
 import { gemmQ, pointersOf } from "../_cpu/gemm_quant.ts";
 import type { Conv2DOptions } from "./mod.ts";
@@ -64,7 +73,12 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
     ? rowWindows(ctx, { x: a[0], shape: x, KH, KW, o, win })
     : undefined;
   let steps: CpuStep[];
-  if (!rows) steps = [conv(taps(), false)];
+  if (O === 1 && I % 4 === 0 && ep.applied === 0) {
+    // One output channel: a dot product along the depth instead of a panel of idle lanes.
+    steps = [
+      convDot(ctx, { pointers: taps(), taps: KH * KW, K: I, weights: wd, bias: b, out: a[1], act }),
+    ];
+  } else if (!rows) steps = [conv(taps(), false)];
   else if (rows.edge.length === 0) steps = [conv(rows.pointers, true)];
   else {
     // Pixels whose window crosses the left or right edge keep one tap per pixel.
@@ -76,6 +90,39 @@ export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
   }
   return Object.assign(steps, { epilogueApplied: ep.applied });
 };
+
+/** The `conv_dot` step of a convolution with one output channel (weights `[taps][K]`). */
+function convDot(
+  ctx: CpuBuildContext,
+  c: {
+    pointers: Int32Array;
+    taps: number;
+    K: number;
+    weights: Float32Array;
+    bias?: HostTensor;
+    out: number;
+    act: [number, number];
+  },
+): CpuStep {
+  const M = c.pointers.length / c.taps;
+  const wA = ctx.alloc(c.weights.byteLength), ind = ctx.alloc(c.pointers.byteLength);
+  ctx.put(wA, c.weights.subarray(0, c.taps * c.K));
+  ctx.put(ind, c.pointers);
+  const PC = Math.max(4, Math.ceil(M / (ctx.threads * 8) / 4) * 4);
+  const p = writeBlock(ctx, CONV_DOT, {
+    indirection: ind,
+    pixels: M,
+    taps: c.taps,
+    depth: c.K,
+    weights: wA,
+    bias: c.bias ? f32Of(c.bias)[0] : 0,
+    out: c.out,
+    min: c.act[0],
+    max: c.act[1],
+    pixelsPerTask: PC,
+  });
+  return wasmStep(ctx, variant(ctx, "conv_dot"), p, Math.ceil(M / PC));
+}
 
 /**
  * Row windows of a convolution with few input channels (at most 16): each tap of the GEMM is a whole kernel

@@ -5,15 +5,18 @@
  *
  * @module
  */
-import type { Graph, NodeOptions, Sparsity, Tensor } from "./ir.ts";
+import type { Graph, NodeOptions, Sparsity } from "./ir.ts";
 import { DTYPE_BYTES, numElements, opName } from "./ir.ts";
 import { ModelFormatError, OpError, UnsupportedError, UsageError } from "./errors.ts";
-import type { AnyKernelDef, HostTensor, OpInput, TensorData, TensorSpec } from "./kernel.ts";
+import type { AnyKernelDef, HostTensor, OpInput, TensorSpec } from "./kernel.ts";
 import { validateGraph } from "./validate.ts";
 import { foldOnHost, foldsAtBinding } from "./shape_fold.ts";
 import { checkInputValue, valueNeededFrom } from "./value_inputs.ts";
 import { densifySparseConstants } from "./sparse_constants.ts";
 import { dequantizeBlockwise } from "./blockwise.ts";
+import { decodeConstant } from "./constants.ts";
+
+export { decodeConstant };
 
 /** One fused elementwise step appended to a node's output (see `engine/passes/`). */
 export interface EpilogueStep {
@@ -111,59 +114,6 @@ export interface BuildOptions {
 
 /** Looks a kernel up by op name. */
 export type KernelLookup = (name: string) => AnyKernelDef | undefined;
-
-/**
- * Decodes a constant tensor's little-endian bytes into a host tensor. A sparse constant decodes to
- * its stored values, shape `[count]` (DENSIFY expands them with the tensor's `sparsity`).
- *
- * @example
- * ```ts
- * import { decodeConstant } from "./exec_graph.ts";
- * const t = decodeConstant({ name: "c", dtype: "float32", shape: [1], data: new Uint8Array(new Float32Array([2]).buffer) });
- * if ((t.data as Float32Array)[0] !== 2) throw new Error("wrong");
- * ```
- *
- * @param t A tensor with `data`.
- * @returns Its value.
- */
-export function decodeConstant(t: Tensor): HostTensor {
-  const bytes = t.data ?? new Uint8Array(0);
-  const stored = t.sparsity ? Math.floor(bytes.byteLength / (DTYPE_BYTES[t.dtype] ?? 1)) : -1;
-  const n = t.sparsity ? stored : numElements(t.shape.map((d) => Math.max(0, d)));
-  const copy = bytes.slice().buffer;
-  const views: Partial<Record<string, (b: ArrayBuffer) => TensorData>> = {
-    float32: (b) => new Float32Array(b, 0, n),
-    float16: (b) => new Uint16Array(b, 0, n),
-    float64: (b) => new Float64Array(b, 0, n),
-    int32: (b) => new Int32Array(b, 0, n),
-    uint32: (b) => new Uint32Array(b, 0, n),
-    int16: (b) => new Int16Array(b, 0, n),
-    uint16: (b) => new Uint16Array(b, 0, n),
-    int8: (b) => new Int8Array(b, 0, n),
-    uint8: (b) => new Uint8Array(b, 0, n),
-    bool: (b) => new Uint8Array(b, 0, n),
-    int64: (b) => new BigInt64Array(b, 0, n),
-  };
-  const make = views[t.dtype];
-  if (!make) {
-    throw new UnsupportedError(
-      `Constant "${t.name}" has dtype ${t.dtype}, which gpulite cannot read`,
-    );
-  }
-  const need = n * (DTYPE_BYTES[t.dtype] ?? 1);
-  if (bytes.byteLength < need) {
-    throw new ModelFormatError(
-      `Constant "${t.name}" holds ${bytes.byteLength} bytes, its shape needs ${need}`,
-    );
-  }
-  const out: HostTensor = {
-    dtype: t.dtype,
-    shape: t.sparsity ? [stored] : [...t.shape],
-    data: make(copy),
-  };
-  if (t.quantization) out.quantization = t.quantization;
-  return out;
-}
 
 /**
  * Binds every node of a graph to its kernel, parses options and infers shapes in order. Shapes come

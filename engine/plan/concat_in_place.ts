@@ -61,6 +61,8 @@ export interface ConcatInPlaceOptions {
   storage?: (t: number) => string | undefined;
   /** Whether a node runs on the backend whose memory is planned (default: every node). */
   onBackend?: (node: number) => boolean;
+  /** Concatenation nodes to leave as they are. */
+  exclude?: ReadonlySet<number>;
 }
 
 /** Memory order of the dimensions along which PHWC4 stores `[b, h, w, c]` (slices after batch). */
@@ -150,6 +152,7 @@ export function planConcatInPlace(
   graph.nodes.forEach((node, k) => {
     const axis = node.kernel.traits?.joinAxis?.(node.options);
     if (axis === undefined || node.epilogue.length > 0 || !onBackend(k)) return;
+    if (options.exclude?.has(k)) return;
     if (node.outputs.length !== 1) return;
     const out = node.outputs[0];
     const ins = node.inputs;
@@ -254,4 +257,122 @@ export function mergeConcatRecords(
     aliases.push(a);
   }
   return { records, tensors, aliases };
+}
+
+/**
+ * The concatenations whose group would raise the largest live total of the records: a group holds
+ * its root's bytes from its first member's first use, which exceeds the members alive before the
+ * last of them is produced. Every concatenation of such a group (nested ones included) is returned,
+ * to be planned again without them; the rest never raise the model-order lower bound.
+ *
+ * @example A branch made early, held at full width while a large temporary lives
+ * ```ts
+ * import { raisingConcats } from "./concat_in_place.ts";
+ * import type { ExecGraph } from "../../core/exec_graph.ts";
+ * import { deepStrictEqual } from "node:assert";
+ *
+ * // Branch 1 (64 bytes) from node 0 and branch 3 (64 bytes) from node 2 join at node 3 into
+ * // tensor 4 (128 bytes); temporary 2 (256 bytes) lives at node 1 or at node 2.
+ * const graph = { nodes: [{}, {}, {}, { outputs: [4] }] } as unknown as ExecGraph;
+ * const placement = {
+ *   nodes: [3],
+ *   aliases: [
+ *     { tensor: 1, root: 4, offset: 0, bytes: 64 },
+ *     { tensor: 3, root: 4, offset: 64, bytes: 64 },
+ *   ],
+ * };
+ * const records = (temporaryAt: number) => [
+ *   { size: 64, firstOp: 0, lastOp: 3 },
+ *   { size: 256, firstOp: temporaryAt, lastOp: temporaryAt },
+ *   { size: 64, firstOp: 2, lastOp: 3 },
+ *   { size: 128, firstOp: 3, lastOp: 4 },
+ * ];
+ * const tensors = [1, 2, 3, 4];
+ * // At node 2 both branches are alive anyway: 64 + 256 + 64 either way.
+ * deepStrictEqual([...raisingConcats(graph, { records: records(2), tensors, placement })], []);
+ * // At node 1 the group's 128 bytes beside the temporary beat the 320 of the peak without it.
+ * deepStrictEqual([...raisingConcats(graph, { records: records(1), tensors, placement })], [3]);
+ * ```
+ *
+ * @param graph The exec graph (for each concatenation's output).
+ * @param args Records (without the groups), their tensors and the placement.
+ * @returns Concatenation nodes to leave out.
+ */
+export function raisingConcats(
+  graph: ExecGraph,
+  args: {
+    records: readonly UsageRecord[];
+    tensors: readonly number[];
+    placement: ConcatPlacement;
+  },
+): Set<number> {
+  const { records } = args;
+  const steps = records.reduce((a, r) => Math.max(a, r.lastOp + 1), 0);
+  const live = new Float64Array(steps + 1);
+  for (const r of records) {
+    live[r.firstOp] += r.size;
+    live[r.lastOp + 1] -= r.size;
+  }
+  for (let j = 1; j <= steps; j++) live[j] += live[j - 1];
+  let peak = 0;
+  for (let j = 0; j < steps; j++) peak = Math.max(peak, live[j]);
+  const index = new Map(args.tensors.map((t, i) => [t, i]));
+  const rootOf = new Map(args.placement.aliases.map((a) => [a.tensor, a.root]));
+  const groups = new Map<number, { members: number[]; nodes: number[] }>();
+  for (const k of args.placement.nodes) {
+    const out = graph.nodes[k].outputs[0];
+    const root = rootOf.get(out) ?? out;
+    if (!groups.has(root)) groups.set(root, { members: [root], nodes: [] });
+    groups.get(root)!.nodes.push(k);
+  }
+  for (const a of args.placement.aliases) groups.get(a.root)?.members.push(a.tensor);
+  const out = new Set<number>();
+  for (const [root, g] of groups) {
+    const own = g.members.flatMap((t) => index.has(t) ? [records[index.get(t)!]] : []);
+    const rootRecord = index.has(root) ? records[index.get(root)!] : undefined;
+    if (!rootRecord || own.length === 0) continue;
+    const first = Math.min(...own.map((r) => r.firstOp));
+    const last = Math.max(...own.map((r) => r.lastOp));
+    for (let j = first; j <= last; j++) {
+      const apart = own.reduce((a, r) => a + (r.firstOp <= j && j <= r.lastOp ? r.size : 0), 0);
+      if (live[j] - apart + rootRecord.size > peak) {
+        for (const k of g.nodes) out.add(k);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A placement that never raises the largest live total of the records: concatenations whose group
+ * would ({@linkcode raisingConcats}) are excluded and the rest placed again, until none does.
+ *
+ * @example
+ * ```ts ignore
+ * const placement = settleConcats(graph, {
+ *   records, tensors,
+ *   place: (exclude) => planConcatInPlace(graph, { ...options, exclude }),
+ * });
+ * ```
+ *
+ * @param graph The exec graph.
+ * @param args Records without groups, their tensors, and how to place with some nodes excluded.
+ * @returns The placement.
+ */
+export function settleConcats(
+  graph: ExecGraph,
+  args: {
+    records: readonly UsageRecord[];
+    tensors: readonly number[];
+    place: (exclude: ReadonlySet<number>) => ConcatPlacement;
+  },
+): ConcatPlacement {
+  const exclude = new Set<number>();
+  for (;;) {
+    const placement = args.place(exclude);
+    const raising = raisingConcats(graph, { ...args, placement });
+    if (raising.size === 0) return placement;
+    for (const k of raising) exclude.add(k);
+  }
 }

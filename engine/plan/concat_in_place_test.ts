@@ -168,6 +168,38 @@ Deno.test("in-place execution never writes over a tensor placed inside a concate
   ok(plan.memory!.inPlace.every(([, input]) => input !== a));
 });
 
+Deno.test("buildPlan() leaves out a concatenation whose group would raise the peak", () => {
+  // a (256 bytes) is made first and joined last; a 1024-byte temporary dies before b is made, so
+  // holding the joined 512 bytes from a's start would put 512 + 1024 + 64 above the 1344 peak.
+  const pool = (k: number) => ({
+    options: { padding: "VALID", strideW: k, strideH: k, filterWidth: k, filterHeight: k },
+  });
+  const g = new GraphBuilder();
+  const x = g.input("x", "float32", [1, 8, 8, 4]);
+  const [a] = g.op("MAX_POOL_2D", [x], [f([1, 4, 4, 4])], pool(2));
+  const [t] = g.op("ABS", [x], [f([1, 8, 8, 4])]);
+  const [u] = g.op("MAX_POOL_2D", [t], [f([1, 2, 2, 4])], pool(4));
+  const size = g.constant("size", "int32", [2], new Int32Array([4, 4]));
+  const [b] = g.op("RESIZE_NEAREST_NEIGHBOR", [u, size], [f([1, 4, 4, 4])]);
+  const [c] = g.op("CONCATENATION", [a, b], [f([1, 4, 4, 8])], { options: { axis: 3 } });
+  const [y] = g.op("ABS", [c], [f([1, 4, 4, 8])]);
+  g.output(y);
+  const graph = buildExecGraph(g.build().subgraphs[0], kernelFor);
+  const options = { strategy: "GPULITE_OFFSETS" };
+  const plain = buildPlan(graph, options);
+  const lean = buildPlan(graph, { ...options, concatInPlace: true });
+  strictEqual(plain.memory!.bytes, 1344);
+  deepStrictEqual(lean.memory!.concat!.nodes, []);
+  strictEqual(lean.memory!.bytes, 1344);
+  // On its own the join qualifies: it is the peak check that leaves it out.
+  const placement = planConcatInPlace(graph, {
+    layout: "phwc4",
+    bytes: (i) => lean.memory!.homes.find((h) => h.tensor === i)?.bytes ?? 0,
+    movable: (i) => i !== x && i !== y && i !== size,
+  });
+  deepStrictEqual(placement.nodes, [4]);
+});
+
 function bytes(outs: { data: ArrayBufferView }[]): Uint8Array[] {
   return outs.map((o) => new Uint8Array(o.data.buffer, o.data.byteOffset, o.data.byteLength));
 }

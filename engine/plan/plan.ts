@@ -29,6 +29,7 @@ import {
   type ConcatPlacement,
   mergeConcatRecords,
   planConcatInPlace,
+  settleConcats,
 } from "./concat_in_place.ts";
 import { reorderGraph } from "./reorder.ts";
 
@@ -278,33 +279,40 @@ function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string):
   });
   const storage = gpuStorageKinds(graph, precision);
   const io = new Set([...graph.inputs, ...graph.outputs]);
+  const usageOf = (programs: ExecutionPlan["programs"]) =>
+    gpuUsageRecords(graph, {
+      precision,
+      tensorBytes: (t, i) => phwc4TensorBytes(t, storage[i]),
+      onGpu: (_, k) => programs[k] !== undefined,
+      gpuReads: (node, k) => [
+        ...(programs[k] ?? []).flatMap((p) =>
+          p.bindings.flatMap((b) => b.kind === "input" ? [node.inputs[b.index]] : [])
+        ),
+        ...node.epilogue.flatMap((st) => st.extra.map((e) => e.tensor)),
+      ],
+      download: options.download,
+    });
   // Placed tensors sit at offsets inside their root, which only arenas bind (objects bind at the
   // device's 256-byte offset alignment): strategies that plan only objects keep concatenations.
   const concat = options.concatInPlace && findStrategy(strategy).form !== "objects"
-    ? planConcatInPlace(graph, {
-      layout: "phwc4",
-      bytes: (t) => phwc4TensorBytes(graph.tensors[t], storage[t]),
-      movable: (t) => !graph.tensors[t].value && !io.has(t) && storage[t] !== undefined,
-      storage: (t) => storage[t],
-      onBackend: (k) => placed.programs[k] !== undefined,
+    ? settleConcats(graph, {
+      ...usageOf(placed.programs),
+      place: (exclude) =>
+        planConcatInPlace(graph, {
+          layout: "phwc4",
+          bytes: (t) => phwc4TensorBytes(graph.tensors[t], storage[t]),
+          movable: (t) => !graph.tensors[t].value && !io.has(t) && storage[t] !== undefined,
+          storage: (t) => storage[t],
+          onBackend: (k) => placed.programs[k] !== undefined,
+          exclude,
+        }),
     })
     : undefined;
   // An elided concatenation stays a GPU node (no partition boundary) with no programs.
   const elided = new Set(concat?.nodes);
   const programs = placed.programs.map((p, k) => elided.has(k) ? [] : p);
   const placement = placed.placement.map((p, k) => elided.has(k) ? { ...p, dispatches: 0 } : p);
-  const usage = gpuUsageRecords(graph, {
-    precision,
-    tensorBytes: (t, i) => phwc4TensorBytes(t, storage[i]),
-    onGpu: (_, k) => programs[k] !== undefined,
-    gpuReads: (node, k) => [
-      ...(programs[k] ?? []).flatMap((p) =>
-        p.bindings.flatMap((b) => b.kind === "input" ? [node.inputs[b.index]] : [])
-      ),
-      ...node.epilogue.flatMap((st) => st.extra.map((e) => e.tensor)),
-    ],
-    download: options.download,
-  });
+  const usage = usageOf(programs);
   const steps: PlanStep[] = [];
   let part = 0;
   graph.nodes.forEach((_, k) => {
@@ -370,12 +378,18 @@ function hostPlan(
     const io = new Set([...graph.inputs, ...graph.outputs]);
     const arena = new Set(tensors);
     const concat = flags.concatInPlace
-      ? planConcatInPlace(graph, {
-        layout: "nhwc",
-        bytes: (t) =>
-          numElements(graph.tensors[t].shape) * CPU_ARENA_DTYPES[graph.tensors[t].dtype],
-        movable: (t) => arena.has(t) && !io.has(t),
-        canHold: (t) => arena.has(t) && !graph.inputs.includes(t),
+      ? settleConcats(graph, {
+        records,
+        tensors,
+        place: (exclude) =>
+          planConcatInPlace(graph, {
+            layout: "nhwc",
+            bytes: (t) =>
+              numElements(graph.tensors[t].shape) * CPU_ARENA_DTYPES[graph.tensors[t].dtype],
+            movable: (t) => arena.has(t) && !io.has(t),
+            canHold: (t) => arena.has(t) && !graph.inputs.includes(t),
+            exclude,
+          }),
       })
       : undefined;
     const grouped = concat

@@ -39,6 +39,8 @@ export interface TensorInfo {
   dtype: string;
   /** Shape (`-1` for dynamic dimensions). */
   shape: number[];
+  /** The file leaves the rank open (shown as `[*]`): any shape may be given. */
+  unranked?: boolean;
 }
 
 /** A named input or output of a signature. */
@@ -145,7 +147,7 @@ export async function inspectModel(
   const infoIn = (g: number, i: number): TensorInfo => {
     const t = model.subgraphs[g]?.tensors[i];
     return t
-      ? { name: t.name, dtype: t.dtype, shape: t.shape }
+      ? { name: t.name, dtype: t.dtype, shape: t.shape, ...(t.unranked ? { unranked: true } : {}) }
       : { name: "?", dtype: "?", shape: [] };
   };
   const info = (i: number): TensorInfo => infoIn(0, i);
@@ -213,7 +215,7 @@ export async function inspectModel(
 }
 
 function tensorText(t: TensorInfo): string {
-  return `${t.name || "(unnamed)"}  ${t.dtype}[${t.shape.join(",")}]`;
+  return `${t.name || "(unnamed)"}  ${t.dtype}[${t.unranked ? "*" : t.shape.join(",")}]`;
 }
 
 function supportText(s: OpSupportInfo | "unknown"): string {

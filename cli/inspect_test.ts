@@ -124,3 +124,14 @@ Deno.test("inspectModel() uses the injected support lookup and says unknown othe
   assert.deepEqual(s.support, { RELU: { gpu: true, reference: true }, "custom:Mine": "unknown" });
   assert.deepEqual(s.customOps, ["Mine"]);
 });
+
+Deno.test("inspect shows an input of open rank as [*]", async () => {
+  const c = capture();
+  const file = MODELS + "ops/litert_test__simple_squeeze.tflite";
+  await main(["inspect", file], { io: c.io });
+  assert.ok(c.out.some((l) => l.includes("arg0  float32[*]")), c.out.join("\n"));
+  const j = capture();
+  await main(["inspect", file, "--json"], { io: j.io });
+  const s: ModelSummary = JSON.parse(j.out[0]);
+  assert.equal(s.inputs[0].unranked, true);
+});

@@ -164,7 +164,7 @@ export interface GpuUsage {
  * @param tensor The tensor.
  * @param precision Storage precision of floats.
  * @returns Bytes (16 per `vec4` in f32 and i32, 8 in f16).
- * @throws {RangeError} When the GPU cannot hold the dtype, or the rank exceeds 4.
+ * @throws {RangeError} When the GPU cannot hold the dtype.
  *
  * @example A 5-channel tensor is padded to 8 channels
  * ```ts
@@ -200,7 +200,7 @@ function defaultReads(node: LifetimeNode): number[] {
  * @param graph The graph (an `ExecGraph`, or anything with its shape).
  * @param options Precision, which nodes run on the GPU, what they read, extra downloads.
  * @returns Records, their tensors, the partitions with their transfers, io tensors and constants.
- * @throws {RangeError} When a GPU tensor's dtype has no GPU storage or its rank exceeds 4.
+ * @throws {RangeError} When a GPU tensor's dtype has no GPU storage.
  *
  * @example A chain `x -> A -> t1 -> B -> t2 -> C -> y`, all on the GPU
  * ```ts

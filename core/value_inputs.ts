@@ -73,8 +73,13 @@ export function valueNeededFrom(
   error: unknown,
   at: { graph: Graph; node: number },
 ): ValueNeededError | undefined {
+  // The op's own error carries `operand`; one re-raised by the binding of a nested graph (a WHILE
+  // body) carries that graph's `inputs`, which are not this graph's: those are left as they are.
   let e: unknown = error;
-  while (e instanceof Error && !(e instanceof ValueNeededError && e.operand !== undefined)) {
+  while (
+    e instanceof Error &&
+    !(e instanceof ValueNeededError && (e.operand !== undefined || e.inputs.length > 0))
+  ) {
     e = e.cause;
   }
   if (!(e instanceof ValueNeededError) || e.operand === undefined) return undefined;

@@ -56,3 +56,13 @@ Deno.test("checkInputValue() refuses a value of another dtype or shape", () => {
     /has shape \[\], the value given has shape \[2\]/,
   );
 });
+
+Deno.test("valueNeededFrom() leaves a value a nested graph needs from its own inputs alone", () => {
+  const op = new ValueNeededError("TILE: input 1", { operand: 1 });
+  const nested = new ValueNeededError("Node 0 (TILE): TILE: input 1; from input 0", {
+    cause: op,
+    inputs: [0],
+  });
+  const atWhile = new ValueNeededError(`Node 1 (WHILE): ${nested.message}`, { cause: nested });
+  strictEqual(valueNeededFrom(atWhile, { graph, node: 1 }), undefined);
+});

@@ -282,7 +282,9 @@ export async function sweepNode(
   }, planLimits);
   const plans: [string, ConvPlan][] = [
     ["direct", (a) => conv2dPrograms(a, { kernel: "direct" })],
-    ...tileCandidates(base, { inSlices, limits: planLimits }).map((t): [string, ConvPlan] => [
+    ...tileCandidates(base, { kSlices: ws[1] * ws[2] * inSlices, limits: planLimits }).map((
+      t,
+    ): [string, ConvPlan] => [
       JSON.stringify(t),
       (a) => conv2dPrograms(a, { tile: t }),
     ]),

@@ -128,9 +128,9 @@ function tileShape(g: ConvGeometry): ConvShape {
   };
 }
 
-function isTile(t: unknown, inSlices: number): t is ConvTile {
+function isTile(t: unknown, kSlices: number): t is ConvTile {
   return typeof t === "object" && t !== null &&
-    tileProblem(t as ConvTile, inSlices) === undefined;
+    tileProblem(t as ConvTile, kSlices) === undefined;
 }
 
 /**
@@ -156,7 +156,7 @@ export function conv2dTuneSpace(args: GpuPlanArgs<Conv2DOptions>): GpuTuneSpace 
   return {
     key,
     candidates: tileCandidates(convTile(shape, args.limits), {
-      inSlices: shape.inSlices,
+      kSlices: shape.taps * shape.inSlices,
       limits: args.limits,
     }),
   };
@@ -317,9 +317,10 @@ export const conv2d: KernelDef<Conv2DOptions> = {
     },
     plan(args) {
       const x = args.inputs[0] as GpuTensorInfo;
+      const taps = args.inputs[1]!.shape[1] * args.inputs[1]!.shape[2];
       return conv2dPrograms(args, {
         kernel: args.variants?.[OP] === "direct" ? "direct" : "tiled",
-        tile: isTile(args.tuning, x.slices) ? args.tuning : undefined,
+        tile: isTile(args.tuning, taps * x.slices) ? args.tuning : undefined,
       });
     },
     tune: conv2dTuneSpace,

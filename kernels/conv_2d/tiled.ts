@@ -2,10 +2,11 @@
  * WGSL of CONV_2D as a tiled implicit GEMM: output positions (`M = batch x out height x out width`)
  * times output slices (`N`, 4 channels each), reducing over taps x input slices (`K`).
  *
- * A workgroup owns a tile of `TM = tm * rm` positions and `TN = tn * rn` output slices. For each tap
- * and each chunk of `kc` input slices, its threads stage the chunk's input vec4s (`kc x TM`, read so
- * that neighbouring threads read neighbouring positions of one PHWC4 slice) and weight vec4s
- * (`kc x 4 x TN`, contiguous runs of the O4I4 rows) in workgroup memory, then each thread multiplies
+ * A workgroup owns a tile of `TM = tm * rm` positions and `TN = tn * rn` output slices. For each
+ * chunk of `kc` slices of K (a chunk may span taps when the input has few slices), its threads stage
+ * the chunk's input vec4s (`kc x TM`, read so that neighbouring threads read neighbouring positions
+ * of one PHWC4 slice) and weight vec4s (`kc x 4 x TN`, contiguous runs of the O4I4 rows) in
+ * workgroup memory, then each thread multiplies
  * its `rm` positions (`tm` apart) by its `rn` slices (`tn` apart) out of workgroup memory: per input
  * slice `rm + 4 * rn` vec4 loads feed `16 * rm * rn` multiply-adds. The chunks run as one loop over
  * K (taps x input slices); each thread fetches its share of the next chunk into registers before
@@ -33,7 +34,7 @@ export interface ConvTile {
   rm: number;
   /** Output slices per thread (`tn` apart). */
   rn: number;
-  /** Input slices per staged chunk (divides the input's slices). */
+  /** Slices of K (taps x input slices) per staged chunk (divides their number). */
   kc: number;
   /** Lanes splitting each chunk's slices (divides `kc`). */
   ks: number;
@@ -100,8 +101,8 @@ export function convTileBytes(t: ConvTile): number {
 
 /**
  * The tile heuristic: the first of {@linkcode CONV_TILES} (clamped to the shape) that leaves at
- * least `minWorkgroups` workgroups, else the one that leaves the most; chunks of up to 4 input
- * slices (the largest power of two dividing the input's slices); then lanes (`ks`, doubling the
+ * least `minWorkgroups` workgroups, else the one that leaves the most; chunks of up to 4 slices of
+ * K (the largest such divisor of taps x input slices); then lanes (`ks`, doubling the
  * chunk with them while the slices allow) until the threads reach `fill` or the workgroup 256
  * invocations; then the chunk doubles until each lane has two slices per chunk (fewer barriers per
  * multiply-add), where the slices and workgroup memory allow. Every choice fits the device's
@@ -132,8 +133,10 @@ export function convTile(
   const maxNt = floorPow2(Math.min(256, limits.maxInvocations, limits.maxWorkgroupSize[0]));
   const groups = (t: ConvTile) =>
     Math.ceil(shape.m / (t.tm * t.rm)) * Math.ceil(shape.outSlices / (t.tn * t.rn));
-  let kc = 1;
-  while (kc < 4 && shape.inSlices % (kc * 2) === 0) kc *= 2;
+  // Chunks run over K = taps x input slices: the largest chunk of at most 4 slices that divides it
+  // (a 3x3 conv over 3 channels stages 3 taps at once).
+  const K = shape.taps * shape.inSlices;
+  const kc = [4, 3, 2, 1].find((d) => K % d === 0)!;
   const fits = (t: ConvTile) =>
     t.tm * t.tn * t.ks <= maxNt && convTileBytes(t) <= limits.maxWorkgroupStorageSize;
   const candidates = CONV_TILES.map(([rm, rn, tm, tn]): ConvTile => {
@@ -143,7 +146,12 @@ export function convTile(
     while (t.rn > 1 && t.tn * t.rn >= 2 * shape.outSlices) t = { ...t, rn: t.rn / 2 };
     while (t.rm > 1 && t.tm * t.rm >= 2 * shape.m) t = { ...t, rm: t.rm / 2 };
     while (t.tm > 4 && t.tm * t.rm >= 2 * shape.m) t = { ...t, tm: t.tm / 2 };
-    while (!fits(t) && t.kc > 1) t = { ...t, kc: t.kc / 2 };
+    while (!fits(t) && t.kc > 1) {
+      t = {
+        ...t,
+        kc: [4, 3, 2, 1].find((d) => d < t.kc && K % d === 0)!,
+      };
+    }
     while (!fits(t) && t.tm * t.tn > 1) {
       t = t.tn > 1 ? { ...t, tn: t.tn / 2 } : { ...t, tm: t.tm / 2 };
     }
@@ -156,15 +164,15 @@ export function convTile(
   let t = best;
   const threads = (x: ConvTile) => groups(x) * x.tm * x.tn * x.ks;
   while (threads(t) < fill) {
-    const kc2 = t.ks * 2 > t.kc ? t.kc * 2 : t.kc;
+    const kc2 = t.kc % (t.ks * 2) === 0 ? t.kc : t.kc * 2;
     const next = { ...t, ks: t.ks * 2, kc: kc2 };
-    if (shape.inSlices % next.kc !== 0 || !fits(next)) break;
+    if (tileProblem(next, K) !== undefined || !fits(next)) break;
     t = next;
   }
   // Two slices per lane between barriers where the slices and workgroup memory allow.
   while (t.kc < 2 * t.ks) {
     const next = { ...t, kc: t.kc * 2 };
-    if (shape.inSlices % next.kc !== 0 || !fits(next)) break;
+    if (tileProblem(next, K) !== undefined || !fits(next)) break;
     t = next;
   }
   return t;
@@ -180,7 +188,7 @@ export function convTile(
  * import { tileCandidates } from "./tiled.ts";
  * const limits = { maxInvocations: 256, maxWorkgroupSize: [256, 256, 64] as [number, number, number], maxWorkgroupStorageSize: 16384 };
  * const base = { tm: 8, tn: 4, rm: 2, rn: 2, kc: 16, ks: 8 };
- * const c = tileCandidates(base, { inSlices: 128, limits });
+ * const c = tileCandidates(base, { kSlices: 128, limits });
  * if (c[0] !== base || c.length < 8) throw new Error("wrong");
  * ```
  *
@@ -191,18 +199,18 @@ export function convTile(
 export function tileCandidates(
   base: ConvTile,
   args: {
-    inSlices: number;
+    kSlices: number;
     limits: Pick<
       GpuLimitsInfo,
       "maxInvocations" | "maxWorkgroupSize" | "maxWorkgroupStorageSize"
     >;
   },
 ): ConvTile[] {
-  const { inSlices, limits } = args;
+  const { kSlices, limits } = args;
   const maxNt = Math.min(256, limits.maxInvocations, limits.maxWorkgroupSize[0]);
   const out: ConvTile[] = [base];
   const push = (t: ConvTile) => {
-    if (tileProblem(t, inSlices) !== undefined || t.tm * t.tn * t.ks > maxNt) return;
+    if (tileProblem(t, kSlices) !== undefined || t.tm * t.tn * t.ks > maxNt) return;
     if (convTileBytes(t) > limits.maxWorkgroupStorageSize) return;
     if (out.some((c) => JSON.stringify(c) === JSON.stringify(t))) return;
     out.push(t);
@@ -226,7 +234,8 @@ function range(n: number): number[] {
 }
 
 /**
- * Checks a tile against a convolution: `kc` divides the input slices, `ks` divides `kc`, sizes
+ * Checks a tile against a convolution: `kc` divides the reduction's slices (taps x input slices),
+ * `ks` divides `kc`, sizes
  * positive.
  *
  * @example
@@ -238,17 +247,17 @@ function range(n: number): number[] {
  * ```
  *
  * @param t The tile.
- * @param inSlices Input slices of the convolution.
+ * @param kSlices Slices of the reduction: taps x input slices.
  * @returns Why the tile cannot run the convolution, or `undefined`.
  */
-export function tileProblem(t: ConvTile, inSlices: number): string | undefined {
+export function tileProblem(t: ConvTile, kSlices: number): string | undefined {
   for (const k of ["tm", "tn", "rm", "rn", "kc", "ks"] as const) {
     if (!Number.isInteger(t[k]) || t[k] < 1) {
       return `tile field ${k} is ${t[k]}, not a positive integer`;
     }
   }
-  if (inSlices % t.kc !== 0) {
-    return `chunk of ${t.kc} slices does not divide ${inSlices} input slices`;
+  if (kSlices % t.kc !== 0) {
+    return `chunk of ${t.kc} slices does not divide ${kSlices} reduction slices`;
   }
   if (t.kc % t.ks !== 0) return `${t.ks} lanes do not divide a chunk of ${t.kc} slices`;
   return undefined;
@@ -286,7 +295,8 @@ export function tiledConvProgram(
   const [DH, DW] = g.dilation;
   const [PT, PL] = g.pad;
   const { tm, tn, rm, rn, kc, ks } = args.tile;
-  const problem = tileProblem(args.tile, IS);
+  const taps = KH * KW;
+  const problem = tileProblem(args.tile, taps * IS);
   if (problem) throw new RangeError(`CONV_2D tile: ${problem}`);
   const pw = isPointwise(g);
   const M = B * OH * OW;
@@ -294,7 +304,6 @@ export function tiledConvProgram(
   const TN = tn * rn;
   const TT = tm * tn;
   const NT = TT * ks;
-  const taps = KH * KW;
   const tilesM = Math.ceil(M / TM);
   const maxX = args.maxWorkgroupsPerDimension ?? 65535;
   const gx = Math.min(tilesM, maxX);
@@ -343,30 +352,28 @@ ${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let m0 = tile * ${TM}
   }
   const guardA = (i: number) => (i + 1) * NT > xsLen;
   const guardB = (i: number) => (i + 1) * NT > wsLen;
-  // Chunk c holds K slices [c * kc, c * kc + kc) in (tap, input slice) order: its tap is
-  // c / (IS / kc). Each thread loads its slots of chunk c + 1 into registers before multiplying
-  // chunk c out of workgroup memory, so global latency hides behind the multiply-adds.
-  const perTap = IS / kc;
-  const chunks = taps * perTap;
+  // Chunk c holds K slices [c * kc, c * kc + kc) in (tap, input slice) order: slot i's slice
+  // c * kc + ak is input slice (c * kc + ak) % IS of tap (c * kc + ak) / IS. Each thread loads its
+  // slots of chunk c + 1 into registers before multiplying chunk c out of workgroup memory, so
+  // global latency hides behind the multiply-adds.
+  const chunks = (taps * IS) / kc;
   const fetch = (c: string, ind: string): string => {
     let s = "";
-    if (!pw) {
-      s += `${ind}let tap = ${c} / ${perTap};\n${ind}let sl = ${c} % ${perTap} * ${kc};\n`;
-      s += `${ind}let ky = tap / ${KW};\n${ind}let kx = tap % ${KW};\n`;
-    }
     for (const i of range(loadsA)) {
       if (pw) {
         s += `${ind}ra${i} = x_load(xa${i} + ${c} * ${kc * inHW});\n`;
         continue;
       }
-      s += `${ind}let ty${i} = iy${i} + ky * ${DH};\n${ind}let tx${i} = ix${i} + kx * ${DW};\n`;
+      s += `${ind}let kk${i} = ${c} * ${kc} + ak${i};\n${ind}let tap${i} = kk${i} / ${IS};\n`;
+      s += `${ind}let ty${i} = iy${i} + tap${i} / ${KW} * ${DH};\n`;
+      s += `${ind}let tx${i} = ix${i} + tap${i} % ${KW} * ${DW};\n`;
       const conds = [
         ...(checkH ? [`ty${i} >= 0 && ty${i} < ${IH}`] : []),
         ...(checkW ? [`tx${i} >= 0 && tx${i} < ${IW}`] : []),
       ];
       const yc = checkH ? `clamp(ty${i}, 0, ${IH - 1})` : `ty${i}`;
       const xc = checkW ? `clamp(tx${i}, 0, ${IW - 1})` : `tx${i}`;
-      const load = `x_load(x_idx(pb${i}, ${yc}, ${xc}, ak${i} + sl))`;
+      const load = `x_load(x_idx(pb${i}, ${yc}, ${xc}, kk${i} % ${IS}))`;
       s += conds.length
         ? `${ind}ra${i} = select(vec4<f32>(0.0), ${load}, ${conds.join(" && ")});\n`
         : `${ind}ra${i} = ${load};\n`;

@@ -10,11 +10,13 @@ import {
   tileProblem,
 } from "./tiled.ts";
 
-/** The tile with its chunk (and lanes) cut to what the node's input slices allow. */
-function fitted(t: ConvTile, inSlices: number): ConvTile {
+/** The tile with its chunk (and lanes) cut to divisors of the node's reduction slices. */
+function fitted(t: ConvTile, kSlices: number): ConvTile {
   let kc = t.kc;
-  while (inSlices % kc !== 0) kc /= 2;
-  return { ...t, kc, ks: Math.min(t.ks, kc) };
+  while (kSlices % kc !== 0) kc--;
+  let ks = Math.min(t.ks, kc);
+  while (kc % ks !== 0) ks--;
+  return { ...t, kc, ks };
 }
 
 function withTile(t: ConvTile, maxWorkgroupsPerDimension?: number) {
@@ -26,7 +28,12 @@ function withTile(t: ConvTile, maxWorkgroupsPerDimension?: number) {
         conv2dPrograms({
           ...a,
           limits: { ...a.limits, maxWorkgroupsPerDimension: maxWorkgroupsPerDimension ?? 65535 },
-        }, { tile: fitted(t, (a.inputs[0] as GpuTensorInfo).slices) }),
+        }, {
+          tile: fitted(
+            t,
+            (a.inputs[0] as GpuTensorInfo).slices * a.inputs[1]!.shape[1] * a.inputs[1]!.shape[2],
+          ),
+        }),
     },
   };
 }
@@ -36,6 +43,8 @@ const TILES: ConvTile[] = [
   { tm: 8, tn: 4, rm: 2, rn: 2, kc: 4, ks: 1 },
   { tm: 4, tn: 4, rm: 2, rn: 1, kc: 4, ks: 4 },
   { tm: 16, tn: 8, rm: 8, rn: 2, kc: 4, ks: 2 },
+  { tm: 8, tn: 2, rm: 2, rn: 1, kc: 3, ks: 3 },
+  { tm: 4, tn: 4, rm: 2, rn: 2, kc: 9, ks: 1 },
 ];
 for (const tile of TILES) {
   Deno.test(`CONV_2D conforms with the tiled kernel's tile ${JSON.stringify(tile)}`, async () => {
@@ -84,7 +93,7 @@ Deno.test("convTile() fits the device and divides the input slices on real layer
     for (const limits of [LIMITS, { ...LIMITS, maxInvocations: 128 }]) {
       const t = convTile({ m, inSlices, outSlices, taps }, limits);
       const where = `${JSON.stringify([m, inSlices, outSlices, taps])} -> ${JSON.stringify(t)}`;
-      assert.equal(tileProblem(t, inSlices), undefined, where);
+      assert.equal(tileProblem(t, taps * inSlices), undefined, where);
       assert.ok(t.tm * t.tn * t.ks <= limits.maxInvocations, where);
       assert.ok(convTileBytes(t) <= limits.maxWorkgroupStorageSize, where);
     }
@@ -100,7 +109,7 @@ Deno.test("convTile() keeps the largest register tile on large layers and shrink
   assert.ok(small.ks > 1, JSON.stringify(small));
 });
 
-Deno.test("tileProblem() names a chunk that does not divide the input slices", () => {
+Deno.test("tileProblem() names a chunk that does not divide the reduction's slices", () => {
   assert.match(tileProblem({ tm: 4, tn: 4, rm: 1, rn: 1, kc: 4, ks: 1 }, 6) ?? "", /divide 6/);
   assert.match(tileProblem({ tm: 4, tn: 4, rm: 1, rn: 1, kc: 2, ks: 4 }, 8) ?? "", /lanes/);
 });

@@ -239,7 +239,15 @@ async function measureOne(
   const { network, path, load, before } = o;
   // Runs interleave (gpulite, LiteRT.js, the other checkout), so that all see the same load.
   const now = await openGpulite({ createSession, loadModel }, path);
-  const old = before ? await openGpulite(before, path) : undefined;
+  // The other checkout may not run every network (an op it lacks): its column is left empty.
+  const old = before
+    ? await openGpulite(before, path).catch((e) => {
+      console.error(
+        `${network}: the --before checkout fails: ${(e as Error).message.split("\n")[0]}`,
+      );
+      return undefined;
+    })
+    : undefined;
   const inputs = now.inputs.map((t) => ({ data: t.data as Float32Array, shape: t.shape }));
   const peer = await openLitert(await Deno.readFile(path), "wasm").catch((e) => {
     now.dispose();
@@ -330,7 +338,9 @@ export function cpuVsLitertMarkdown(rows: readonly CpuVsLitertRow[]): string {
   }
   const g = (f: (r: CpuVsLitertRow) => number | undefined) => {
     const xs = rows.map(f).filter((x): x is number => x !== undefined);
-    return xs.length === rows.length && xs.length ? geomean(xs).toFixed(2) : "-";
+    if (xs.length === 0) return "-";
+    const m = geomean(xs).toFixed(2);
+    return xs.length === rows.length ? m : `${m} (${xs.length} of ${rows.length})`;
   };
   const foot = [
     "geometric mean",

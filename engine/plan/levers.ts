@@ -44,7 +44,10 @@ export interface MemoryLevers {
   anyOrderBound: number;
   /** The best in the model's order with concatenations in place. */
   concat: LeverResult;
-  /** The best with concatenations in place, in-place execution and reordering. */
+  /**
+   * The best with every lever available: concatenations in place, in-place execution and
+   * reordering (the reordered plan without concatenations in place where that is lower).
+   */
   all: LeverResult;
   /**
    * Lower bound in the model's order with any of the eligible concatenations in place (no
@@ -120,6 +123,7 @@ export function memoryLevers(
     });
   });
   const inPlace = (v: number) => graph.nodes[v].kernel.traits?.inPlace === true;
+  const reorderInPlace = best({ inPlace: true, reorder: true });
   const holders = new Map(
     [...eligible].flatMap((k) => graph.nodes[k].inputs.map((t) => [t, graph.nodes[k].outputs[0]])),
   );
@@ -127,10 +131,11 @@ export function memoryLevers(
     fixedOrderBound: offsetsLowerBound(base.memory!.records),
     best: best({ inPlace: false, reorder: false }),
     inPlace: best({ inPlace: true, reorder: false }),
-    reorderInPlace: best({ inPlace: true, reorder: true }),
+    reorderInPlace,
     anyOrderBound: liveAcrossLowerBound(nodes, { size, inPlace }),
     concat: best({ inPlace: false, reorder: false, concatInPlace: true }),
-    all: best({ inPlace: true, reorder: true, concatInPlace: true }),
+    all: [best({ inPlace: true, reorder: true, concatInPlace: true }), reorderInPlace]
+      .reduce((a, b) => b.bytes < a.bytes ? b : a),
     concatBound: coveredOffsetsLowerBound(base.memory!.records, covers),
     anyOrderConcatBound: liveAcrossLowerBound(nodes, { size, inPlace, holders }),
   };

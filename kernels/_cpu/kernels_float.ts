@@ -234,9 +234,9 @@ export function depthwise(relaxed: boolean): FuncBuilder {
   const ri = f.local("i32"), wp = f.local("i32"), tap = f.local("i32"), a = f.local("i32");
   const o = f.local("i32"), cpBytes = f.local("i32"), left = f.local("i32");
   const tBytes = f.local("i32"), wv = f.local("v128");
-  const ptr = [f.local("i32"), f.local("i32")];
-  // Two pixels at a time share each weight load: acc[pixel][vector].
-  const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => f.local("v128")));
+  const ptr = [0, 1, 2, 3].map(() => f.local("i32"));
+  // 2 pixels at a time (4 for at most 8 channels) share each weight load: acc[pixel][vector].
+  const acc = [0, 1, 2, 3].map(() => [0, 1, 2, 3].map(() => f.local("v128")));
   f.get(C).i32(3).op("i32.add").i32(-4).op("i32.and").i32(4).op("i32.mul").set(cpBytes);
   f.get(C).i32(4).op("i32.mul").set(cEnd);
   f.get(T).i32(4).op("i32.mul").set(tBytes);
@@ -279,8 +279,9 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     f.get(T).set(tap);
     f.open("loop");
     f.get(a).mem("i32.load").get(cb).op("i32.add").set(ptr[0]);
-    if (px > 1) {
-      f.get(a).get(tBytes).op("i32.add").mem("i32.load").get(cb).op("i32.add").set(ptr[1]);
+    for (let q = 1; q < px; q++) {
+      f.get(a).get(tBytes).i32(q).op("i32.mul", "i32.add").mem("i32.load").get(cb).op("i32.add");
+      f.set(ptr[q]);
     }
     for (let v = 0; v < nv; v++) {
       f.get(wp).mem("v128.load", 16 * v).set(wv);
@@ -294,7 +295,7 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     f.end();
     for (let q = 0; q < px; q++) {
       f.get(o).get(cb).op("i32.add").set(ptr[0]);
-      if (q > 0) addTo(f, ptr[0], ptr[0], ostride);
+      if (q > 0) f.get(ptr[0]).get(ostride).i32(q).op("i32.mul", "i32.add").set(ptr[0]);
       for (let v = 0; v < nv; v++) clamp(f, acc[q][v], lo, hi);
       epilogue(acc[q].slice(0, nv));
       for (let v = 0; v < nv && !partial; v++) {
@@ -307,16 +308,19 @@ export function depthwise(relaxed: boolean): FuncBuilder {
     }
   };
 
-  // The channels of `px` pixels from `p`: 16, then 8, then 4 at a time, then a lane-masked tail.
-  const channels = (px: number) => {
+  // The channels of `px` pixels from `p`: 16 (unless `narrow`: at most 8 channels), then 8, then 4
+  // at a time, then a lane-masked tail.
+  const channels = (px: number, narrow = false) => {
     f.get(ind).get(p).get(tBytes).op("i32.mul", "i32.add").set(ri);
     f.get(out).get(p).get(ostride).op("i32.mul", "i32.add").set(o);
     f.i32(0).set(cb);
-    f.open("block").open("loop");
-    f.get(cEnd).get(cb).op("i32.sub").i32(64).op("i32.lt_s").br(1, true);
-    block(4, false, px);
-    addTo(f, cb, cb, 64);
-    f.br(0).end().end();
+    if (!narrow) {
+      f.open("block").open("loop");
+      f.get(cEnd).get(cb).op("i32.sub").i32(64).op("i32.lt_s").br(1, true);
+      block(4, false, px);
+      addTo(f, cb, cb, 64);
+      f.br(0).end().end();
+    }
     f.get(cEnd).get(cb).op("i32.sub").i32(32).op("i32.ge_s").open("if");
     block(2, false, px);
     addTo(f, cb, cb, 32);
@@ -332,12 +336,18 @@ export function depthwise(relaxed: boolean): FuncBuilder {
   };
 
   whileLt(f, p, pEnd, () => {
+    f.get(cEnd).i32(32).op("i32.le_s");
+    f.get(pEnd).get(p).op("i32.sub").i32(4).op("i32.ge_s", "i32.and").open("if");
+    channels(4, true);
+    addTo(f, p, p, 4);
+    f.op("else");
     f.get(pEnd).get(p).op("i32.sub").i32(2).op("i32.ge_s").open("if");
     channels(2);
     addTo(f, p, p, 2);
     f.op("else");
     channels(1);
     addTo(f, p, p, 1);
+    f.end();
     f.end();
   });
   return f;

@@ -120,6 +120,7 @@ import { broadcastTo } from "./broadcast_to/mod.ts";
 import { gatherNd } from "./gather_nd/mod.ts";
 import { stablehloComposite } from "./stablehlo_composite/mod.ts";
 import { litertMaxUnpooling2d } from "./litert_max_unpooling_2d/mod.ts";
+import { FLEX_KERNELS } from "./flex/mod.ts";
 
 /** Every registered kernel, one line each. */
 export const KERNELS: readonly AnyKernelDef[] = [
@@ -248,6 +249,8 @@ export const KERNELS: readonly AnyKernelDef[] = [
   // Math with a WGSL kernel
   atan2,
   sinh,
+  // TensorFlow ops left as custom Flex<Op> nodes, run by the kernels above (kernels/flex/table.ts)
+  ...FLEX_KERNELS,
 ];
 
 const BY_NAME = new Map<string, AnyKernelDef>(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `compare` of every real network (GPU vs the float64 reference) on the GPU machine: f32 and f16 on
-# Deno's WebGPU, f32 on Dawn (its adapter has no shader-f16). Writes $OUT/compare.txt.
+# Deno's WebGPU and on Dawn (whose instance asks for vulkan_enable_f16_on_nvidia, so NVIDIA adapters
+# offer shader-f16; an adapter without it prints the error for f16). Writes $OUT/compare.txt.
 # Run there with carry [".device"]:  source .device/env.sh && scripts/gpu_compare.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,9 @@ for m in "$models"/*.tflite; do
     echo "== compare $(basename "$m") $prec (deno)"
     deno run --cached-only -A cli.ts compare "$m" --precision "$prec" 2>&1 | grep -v "^model\|^adapter"
   done
-  echo "== compare $(basename "$m") f32 (dawn)"
-  deno run --cached-only -A cli.ts compare "$m" --provider dawn 2>&1 | grep -v "^model\|^adapter"
+  for prec in f32 f16; do
+    echo "== compare $(basename "$m") $prec (dawn)"
+    deno run --cached-only -A cli.ts compare "$m" --provider dawn --precision "$prec" 2>&1 |
+      grep -v "^model\|^adapter"
+  done
 done 2>&1 | tee "$OUT/compare.txt"

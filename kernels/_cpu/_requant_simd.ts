@@ -173,6 +173,71 @@ export function requantBounded(
 }
 
 /**
+ * Bytes per group of 8 channels of {@linkcode requantBoundedPerChannel}'s constants: the rounding
+ * terms (one i64 per lane), `2^(32 - r)` and `2^(31 - r)` (one i32 per lane each).
+ */
+export const BOUNDED_GROUP_BYTES = 128;
+
+/**
+ * The per-channel constants of {@linkcode requantBoundedPerChannel} for right shifts `right`
+ * (each at least 1), `pad` channels (a multiple of 8), as i32 words.
+ *
+ * @example
+ * ```ts
+ * import { boundedPerChannelConstants } from "./_requant_simd.ts";
+ * if (boundedPerChannelConstants([3], 8).length !== 32) throw new Error("wrong");
+ * ```
+ *
+ * @param right Right shift per channel.
+ * @param pad Channels, padded (a multiple of 8).
+ * @returns `pad / 8` groups of {@linkcode BOUNDED_GROUP_BYTES} bytes.
+ */
+export function boundedPerChannelConstants(
+  right: ArrayLike<number>,
+  pad: number,
+): Int32Array<ArrayBuffer> {
+  const words = new Int32Array((pad / 8) * (BOUNDED_GROUP_BYTES / 4));
+  for (let c = 0; c < pad; c++) {
+    const r = c < right.length ? right[c] : 1, g = (c >> 3) * 32, l = c & 7;
+    // Rounding term 2^31 + 2^(r-1) * 2^32: low word 2^31, high word 2^(r-1).
+    words[g + 2 * l] = 2 ** 31 | 0;
+    words[g + 2 * l + 1] = 2 ** (r - 1);
+    words[g + 16 + l] = 2 ** (32 - r) | 0;
+    words[g + 24 + l] = 2 ** (31 - r) | 0;
+  }
+  return words;
+}
+
+/**
+ * {@linkcode requantBounded} with a right shift per lane: the same 64-bit product and rounding
+ * (the rounding term per lane, from `a.right`), then the per-lane `floor(X / 2^r)` as the high word
+ * of the unsigned product `(X + 2^31) * 2^(32 - r)`, less `2^(31 - r)`. `a.mult` addresses this
+ * group of 8 channels' multipliers (as `2M`), `a.right` its {@linkcode BOUNDED_GROUP_BYTES} bytes of
+ * constants; `off` is 0 for lanes 0-3, 16 for lanes 4-7. `sign` holds `0x80000000` in every lane.
+ */
+export function requantBoundedPerChannel(
+  f: FuncBuilder,
+  v: Local,
+  a: { mult: Local; right: Local },
+  off: number,
+  q: BoundedRequant & { sign: Local },
+): void {
+  f.get(a.mult).mem("v128.load", off).set(q.m);
+  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_s").get(a.right).mem("v128.load", 2 * off);
+  f.op("i64x2.add").set(q.lo);
+  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_s").get(a.right).mem("v128.load", 2 * off + 16);
+  f.op("i64x2.add").set(q.hi);
+  f.get(q.lo).get(q.hi).shuffle(HIGH_HALVES).get(v).op("i32x4.add");
+  f.get(v).i32(31).op("i32x4.shr_s", "i32x4.add").get(q.sign).op("v128.xor").set(v);
+  f.get(a.right).mem("v128.load", 64 + off).set(q.m);
+  f.get(v).get(q.m).op("i64x2.extmul_low_i32x4_u").set(q.lo);
+  f.get(v).get(q.m).op("i64x2.extmul_high_i32x4_u").set(q.hi);
+  f.get(q.lo).get(q.hi).shuffle(HIGH_HALVES).get(a.right).mem("v128.load", 96 + off);
+  f.op("i32x4.sub");
+  f.get(q.zy).op("i32x4.add").get(q.qmin).op("i32x4.max_s").get(q.qmax).op("i32x4.min_s").set(v);
+}
+
+/**
  * SIMD TFLite requantization of the i32x4 in `v` (in place) with per-lane multipliers and shifts,
  * bit for bit `MultiplyByQuantizedMultiplier`. Per group of 8 channels, `a.left` holds `2^left`
  * (a wrapping `i32x4.mul` is the scalar `i32.shl`), `a.mult` the Q31 multipliers and `a.right` 256

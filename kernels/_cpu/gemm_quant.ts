@@ -13,6 +13,8 @@ import type { FusedActivation } from "../_gpu/wgsl.ts";
 import { Q_CONV_GEMM, Q_WIDEN } from "./blocks.ts";
 import { wasmStep, writeBlock } from "./build.ts";
 import { quantizedActivationRange, quantizeMultiplier } from "../_shared/quant_math.ts";
+import { boundedPerChannelConstants } from "./_requant_simd.ts";
+import type { RequantMode } from "./kernels_quant.ts";
 
 /** Integers of a host tensor (first `n`), zero-padded to `pad`. */
 export function ints(t: HostTensor | undefined, n: number, pad: number): Int32Array {
@@ -22,10 +24,12 @@ export function ints(t: HostTensor | undefined, n: number, pad: number): Int32Ar
 }
 
 /**
- * Per-channel requantization arrays, padded to `pad` (a multiple of 8). Either (`uniform`: one right
- * shift of at least 1 for every channel, no left shift, multipliers of `[2^30, 2^31)` and
- * accumulators bounded by `bound < 2^30`, what `requantBounded` takes) multipliers as `2M`, left
- * shifts (0) and right shifts; or the per-channel SIMD form of `requantPerChannel`: multipliers,
+ * Per-channel requantization arrays, padded to `pad` (a multiple of 8), and the kernels' mode that
+ * reads them. With no left shift, right shifts of at least 1, multipliers of `[2^30, 2^31)` and
+ * accumulators bounded by `bound < 2^30`: multipliers as `2M`, left shifts (0) and either (`v`, one
+ * right shift for every channel, what `requantBounded` takes) the right shifts, or (`b`, what
+ * `requantBoundedPerChannel` takes) per group of 8 channels its 128 bytes of rounding terms and
+ * powers of two. Otherwise (`pc`) the per-channel SIMD form of `requantPerChannel`: multipliers,
  * `2^left` per channel, and per group of 8 channels 256 bytes of right shift masks, rounding
  * thresholds, lane selectors of the bits of each shift beyond the group's smallest, that smallest
  * shift (byte 224) and the bits any lane has beyond it (byte 228).
@@ -33,7 +37,7 @@ export function ints(t: HostTensor | undefined, n: number, pad: number): Int32Ar
 export function requantArrays(
   ctx: Pick<CpuBuildContext, "alloc" | "put">,
   g: { sx: number; w: Quantization; sy: number; n: number; pad: number; bound: number },
-): [number, number, number, boolean] {
+): [number, number, number, RequantMode] {
   const mult = new Int32Array(g.pad), left = new Int32Array(g.pad), right = new Int32Array(g.pad);
   for (let c = 0; c < g.n; c++) {
     const sw = g.w.scale.length > 1 ? g.w.scale[c] : g.w.scale[0];
@@ -42,11 +46,18 @@ export function requantArrays(
     left[c] = Math.max(q.shift, 0);
     right[c] = Math.max(-q.shift, 0);
   }
-  const uniform = g.bound < 2 ** 30 && left.subarray(0, g.n).every((v) => v === 0) &&
-    right.subarray(0, g.n).every((v) => v === right[0] && v >= 1) &&
+  const bounded = g.bound < 2 ** 30 && left.subarray(0, g.n).every((v) => v === 0) &&
+    right.subarray(0, g.n).every((v) => v >= 1) &&
     mult.subarray(0, g.n).every((v) => v >= 2 ** 30);
+  const mode: RequantMode = !bounded
+    ? "pc"
+    : right.subarray(0, g.n).every((v) => v === right[0])
+    ? "v"
+    : "b";
   let arrays = [mult.map((m) => 2 * m), left, right];
-  if (!uniform) {
+  if (mode === "b") {
+    arrays = [arrays[0], left, boundedPerChannelConstants(right.subarray(0, g.n), g.pad)];
+  } else if (mode === "pc") {
     const pow = new Int32Array(g.pad), groups = new Int32Array(g.pad * 8);
     for (let c = 0; c < g.pad; c++) {
       const r = right[c], base = (c >> 3) * 64, l = c & 7;
@@ -69,7 +80,7 @@ export function requantArrays(
     ctx.put(at, arr);
     return at;
   });
-  return [a, b, c, uniform];
+  return [a, b, c, mode];
 }
 
 /**
@@ -151,7 +162,7 @@ export function gemmQ(
   ctx.put(bA, ints(bv, N, NP * 8));
   const ind = ctx.alloc(pointers.byteLength);
   ctx.put(ind, pointers);
-  const [mA, lA, rA, uniform] = requantArrays(ctx, {
+  const [mA, lA, rA, mode] = requantArrays(ctx, {
     sx: x.quantization!.scale[0],
     w: w.quantization,
     sy: y.quantization!.scale[0],
@@ -196,7 +207,7 @@ export function gemmQ(
     prepZeroPoint: zx,
     prepRows: lhs.gather?.rows ?? 0,
   });
-  const gname = `q_conv_gemm_${uniform ? "v" : "pc"}_${y.dtype === "int8" ? "s" : "u"}`;
+  const gname = `q_conv_gemm_${mode}_${y.dtype === "int8" ? "s" : "u"}`;
   const gemm = wasmStep(ctx, gname, p, tasks());
   return lhs.step ? [lhs.step, gemm] : [gemm];
 }

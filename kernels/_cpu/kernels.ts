@@ -66,8 +66,8 @@ function allKernels(): FuncBuilder[] {
     quantizeF32(false),
     quantizeF32(true),
   );
-  for (const pc of [false, true]) {
-    fs.push(convQ("u", pc), convQ("s", pc), depthwiseQ(false, pc), depthwiseQ(true, pc));
+  for (const mode of ["v", "b", "pc"] as const) {
+    fs.push(convQ("u", mode), convQ("s", mode), depthwiseQ(false, mode), depthwiseQ(true, mode));
   }
   return fs;
 }

@@ -9,8 +9,10 @@ import type { FuncBuilder, Local } from "./emit.ts";
 import { blockOffset, Q_ADD, Q_CONV_GEMM, Q_QUANTIZE, Q_WIDEN } from "./blocks.ts";
 import { addTo, blockBase, field, kernel, narrow8, storeBytes, whileLt } from "./_wasm_util.ts";
 import {
+  BOUNDED_GROUP_BYTES,
   boundedRequantSetup,
   requantBounded,
+  requantBoundedPerChannel,
   requantPerChannel,
   requantVec,
   vecRequantSetup,
@@ -187,12 +189,19 @@ function prepareRows(
 }
 
 /**
+ * How an 8-bit kernel requantizes (see `requantArrays`): `v` bounded accumulators with one right
+ * shift, `b` bounded with a right shift per channel, `pc` any multipliers and shifts.
+ */
+export type RequantMode = "v" | "b" | "pc";
+
+/**
  * Quantized CONV_2D / FULLY_CONNECTED: an indirect GEMM over int16 rows (zero point removed) with
  * `i32x4.dot_i16x8_s`, 4 pixels x 8 channels per tile, then TFLite requantization to 8 bits.
  * Parameters: the {@linkcode Q_CONV_GEMM} block.
  */
-export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
-  const f = kernel(`q_conv_gemm_${perChannel ? "pc" : "v"}_${vec}`);
+export function convQ(vec: "u" | "s", mode: RequantMode): FuncBuilder {
+  const perChannel = mode === "pc";
+  const f = kernel(`q_conv_gemm_${mode}_${vec}`);
   const [t, t1] = [f.param(1), f.param(2)];
   const ind = field(f, Q_CONV_GEMM, "indirection"),
     M = field(f, Q_CONV_GEMM, "pixels"),
@@ -230,12 +239,16 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
     qmin: () => f.get(qmin),
     qmax: () => f.get(qmax),
   });
-  const qb = boundedRequantSetup(f, {
-    right: () => perChannel ? f.i32(1) : f.get(right0).mem("i32.load"),
-    zy: () => f.get(zy),
-    qmin: () => f.get(qmin),
-    qmax: () => f.get(qmax),
-  });
+  const qb = {
+    ...boundedRequantSetup(f, {
+      right: () => mode === "v" ? f.get(right0).mem("i32.load") : f.i32(1),
+      zy: () => f.get(zy),
+      qmin: () => f.get(qmin),
+      qmax: () => f.get(qmax),
+    }),
+    sign: f.local("v128"),
+  };
+  f.i32(2 ** 31 | 0).op("i32x4.splat").set(qb.sign);
   const tile = (MR: number) => {
     for (let r = 0; r < MR; r++) {
       f.get(bj).mem("v128.load").set(acc[r][0]);
@@ -280,6 +293,9 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
       if (perChannel) {
         requantPerChannel(f, acc[r][0], q, 0, qv);
         requantPerChannel(f, acc[r][1], q, 16, qv);
+      } else if (mode === "b") {
+        requantBoundedPerChannel(f, acc[r][0], q, 0, qb);
+        requantBoundedPerChannel(f, acc[r][1], q, 16, qb);
       } else {
         requantBounded(f, acc[r][0], () => f.get(q.mult).mem("v128.load"), qb);
         requantBounded(f, acc[r][1], () => f.get(q.mult).mem("v128.load", 16), qb);
@@ -308,7 +324,8 @@ export function convQ(vec: "u" | "s", perChannel: boolean): FuncBuilder {
       f.get(bias).get(j).i32(32).op("i32.mul", "i32.add").set(bj);
       f.get(mult0).get(j).i32(32).op("i32.mul", "i32.add").set(q.mult);
       f.get(left0).get(j).i32(32).op("i32.mul", "i32.add").set(q.left);
-      f.get(right0).get(j).i32(perChannel ? 256 : 32).op("i32.mul", "i32.add").set(q.right);
+      const groupBytes = { v: 32, b: BOUNDED_GROUP_BYTES, pc: 256 }[mode];
+      f.get(right0).get(j).i32(groupBytes).op("i32.mul", "i32.add").set(q.right);
       f.get(mStart).set(m0);
       whileLt(f, m0, mEnd, () => {
         f.get(mEnd).get(m0).op("i32.sub").set(rem);

@@ -7,9 +7,12 @@
 import type { FuncBuilder } from "./emit.ts";
 import { Q_DEPTHWISE } from "./blocks.ts";
 import { addTo, field, kernel, whileLt } from "./_wasm_util.ts";
+import type { RequantMode } from "./kernels_quant.ts";
 import {
+  BOUNDED_GROUP_BYTES,
   boundedRequantSetup,
   requantBounded,
+  requantBoundedPerChannel,
   requantPerChannel,
   vecRequantSetup,
 } from "./_requant_simd.ts";
@@ -30,8 +33,9 @@ const HIGH_BYTES = LOW_BYTES.map((b) => b + 8);
  * {@linkcode Q_DEPTHWISE} block (`taps` even, weights `[taps / 2][Cp][2]` with `Cp` the channels
  * rounded up to 16; its `inZeroPoint` is not read).
  */
-export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
-  const f = kernel(`q_depthwise_${perChannel ? "pc" : "v"}_${signed ? "s" : "u"}`);
+export function depthwiseQ(signed: boolean, mode: RequantMode): FuncBuilder {
+  const perChannel = mode === "pc";
+  const f = kernel(`q_depthwise_${mode}_${signed ? "s" : "u"}`);
   const [t0, t1] = [f.param(1), f.param(2)];
   const ind = field(f, Q_DEPTHWISE, "indirection"),
     M = field(f, Q_DEPTHWISE, "pixels"),
@@ -72,12 +76,16 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
     qmin: () => f.get(qmin),
     qmax: () => f.get(qmax),
   });
-  const qb = boundedRequantSetup(f, {
-    right: () => perChannel ? f.i32(1) : f.get(right0).mem("i32.load"),
-    zy: () => f.get(zy),
-    qmin: () => f.get(qmin),
-    qmax: () => f.get(qmax),
-  });
+  const qb = {
+    ...boundedRequantSetup(f, {
+      right: () => mode === "v" ? f.get(right0).mem("i32.load") : f.i32(1),
+      zy: () => f.get(zy),
+      qmin: () => f.get(qmin),
+      qmax: () => f.get(qmax),
+    }),
+    sign: f.local("v128"),
+  };
+  f.i32(2 ** 31 | 0).op("i32x4.splat").set(qb.sign);
   // One pair of taps: Cp channels x 2 taps of int16.
   f.get(C).i32(15).op("i32.add").i32(-16).op("i32.and").i32(4).op("i32.mul").set(rowBytes);
   f.get(T).i32(4).op("i32.mul").set(indBytes);
@@ -119,14 +127,17 @@ export function depthwiseQ(signed: boolean, perChannel: boolean): FuncBuilder {
         f.set(q[g].mult);
         f.get(left0).get(c).i32(4).op("i32.mul", "i32.add").i32(32 * g).op("i32.add");
         f.set(q[g].left);
-        f.get(right0).get(c).i32(perChannel ? 32 : 4).op("i32.mul", "i32.add");
-        f.i32(perChannel ? 256 * g : 0).op("i32.add").set(q[g].right);
+        // Per group of 8 channels: 256 bytes (pc), BOUNDED_GROUP_BYTES (b); one word per channel (v).
+        const groupBytes = { v: 32, b: BOUNDED_GROUP_BYTES, pc: 256 }[mode];
+        f.get(right0).get(c).i32(groupBytes / 8).op("i32.mul", "i32.add");
+        f.i32(mode === "v" ? 0 : groupBytes * g).op("i32.add").set(q[g].right);
       }
       f.get(C).get(c).op("i32.sub").set(left);
       for (let r = 0; r < MR; r++) {
         for (let v = 0; v < 4; v++) {
           const g = q[v >> 1], off = 16 * (v & 1);
           if (perChannel) requantPerChannel(f, acc[r][v], g, off, qv);
+          else if (mode === "b") requantBoundedPerChannel(f, acc[r][v], g, off, qb);
           else requantBounded(f, acc[r][v], () => f.get(g.mult).mem("v128.load", off), qb);
         }
         f.get(acc[r][0]).get(acc[r][1]).op("i16x8.narrow_i32x4_s");

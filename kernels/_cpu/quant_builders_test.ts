@@ -9,6 +9,7 @@ import { buildExecGraph, type ExecGraph } from "../../core/exec_graph.ts";
 import { seededRandom } from "../../core/random.ts";
 import { runQuantReference } from "./_quant_reference.ts";
 import { quantizeMultiplier } from "../_shared/quant_math.ts";
+import { requantArrays } from "./gemm_quant.ts";
 
 interface QIn {
   shape: number[];
@@ -204,6 +205,61 @@ Deno.test("8-bit DEPTHWISE_CONV_2D with one weight scale is bit-exact for any ch
         { padding: "SAME", strideW: stride, strideH: stride, depthMultiplier: 1 },
       );
     }
+  }
+});
+
+/** Per-channel weight scales whose multipliers all shift right, by 1 to 12 bits, channel by channel. */
+function rightScales(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => 0.02 * 2 ** -((i * 7) % 12) * (1 + (i % 5) / 5));
+}
+
+Deno.test("requantArrays() picks the bounded forms only where their conditions hold", () => {
+  const ctx = { alloc: (n: number) => n, put: () => {} };
+  const q = (scale: number[]) => ({ scale, zeroPoint: scale.map(() => 0), quantizedDimension: 0 });
+  const g = (scale: number[], bound: number) => ({
+    sx: 0.05,
+    w: q(scale),
+    sy: 0.1,
+    n: scale.length,
+    pad: 16,
+    bound,
+  });
+  strictEqual(requantArrays(ctx, g([0.004], 1000))[3], "v");
+  strictEqual(requantArrays(ctx, g(rightScales(13), 1000))[3], "b");
+  strictEqual(requantArrays(ctx, g(rightScales(13), 2 ** 30))[3], "pc");
+  strictEqual(requantArrays(ctx, g(wideScales(13), 1000))[3], "pc");
+});
+
+Deno.test("int8 per-channel weights with right shifts only are bit-exact (bounded per-channel form)", async () => {
+  for (const C of [5, 16, 21]) {
+    const ws = rightScales(C), sx = 0.05, sy = 0.1;
+    const bias: QIn = {
+      shape: [C],
+      dtype: "int32",
+      scale: ws.map((s) => s * sx),
+      constant: true,
+      range: 5000,
+    };
+    await check(
+      "CONV_2D",
+      [
+        { shape: [1, 5, 6, 12], dtype: "int8", scale: [sx] },
+        { shape: [C, 3, 3, 12], dtype: "int8", scale: ws, constant: true },
+        bias,
+      ],
+      { scale: sy, zeroPoint: 4, shape: [1, 5, 6, C] },
+      { padding: "SAME", strideW: 1, strideH: 1 },
+    );
+    await check(
+      "DEPTHWISE_CONV_2D",
+      [
+        { shape: [1, 6, 5, C], dtype: "int8", scale: [sx] },
+        { shape: [1, 3, 3, C], dtype: "int8", scale: ws, constant: true, axis: 3 },
+        bias,
+      ],
+      { scale: sy, zeroPoint: 1, shape: [1, 6, 5, C] },
+      { padding: "SAME", strideW: 1, strideH: 1, depthMultiplier: 1 },
+    );
   }
 });
 

@@ -171,7 +171,7 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
   for (let m = 0; m < M; m++) paired.set(pointers.subarray(m * taps, (m + 1) * taps), m * taps2);
   const ind = ctx.alloc(paired.byteLength);
   ctx.put(ind, paired);
-  const [mA, lA, rA, uniform] = requantArrays(ctx, {
+  const [mA, lA, rA, mode] = requantArrays(ctx, {
     sx: x.quantization!.scale[0],
     w: w.quantization,
     sy: y.quantization!.scale[0],
@@ -202,6 +202,6 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
     inZeroPoint: zx,
   });
   if (x.dtype !== y.dtype) return undefined;
-  const name = `q_depthwise_${uniform ? "v" : "pc"}_${x.dtype === "int8" ? "s" : "u"}`;
+  const name = `q_depthwise_${mode}_${x.dtype === "int8" ? "s" : "u"}`;
   return [wasmStep(ctx, name, p, Math.ceil(M / PC))];
 };

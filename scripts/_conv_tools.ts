@@ -280,14 +280,18 @@ export async function sweepNode(
     outSlices: Math.ceil(ys[3] / 4),
     taps: ws[1] * ws[2],
   }, planLimits);
+  // A pointwise conv over at most 2 positions (a classifier) keeps the GEMV kernel: no tiles.
+  const gemv = ws[1] * ws[2] === 1 && ys[0] * ys[1] * ys[2] <= 2;
   const plans: [string, ConvPlan][] = [
     ["direct", (a) => conv2dPrograms(a, { kernel: "direct" })],
-    ...tileCandidates(base, { kSlices: ws[1] * ws[2] * inSlices, limits: planLimits }).map((
-      t,
-    ): [string, ConvPlan] => [
-      JSON.stringify(t),
-      (a) => conv2dPrograms(a, { tile: t }),
-    ]),
+    ...(gemv
+      ? []
+      : tileCandidates(base, { kSlices: ws[1] * ws[2] * inSlices, limits: planLimits }).map((
+        t,
+      ): [string, ConvPlan] => [
+        JSON.stringify(t),
+        (a) => conv2dPrograms(a, { tile: t }),
+      ])),
   ];
   const tiles: { label: string; ms: number }[] = [];
   for (const [what, plan] of plans) {

@@ -6,6 +6,7 @@
  */
 import { KERNELS } from "../kernels/registry.ts";
 import { REFUSED_DTYPES, REFUSED_OPS } from "../kernels/refused.ts";
+import { FLEX_KERNELS, FLEX_OPS } from "../kernels/flex/mod.ts";
 
 /** Marker lines around the generated section of the README. */
 export const MARKERS = ["<!-- support-table:start -->", "<!-- support-table:end -->"] as const;
@@ -23,7 +24,9 @@ export const MARKERS = ["<!-- support-table:start -->", "<!-- support-table:end 
  * @returns Markdown.
  */
 export function supportTable(): string {
-  const rows = [...KERNELS].sort((a, b) => a.name.localeCompare(b.name)).map((k) => {
+  const flex = new Set(FLEX_KERNELS);
+  const builtin = KERNELS.filter((k) => !flex.has(k));
+  const rows = [...builtin].sort((a, b) => a.name.localeCompare(b.name)).map((k) => {
     const gpu = k.gpu ? "yes" : "CPU fallback";
     const f16 = k.gpu && (k.f16 ?? true) ? "yes" : "-";
     const cpu = k.cpu?.float ? "SIMD" : "reference";
@@ -31,16 +34,29 @@ export function supportTable(): string {
       k.custom ? " (custom)" : ""
     } | ${gpu} | ${f16} | ${cpu} | ${k.cases().length} |`;
   });
-  const gpuCount = KERNELS.filter((k) => k.gpu).length;
+  const gpuCount = builtin.filter((k) => k.gpu).length;
   const names = new Set(KERNELS.map((k) => k.name));
   const refused = Object.entries(REFUSED_OPS).filter(([op]) => !names.has(op))
     .sort(([a], [b]) => a.localeCompare(b));
   return [
-    `${KERNELS.length} ops, ${gpuCount} with a WGSL kernel; every op has a float64 CPU reference.`,
+    `${builtin.length} ops, ${gpuCount} with a WGSL kernel; every op has a float64 CPU reference.`,
     "",
     "| op | GPU (WGSL) | f16 | fast CPU backend | conformance cases |",
     "| --- | --- | --- | --- | --- |",
     ...rows,
+    "",
+    // One line: deno fmt rewraps longer paragraphs of the README.
+    `${FLEX_KERNELS.length} TensorFlow ops (\`Flex<Op>\` custom nodes) run as the kernel named; T: inputs' dtype:`,
+    "",
+    "| TensorFlow op | runs as | T | conformance cases |",
+    "| --- | --- | --- | --- |",
+    ...FLEX_KERNELS.map((k) => {
+      const entry = FLEX_OPS[k.name.slice("Flex".length)];
+      const twin = entry.kernel.name === k.name ? "its own kernel" : entry.kernel.name;
+      return `| ${k.name.slice(4)} | ${twin} | ${
+        entry.dtypes?.join(", ") ?? "bool"
+      } | ${k.cases().length} |`;
+    }),
     "",
     "Refused, with the reason (the session names the node and the op):",
     "",

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Precision } from "../core/kernel.ts";
+import { flexTwin } from "../kernels/flex/mod.ts";
 
 /** Bounds for one op and precision. */
 export interface Tolerance {
@@ -51,6 +52,7 @@ export const TOLERANCE_OVERRIDES: Readonly<
  * ```ts
  * import { toleranceFor } from "./tolerances.ts";
  * if (toleranceFor("ADD", "f32").rel !== 1e-5) throw new Error("wrong");
+ * if (toleranceFor("FlexExp", "f32").abs !== toleranceFor("EXP", "f32").abs) throw new Error("wrong");
  * ```
  *
  * @param op Op name.
@@ -58,5 +60,7 @@ export const TOLERANCE_OVERRIDES: Readonly<
  * @returns The bounds.
  */
 export function toleranceFor(op: string, precision: Precision): Tolerance {
-  return TOLERANCE_OVERRIDES[op]?.[precision] ?? DEFAULT_TOLERANCE[precision];
+  // A Flex op runs its twin's kernel (FlexExp is EXP): it has the twin's bounds.
+  const own = flexTwin(op) ?? op;
+  return TOLERANCE_OVERRIDES[own]?.[precision] ?? DEFAULT_TOLERANCE[precision];
 }

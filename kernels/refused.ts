@@ -10,7 +10,7 @@
 export const REFUSED_OPS: Readonly<Record<string, string>> = {
   HASHTABLE_LOOKUP: "string tensors are not supported",
   "Flex*":
-    "TensorFlow ops carried by the Flex delegate (FlexAddV2, FlexSoftplus, ...) are not implemented",
+    "TensorFlow ops carried for the Flex delegate outside the Flex table above (FlexStringToHashBucketFast: strings); the session names the op",
   Normalize: "a string custom op",
   CustomTestOp: "a custom op of LiteRT's tests, without published semantics",
   testing_op: "a custom op of LiteRT's tests, without published semantics",

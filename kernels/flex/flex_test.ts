@@ -153,3 +153,40 @@ Deno.test("a Flex op outside the table is refused naming the TensorFlow op", asy
   const e = await refusal(flexModel("FlexErfinv", options, "float32"));
   ok(e instanceof UnsupportedError && /FlexErfinv/.test(e.message), e.message);
 });
+
+Deno.test("BiasAdd runs as ADD in NHWC and is refused in NCHW", async () => {
+  const b = new GraphBuilder();
+  const x = b.input("x", "float32", [1, 2, 2, 3]);
+  const bias = b.constant("bias", "float32", [3], new Float32Array([10, 20, 30]));
+  const nodeDef = (format: string) =>
+    encodeFlexOptions(
+      "BiasAdd",
+      encodeNodeDef({ op: "BiasAdd", attrs: { T: { type: 1 }, data_format: { s: format } } }),
+    );
+  const [y] = b.op("CUSTOM", [x, bias], [{ name: "y", dtype: "float32", shape: [1, 2, 2, 3] }], {
+    customCode: "FlexBiasAdd",
+    customOptions: nodeDef("NHWC"),
+  });
+  b.output(y);
+  const session = await createSession(await loadModel(writeModel(b.build())), { backend: "cpu" });
+  const [out] = await session.run([{
+    dtype: "float32",
+    shape: [1, 2, 2, 3],
+    data: new Float32Array(12).fill(1),
+  }]);
+  session.dispose();
+  deepStrictEqual([...out.data as Float32Array], [11, 21, 31, 11, 21, 31, 11, 21, 31, 11, 21, 31]);
+  const nchw = new GraphBuilder();
+  const xi = nchw.input("x", "float32", [1, 3, 2, 2]);
+  const bi = nchw.constant("bias", "float32", [3], new Float32Array([1, 2, 3]));
+  const [yo] = nchw.op("CUSTOM", [xi, bi], [{ name: "y", dtype: "float32", shape: [1, 3, 2, 2] }], {
+    customCode: "FlexBiasAdd",
+    customOptions: nodeDef("NCHW"),
+  });
+  nchw.output(yo);
+  const refused = await refusal(writeModel(nchw.build()));
+  ok(
+    refused instanceof UnsupportedError && /FlexBiasAdd: data_format NCHW/.test(refused.message),
+    refused.message,
+  );
+});

@@ -9,7 +9,8 @@
  * @module
  */
 import type { AnyKernelDef, OpCase, OpInput } from "../../core/kernel.ts";
-import { ModelFormatError, OpError } from "../../core/errors.ts";
+import type { DType } from "../../core/ir.ts";
+import { ModelFormatError, OpError, UnsupportedError } from "../../core/errors.ts";
 import {
   decodeFlexOptions,
   decodeNodeDef,
@@ -75,7 +76,11 @@ export function flexOptionsFor(tfOp: string, dtype?: string): Uint8Array {
   return encodeFlexOptions(tfOp, encodeNodeDef({ op: tfOp, attrs }));
 }
 
-/** The kernel's cases whose options parse to what the Flex op gives its kernel, re-encoded. */
+/**
+ * The kernel's cases re-encoded as Flex nodes: those of dtypes the op takes, every input fed, those
+ * whose options parse to the Flex op's first, and each dtype in turn (a twin's int32 cases run too).
+ * Options a case gives beyond the Flex op's (a fused activation) are dropped, and its name says so.
+ */
 function flexCases(tfOp: string, entry: FlexEntry): OpCase[] {
   const k = entry.kernel;
   const parsed = (options: OpCase["options"], c: OpCase) => {
@@ -87,17 +92,30 @@ function flexCases(tfOp: string, entry: FlexEntry): OpCase[] {
   };
   const flexOptions = entry.options?.(new Map()) ?? {};
   const limit = k.name === `Flex${tfOp}` ? Infinity : CASES_PER_TWIN;
-  return k.cases().filter((c) => {
-    const dtype = c.inputs[0]?.dtype;
-    if (c.inputs.some((t) => !t || t.dtype !== dtype || t.constant)) return false;
-    if (entry.dtypes && !entry.dtypes.includes(dtype!)) return false;
+  const byDtype = new Map<string, { same: OpCase[]; dropped: OpCase[] }>();
+  for (const c of k.cases()) {
+    const dtype = c.inputs[0]?.dtype ?? "";
+    if (c.inputs.some((t) => !t || t.dtype !== dtype || t.constant)) continue;
+    if (entry.dtypes && !entry.dtypes.includes(dtype as DType)) continue;
     const mine = parsed(flexOptions, c);
-    return mine !== undefined && mine === parsed(c.options, c);
-  }).slice(0, limit).map((c) => ({
-    ...c,
-    options: undefined,
-    customOptions: flexOptionsFor(tfOp, entry.dtypes ? c.inputs[0]!.dtype : undefined),
-  }));
+    if (mine === undefined) continue;
+    const same = mine === parsed(c.options, c);
+    const flexCase = {
+      ...c,
+      name: same ? c.name : `${c.name}, its options dropped`,
+      options: undefined,
+      customOptions: flexOptionsFor(tfOp, entry.dtypes ? dtype : undefined),
+    };
+    const lists = byDtype.get(dtype) ?? { same: [], dropped: [] };
+    (same ? lists.same : lists.dropped).push(flexCase);
+    byDtype.set(dtype, lists);
+  }
+  const out: OpCase[] = [];
+  const lists = [...byDtype.values()].map((l) => [...l.same, ...l.dropped]);
+  for (let i = 0; out.length < limit && lists.some((l) => i < l.length); i++) {
+    for (const l of lists) if (i < l.length && out.length < limit) out.push(l[i]);
+  }
+  return out;
 }
 
 function flexKernel(tfOp: string, entry: FlexEntry): AnyKernelDef {
@@ -118,6 +136,8 @@ function flexKernel(tfOp: string, entry: FlexEntry): AnyKernelDef {
       }
       if (args.inputs.some((t) => !t)) throw new OpError(`${name}: an input is omitted`);
       checkTypes(name, entry, { attrs: def.attrs, inputs: args.inputs as OpInput[] });
+      const refusal = entry.refuse?.(def.attrs);
+      if (refusal) throw new UnsupportedError(`${name}: ${refusal}`);
       return twin.parse({
         ...args,
         options: entry.options?.(def.attrs) ?? {},

@@ -66,15 +66,23 @@ export interface FlexEntry {
   dtypes?: readonly DType[];
   /** The type attribute's name (default `T`). */
   typeAttr?: string;
+  /** Why attributes the kernel does not follow are refused (`undefined`: accepted). */
+  refuse?: (attrs: ReadonlyMap<string, AttrValue>) => string | undefined;
 }
 
 const FLOAT: readonly DType[] = ["float32"];
 const NUMERIC: readonly DType[] = ["float32", "int32"];
+const INT: readonly DType[] = ["int32"];
 const NONE: NodeOptions = { fusedActivationFunction: "NONE" };
 
 function floatAttr(attrs: ReadonlyMap<string, AttrValue>, name: string, fallback: number): number {
   const a = attrs.get(name);
   return a?.kind === "f" ? a.f : fallback;
+}
+
+function stringAttr(attrs: ReadonlyMap<string, AttrValue>, name: string): string | undefined {
+  const a = attrs.get(name);
+  return a?.kind === "s" ? new TextDecoder().decode(a.s) : undefined;
 }
 
 /** TensorFlow op name (without `Flex`) to the kernel that computes it. */
@@ -85,8 +93,19 @@ export const FLEX_OPS: Readonly<Record<string, FlexEntry>> = {
   Sub: { kernel: sub, options: () => NONE, dtypes: NUMERIC },
   Mul: { kernel: mul, options: () => NONE, dtypes: NUMERIC },
   RealDiv: { kernel: div, options: () => NONE, dtypes: FLOAT },
-  // Integer Div truncates toward zero in TensorFlow, as DIV does.
+  // Integer Div truncates toward zero in TensorFlow (TruncateDiv's kernel), as DIV does.
   Div: { kernel: div, options: () => NONE, dtypes: NUMERIC },
+  TruncateDiv: { kernel: div, options: () => NONE, dtypes: INT },
+  // BiasAdd adds a 1-D bias along the channels, the last axis in NHWC: ADD's broadcasting.
+  BiasAdd: {
+    kernel: add,
+    options: () => NONE,
+    dtypes: NUMERIC,
+    refuse: (attrs) => {
+      const format = stringAttr(attrs, "data_format") ?? "NHWC";
+      return format === "NHWC" ? undefined : `data_format ${format} (only NHWC runs)`;
+    },
+  },
   FloorDiv: { kernel: floorDiv, dtypes: NUMERIC },
   FloorMod: { kernel: floorMod, dtypes: NUMERIC },
   Maximum: { kernel: maximum, dtypes: NUMERIC },

@@ -12,7 +12,11 @@ import { convWindow } from "./gemm.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
 import { Q_CONV_GEMM, Q_WIDEN } from "./blocks.ts";
 import { wasmStep, writeBlock } from "./build.ts";
-import { quantizedActivationRange, quantizeMultiplier } from "../_shared/quant_math.ts";
+import {
+  convRealMultiplier,
+  quantizedActivationRange,
+  quantizeMultiplier,
+} from "../_shared/quant_math.ts";
 import { boundedPerChannelConstants } from "./_requant_simd.ts";
 import type { RequantMode } from "./kernels_quant.ts";
 
@@ -36,12 +40,29 @@ export function ints(t: HostTensor | undefined, n: number, pad: number): Int32Ar
  */
 export function requantArrays(
   ctx: Pick<CpuBuildContext, "alloc" | "put">,
-  g: { sx: number; w: Quantization; sy: number; n: number; pad: number; bound: number },
+  g: {
+    sx: number;
+    w: Quantization;
+    sy: number;
+    n: number;
+    pad: number;
+    bound: number;
+    /** Op and input dtype, which pick TFLite's multiplier rule (`convRealMultiplier`). */
+    op?: string;
+    dtype?: string;
+  },
 ): [number, number, number, RequantMode] {
   const mult = new Int32Array(g.pad), left = new Int32Array(g.pad), right = new Int32Array(g.pad);
   for (let c = 0; c < g.n; c++) {
     const sw = g.w.scale.length > 1 ? g.w.scale[c] : g.w.scale[0];
-    const q = quantizeMultiplier((g.sx * sw) / g.sy);
+    const q = quantizeMultiplier(convRealMultiplier({
+      op: g.op ?? "CONV_2D",
+      dtype: g.dtype ?? "int8",
+      perChannel: g.w.scale.length > 1,
+      sx: g.sx,
+      sw,
+      sy: g.sy,
+    }));
     mult[c] = q.multiplier;
     left[c] = Math.max(q.shift, 0);
     right[c] = Math.max(-q.shift, 0);
@@ -163,6 +184,8 @@ export function gemmQ(
   const ind = ctx.alloc(pointers.byteLength);
   ctx.put(ind, pointers);
   const [mA, lA, rA, mode] = requantArrays(ctx, {
+    op: node.op,
+    dtype: x.dtype,
     sx: x.quantization!.scale[0],
     w: w.quantization,
     sy: y.quantization!.scale[0],

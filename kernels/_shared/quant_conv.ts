@@ -14,6 +14,7 @@ import { convAxis, type ConvOptions } from "./conv_common.ts";
 import {
   allocQuant,
   channelQuant,
+  convRealMultiplier,
   multiplyByQuantizedMultiplier,
   outputRange,
   type QuantizedMultiplier,
@@ -53,7 +54,15 @@ function channelMultipliers(
   }
   return Array.from(
     { length: o.channels },
-    (_, c) => quantizeMultiplier((sx * channelQuant(wq, c).scale) / sy),
+    (_, c) =>
+      quantizeMultiplier(convRealMultiplier({
+        op,
+        dtype: o.x.dtype,
+        perChannel: wq.scale.length > 1,
+        sx,
+        sw: channelQuant(wq, c).scale,
+        sy,
+      })),
   );
 }
 

@@ -116,6 +116,33 @@ export function multiplyByQuantizedMultiplier(x: number, q: QuantizedMultiplier)
 }
 
 /**
+ * The real multiplier of one output channel of an 8-bit CONV_2D, DEPTHWISE_CONV_2D or
+ * FULLY_CONNECTED as TFLite's Prepare computes it. Per-channel multipliers (int8 and int16
+ * convolutions, FULLY_CONNECTED with per-channel weights) come from
+ * `input scale * weight scale / output scale` in double precision; the legacy per-tensor
+ * multiplier (uint8 convolutions, FULLY_CONNECTED with one weight scale) rounds the product
+ * `input scale * weight scale` to float32 first, which can move the Q31 multiplier.
+ *
+ * @example
+ * ```ts
+ * import { convRealMultiplier } from "./quant_math.ts";
+ * const m = convRealMultiplier({ op: "CONV_2D", dtype: "uint8", perChannel: false, sx: 0.1, sw: 0.2, sy: 0.3 });
+ * if (m !== Math.fround(Math.fround(0.1) * Math.fround(0.2)) / Math.fround(0.3)) throw new Error("wrong");
+ * ```
+ *
+ * @param a The op, the input dtype, whether the weights have one scale per output channel, and
+ * the input, weight (this channel's) and output scales.
+ * @returns The real multiplier.
+ */
+export function convRealMultiplier(
+  a: { op: string; dtype: string; perChannel: boolean; sx: number; sw: number; sy: number },
+): number {
+  const f = Math.fround;
+  const legacy = a.dtype === "uint8" || (a.op === "FULLY_CONNECTED" && !a.perChannel);
+  return legacy ? f(f(a.sx) * f(a.sw)) / f(a.sy) : (f(a.sx) * f(a.sw)) / f(a.sy);
+}
+
+/**
  * Range of an 8-bit dtype.
  *
  * @example

@@ -172,6 +172,8 @@ export const depthwiseCpuQuant: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node)
   const ind = ctx.alloc(paired.byteLength);
   ctx.put(ind, paired);
   const [mA, lA, rA, mode] = requantArrays(ctx, {
+    op: node.op,
+    dtype: x.dtype,
     sx: x.quantization!.scale[0],
     w: w.quantization,
     sy: y.quantization!.scale[0],

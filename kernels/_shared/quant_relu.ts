@@ -39,7 +39,8 @@ export function quantRelu(op: string, min: number, max: number): QuantKernelDef<
       const x = inputs[0]!;
       const y = allocQuant({ ...outputs[0], shape: x.shape });
       const qx = tensorQuant(op, x), qy = tensorQuant(op, y);
-      const m = quantizeMultiplier(qx.scale / qy.scale);
+      // TFLite's Prepare divides the float32 scales in float32.
+      const m = quantizeMultiplier(Math.fround(Math.fround(qx.scale) / Math.fround(qy.scale)));
       const [qmin, qmax] = dtypeRange(y.dtype);
       const bound = (v: number) => qy.zeroPoint + roundHalfAway(Math.fround(v / qy.scale));
       const lo = Math.max(qmin, bound(min));

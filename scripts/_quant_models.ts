@@ -272,6 +272,12 @@ export function quantOpModels(): QuantModel[] {
         out: [1, 8, 10, 6],
         consts: [["int32", [2], new Int32Array([8, 10])]],
       }, { halfPixelCenters: true }),
+      moveModel(`RESIZE_BILINEAR ${dtype} aligned corners`, "RESIZE_BILINEAR", {
+        dtype,
+        shape: [1, 4, 5, 6],
+        out: [1, 7, 8, 6],
+        consts: [["int32", [2], new Int32Array([7, 8])]],
+      }, { alignCorners: true }),
       moveModel(`RESIZE_NEAREST_NEIGHBOR ${dtype}`, "RESIZE_NEAREST_NEIGHBOR", {
         dtype,
         shape: [1, 4, 5, 6],

@@ -1,11 +1,13 @@
 /**
  * RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR of 8-bit tensors: the output keeps the input's scale
- * and zero point; nearest copies values, bilinear interpolates the quantized values in float32 and
- * rounds half away from zero (within one step of TFLite's and XNNPack's fixed-point forms).
+ * and zero point; nearest copies values. Bilinear on uint8 interpolates the quantized values in
+ * float32 and rounds half away from zero (TFLite's uint8 kernel); on int8 it follows TFLite's
+ * `ResizeBilinearInteger`: source coordinates and weights in 10-bit fixed point, the four products
+ * summed in 20 fractional bits and rounded half away from zero.
  *
  * @module
  */
-import type { HostTensor, QuantKernelDef } from "../../core/kernel.ts";
+import type { HostTensor, QuantKernelDef, TensorSpec } from "../../core/kernel.ts";
 import { type ResizeMode, type ResizeOptions, resizeReference } from "./pool_resize.ts";
 import { allocQuant, dtypeRange, roundHalfAway } from "./quant_math.ts";
 
@@ -29,6 +31,12 @@ export function quantResize(mode: ResizeMode): QuantKernelDef<ResizeOptions> {
   return {
     reference({ inputs, options, outputs }): HostTensor[] {
       const x = inputs[0]!;
+      if (mode === "bilinear" && x.dtype === "int8") {
+        return [resizeBilinearInt8(x, {
+          ...outputs[0],
+          quantization: outputs[0].quantization ?? x.quantization,
+        }, options)];
+      }
       const f = resizeReference(mode, x, options);
       const y = allocQuant({
         ...outputs[0],
@@ -42,4 +50,63 @@ export function quantResize(mode: ResizeMode): QuantKernelDef<ResizeOptions> {
       return [y];
     },
   };
+}
+
+/** TFLite's 10-bit source coordinate of output index `v` and its two neighbours. */
+function sourceInteger(
+  v: number,
+  a: { scale10: number; halfPixelCenters: boolean; size: number },
+): [number, number, number] {
+  const scaled = a.halfPixelCenters
+    ? v * a.scale10 + Math.trunc(a.scale10 / 2) - (1 << 9)
+    : v * a.scale10;
+  return [
+    scaled,
+    Math.max(Math.trunc(scaled / 1024), 0),
+    Math.min(Math.trunc((scaled + 1023) / 1024), a.size - 1),
+  ];
+}
+
+/** TFLite's 10-bit scale of one axis. */
+function scale10(inSize: number, outSize: number, alignCorners: boolean): number {
+  return alignCorners && outSize > 1
+    ? Math.trunc((1024 * (inSize - 1) + Math.trunc((outSize - 1) / 2)) / (outSize - 1))
+    : Math.trunc((1024 * inSize + Math.trunc(outSize / 2)) / outSize);
+}
+
+/** TFLite's `ResizeBilinearInteger` on an int8 NHWC tensor. */
+function resizeBilinearInt8(x: HostTensor, out: TensorSpec, o: ResizeOptions): HostTensor {
+  const [N, H, W, C] = x.shape;
+  const [, OH, OW] = out.shape;
+  const y = allocQuant(out);
+  const xd = x.data as Int8Array;
+  const sy = scale10(H, OH, o.alignCorners), sx = scale10(W, OW, o.alignCorners);
+  let i = 0;
+  for (let b = 0; b < N; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const [iy, y0, y1] = sourceInteger(oy, {
+        scale10: sy,
+        halfPixelCenters: o.halfPixelCenters,
+        size: H,
+      });
+      const fy = iy - 1024 * y0;
+      for (let ox = 0; ox < OW; ox++) {
+        const [ix, x0, x1] = sourceInteger(ox, {
+          scale10: sx,
+          halfPixelCenters: o.halfPixelCenters,
+          size: W,
+        });
+        const fx = ix - 1024 * x0;
+        const r0 = (b * H + y0) * W, r1 = (b * H + y1) * W;
+        for (let c = 0; c < C; c++) {
+          const sum = xd[(r0 + x0) * C + c] * (1024 - fy) * (1024 - fx) +
+            xd[(r1 + x0) * C + c] * fy * (1024 - fx) +
+            xd[(r0 + x1) * C + c] * (1024 - fy) * fx +
+            xd[(r1 + x1) * C + c] * fy * fx;
+          y.data[i++] = Math.trunc((sum + (sum > 0 ? 1 << 19 : -(1 << 19))) / (1 << 20));
+        }
+      }
+    }
+  }
+  return y;
 }

@@ -190,3 +190,13 @@ Deno.test("BiasAdd runs as ADD in NHWC and is refused in NCHW", async () => {
     refused.message,
   );
 });
+
+Deno.test("8-bit quantization leaves Flex nodes in float, their T being float32", async () => {
+  const { quantizeModel, randomInputSets } = await import("../../engine/quantize/measure.ts");
+  const model = await loadModel(new URL("tflite_testdata__multi_add_flex.tflite", OPS));
+  const g = model.subgraphs[0];
+  const calibration = randomInputSets(g.inputs.map((t) => g.tensors[t]), 3, 1);
+  const { report } = await quantizeModel(model, { calibration, scheme: "int8" });
+  deepStrictEqual(report.floatNodes.map((n) => n.op), ["FlexAddV2", "FlexAddV2", "FlexAddV2"]);
+  ok(report.outputs.every((o) => o.relativeError === 0), JSON.stringify(report.outputs));
+});

@@ -126,6 +126,11 @@ function flexKernel(tfOp: string, entry: FlexEntry): AnyKernelDef {
     name,
     custom: true,
     optionsType: undefined,
+    // The type attribute makes a Flex node float or int32: it has no 8-bit form, so calibration
+    // leaves it in float rather than rewrite it into tensors its T would refuse.
+    quant: undefined,
+    cpu: twin.cpu?.float ? { float: twin.cpu.float } : undefined,
+    traits: twin.traits ? { ...twin.traits, quantPassThrough: undefined } : undefined,
     parse(args) {
       const flex = decodeFlexOptions(args.customOptions, name);
       const def = decodeNodeDef(flex.nodeDef, name);

@@ -21,7 +21,7 @@ const SERIES_BELOW = 1 / 16;
  * import { softplus } from "./unary_ops.ts";
  * const x = { dtype: "float32" as const, shape: [3], data: new Float32Array([0, 100, -100]) };
  * const [y] = softplus.reference({ inputs: [x], options: {}, outputs: [x] });
- * if (Math.abs(y.data[0] - Math.LN2) > 1e-7 || y.data[1] !== 100 || y.data[2] <= 0) {
+ * if (Math.abs(Number(y.data[0]) - Math.LN2) > 1e-7 || y.data[1] !== 100 || y.data[2] <= 0) {
  *   throw new Error("wrong");
  * }
  * ```

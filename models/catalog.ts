@@ -18,6 +18,8 @@ import { UsageError } from "../core/errors.ts";
 import type { Model } from "../core/ir.ts";
 import { writeModel } from "../format/tflite/writer.ts";
 import { quantizeGraphs, type QuantScheme } from "../engine/quantize/calibrate.ts";
+
+export type { QuantScheme };
 import { randomInputSets } from "../engine/quantize/measure.ts";
 import { deeplabV3 } from "./deeplab_v3.ts";
 import { googlenet } from "./googlenet.ts";

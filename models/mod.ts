@@ -30,6 +30,7 @@ export {
   catalogEntry,
   type EntryBase,
   type FileEntry,
+  type QuantScheme,
   type SizeTag,
 } from "./catalog.ts";
 export { locateNpmFile, type LocateOptions, npmFileHint } from "./npm_models.ts";

@@ -18,8 +18,6 @@ import { UsageError } from "../core/errors.ts";
 import type { Model } from "../core/ir.ts";
 import { writeModel } from "../format/tflite/writer.ts";
 import { quantizeGraphs, type QuantScheme } from "../engine/quantize/calibrate.ts";
-
-export type { QuantScheme };
 import { randomInputSets } from "../engine/quantize/measure.ts";
 import { deeplabV3 } from "./deeplab_v3.ts";
 import { googlenet } from "./googlenet.ts";
@@ -28,6 +26,8 @@ import { mobilenetV2 } from "./mobilenet_v2.ts";
 import { locateNpmFile, npmFileHint } from "./npm_models.ts";
 import { posenet } from "./posenet.ts";
 import { ssdMobileNet } from "./ssd_mobilenet.ts";
+
+export type { QuantScheme };
 
 /** `tiny`: under 100M multiply-accumulates, fit for CI on a software GPU; `full`: the rest. */
 export type SizeTag = "tiny" | "full";

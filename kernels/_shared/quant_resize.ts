@@ -1,9 +1,11 @@
 /**
  * RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR of 8-bit tensors: the output keeps the input's scale
- * and zero point; nearest copies values. Bilinear on uint8 interpolates the quantized values in
- * float32 and rounds half away from zero (TFLite's uint8 kernel); on int8 it follows TFLite's
- * `ResizeBilinearInteger`: source coordinates and weights in 10-bit fixed point, the four products
- * summed in 20 fractional bits and rounded half away from zero.
+ * and zero point; nearest copies values. Bilinear on uint8 follows TFLite's builtin uint8 kernel
+ * (`ResizeBilinearGenericSmallChannel`): float32 source coordinates, the four weights formed
+ * first, the weighted sum plus 0.5 truncated, every step rounded to float32 (TFLite's
+ * `reference_ops` form multiplies in another order and differs from it on rare elements); on int8
+ * it follows TFLite's `ResizeBilinearInteger`: source coordinates and weights in 10-bit fixed
+ * point, the four products summed in 20 fractional bits and rounded half away from zero.
  *
  * @module
  */
@@ -31,11 +33,9 @@ export function quantResize(mode: ResizeMode): QuantKernelDef<ResizeOptions> {
   return {
     reference({ inputs, options, outputs }): HostTensor[] {
       const x = inputs[0]!;
-      if (mode === "bilinear" && x.dtype === "int8") {
-        return [resizeBilinearInt8(x, {
-          ...outputs[0],
-          quantization: outputs[0].quantization ?? x.quantization,
-        }, options)];
+      if (mode === "bilinear" && (x.dtype === "int8" || x.dtype === "uint8")) {
+        const out = { ...outputs[0], quantization: outputs[0].quantization ?? x.quantization };
+        return [(x.dtype === "int8" ? resizeBilinearInt8 : resizeBilinearUint8)(x, out, options)];
       }
       const f = resizeReference(mode, x, options);
       const y = allocQuant({
@@ -104,6 +104,57 @@ function resizeBilinearInt8(x: HostTensor, out: TensorSpec, o: ResizeOptions): H
             xd[(r0 + x1) * C + c] * (1024 - fy) * fx +
             xd[(r1 + x1) * C + c] * fy * fx;
           y.data[i++] = Math.trunc((sum + (sum > 0 ? 1 << 19 : -(1 << 19))) / (1 << 20));
+        }
+      }
+    }
+  }
+  return y;
+}
+
+/** TFLite's float32 source coordinate of output index `v` and its two neighbours. */
+function sourceFloat(
+  v: number,
+  a: { scale: number; halfPixelCenters: boolean; size: number },
+): [number, number, number] {
+  const f = Math.fround;
+  const scaled = a.halfPixelCenters ? f(f(f(v + 0.5) * a.scale) - 0.5) : f(v * a.scale);
+  return [scaled, Math.max(Math.floor(scaled), 0), Math.min(Math.ceil(scaled), a.size - 1)];
+}
+
+/** TFLite's builtin uint8 bilinear resize on an NHWC tensor, in float32 steps. */
+function resizeBilinearUint8(x: HostTensor, out: TensorSpec, o: ResizeOptions): HostTensor {
+  const f = Math.fround;
+  const [N, H, W, C] = x.shape;
+  const [, OH, OW] = out.shape;
+  const y = allocQuant(out);
+  const xd = x.data as Uint8Array;
+  const ratio = (i: number, n: number) =>
+    o.alignCorners && n > 1 ? f(f(i - 1) / (n - 1)) : f(f(i) / n);
+  const hs = ratio(H, OH), ws = ratio(W, OW);
+  let i = 0;
+  for (let b = 0; b < N; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const [iy, y0, y1] = sourceFloat(oy, {
+        scale: hs,
+        halfPixelCenters: o.halfPixelCenters,
+        size: H,
+      });
+      const dy = f(iy - y0), ny = f(1 - dy);
+      for (let ox = 0; ox < OW; ox++) {
+        const [ix, x0, x1] = sourceFloat(ox, {
+          scale: ws,
+          halfPixelCenters: o.halfPixelCenters,
+          size: W,
+        });
+        const dx = f(ix - x0), nx = f(1 - dx);
+        const w00 = f(ny * nx), w01 = f(ny * dx), w10 = f(dy * nx), w11 = f(dy * dx);
+        const r0 = (b * H + y0) * W, r1 = (b * H + y1) * W;
+        for (let c = 0; c < C; c++) {
+          let sum = f(xd[(r0 + x0) * C + c] * w00);
+          sum = f(sum + f(xd[(r0 + x1) * C + c] * w01));
+          sum = f(sum + f(xd[(r1 + x0) * C + c] * w10));
+          sum = f(sum + f(xd[(r1 + x1) * C + c] * w11));
+          y.data[i++] = Math.trunc(f(sum + 0.5));
         }
       }
     }

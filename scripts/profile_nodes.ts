@@ -1,6 +1,8 @@
-// Per-node GPU time (timestamp queries) of a model: the slowest nodes with their shapes and the
-// achieved GFLOP/s, to find kernels worth tuning.
+// Per-node time of a model, GPU (timestamp queries) or the fast CPU backend (wall clock, the
+// minimum over the runs): the slowest nodes with their shapes and the achieved GFLOP/s, to find
+// kernels worth tuning. Dynamic dimensions run at 1.
 // deno run -A scripts/profile_nodes.ts MODEL_OR_CATALOG_NAME [--provider deno|dawn] [--top N]
+// deno run -A scripts/profile_nodes.ts MODEL --backend cpu [--threads 1] [--runs 12]
 import { parseArgs } from "node:util";
 import { createSession, loadModel } from "../mod.ts";
 import { sessionInternals } from "../engine/session.ts";
@@ -13,14 +15,31 @@ const { values, positionals } = parseArgs({
   options: {
     provider: { type: "string", default: "deno" },
     top: { type: "string", default: "12" },
+    backend: { type: "string", default: "gpu" },
+    threads: { type: "string", default: "1" },
+    runs: { type: "string", default: "5" },
   },
 });
 for (const name of positionals) {
   const model = name.endsWith(".tflite") ? await loadModel(name) : buildNetwork(name);
-  const s = await createSession(model, { provider: values.provider as "deno", profile: true });
+  const g0 = model.subgraphs[0];
+  const s = await createSession(model, {
+    backend: values.backend as "gpu" | "cpu",
+    provider: values.provider as "deno",
+    ...(values.backend === "cpu" ? { threads: Number(values.threads) } : {}),
+    inputShapes: g0.inputs.map((i) => g0.tensors[i].shape.map((d) => d < 0 ? 1 : d)),
+    profile: true,
+  });
   const inputs = randomInputs(s.inputs, 1);
-  for (let i = 0; i < 5; i++) await s.run(inputs);
-  const t = s.timings!;
+  // Per node, the fastest of the runs (the last run's on the GPU, as before).
+  const best = new Map<number, number>();
+  for (let i = 0; i < Number(values.runs); i++) {
+    await s.run(inputs);
+    for (const x of s.timings!) best.set(x.node, Math.min(best.get(x.node) ?? Infinity, x.ms));
+  }
+  const t = values.backend === "cpu"
+    ? s.timings!.map((x) => ({ ...x, ms: best.get(x.node)! }))
+    : s.timings!;
   const g = sessionInternals(s).graph;
   const rows = t.map((x) => {
     const n = g.nodes[x.node];
@@ -40,7 +59,8 @@ for (const name of positionals) {
     };
   });
   const total = rows.reduce((a, r) => a + r.ms, 0);
-  console.log(`${name} (${s.gpu!.summary}): ${rows.length} nodes, ${total.toFixed(3)} ms`);
+  const where = s.gpu ? s.gpu.summary : `cpu, ${values.threads} thread(s), per-node minima`;
+  console.log(`${name} (${where}): ${rows.length} nodes, ${total.toFixed(3)} ms`);
   for (const r of [...rows].sort((a, b) => b.ms - a.ms).slice(0, Number(values.top))) {
     console.log(
       `  ${r.ms.toFixed(3)} ms ${r.gflops.toFixed(0).padStart(5)} GFLOP/s  #${r.node} ${r.desc}`,

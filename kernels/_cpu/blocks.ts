@@ -322,8 +322,9 @@ export const Q_CONV_GEMM = paramBlock({
 });
 
 /**
- * 8-bit DEPTHWISE_CONV_2D (`q_depthwise_*`): indirection into 8-bit rows, int16 weights `[taps / 2][Cp][2]`
- * (Cp = channels rounded up to 16), requantization arrays, zero points and clamp range.
+ * 8-bit DEPTHWISE_CONV_2D (`q_depthwise_*`): indirection into 8-bit rows, int16 weights
+ * `[taps / 2][Cp][2]` (Cp = channels rounded up to 16), requantization arrays, zero points and
+ * clamp range.
  *
  * @example
  * ```ts

@@ -51,9 +51,13 @@ let dawnInstance: GpuLike | undefined;
  * the driver has `VK_KHR_shader_float16_int8` with `shaderFloat16` and the 16-bit storage features;
  * the adapter toggle `vulkan_enable_f16_on_nvidia` lifts that gate and changes nothing elsewhere.
  * gpulite's f16 runs are checked against the reference by conformance on each adapter.
+ * Dawn also rounds timestamp queries to tens of microseconds by default (`timestamp_quantization`,
+ * a guard against timing attacks in browsers), which makes per-node GPU times useless; gpulite
+ * turns that rounding off.
  */
 export const DAWN_TOGGLES: readonly string[] = [
   "enable-dawn-features=vulkan_enable_f16_on_nvidia",
+  "disable-dawn-features=timestamp_quantization",
 ];
 
 /** Dawn's npm package (~131 MB of binaries for five platforms), loaded only for `provider: "dawn"`. */

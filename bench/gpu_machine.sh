@@ -26,7 +26,11 @@ if [ "${1:-}" = "prep" ]; then
   # Dawn (npm webgpu) is imported only at run time, when provider dawn is asked for: an entry that
   # names it statically puts it in the module cache that travels.
   echo 'import "npm:webgpu@0.6.2";' > .device/dawn_entry.ts
-  mapfile -t entries < <( (git ls-files '*.ts'; ls bench/*.ts peers/*.ts; echo .device/dawn_entry.ts) | sort -u)
+  # TFLite's classic interpreter (the 8-bit oracle, ~5 MiB) stays here: no GPU measurement uses it,
+  # and the working tree that travels is limited to 64 MiB.
+  mapfile -t entries < <( (git ls-files '*.ts'; ls bench/*.ts peers/*.ts; echo .device/dawn_entry.ts) |
+    sort -u | grep -v -x -F -f <(grep -l -r "tfjs-tflite\|tflite_interpreter" --include='*.ts' \
+      bench cli conformance core engine format kernels models peers scripts tools web 2>/dev/null))
   ../shared/tools/gpu-prep "${entries[@]}"
   du -sh .device/models | sed 's/^/gpu_machine: models /'
   exit 0

@@ -26,6 +26,10 @@ Deno.test("no lockfile can record Dawn (a fresh clone's first run would install 
   // lockfile on a fresh clone's first run; the npm versions in deno.json are exact instead.
   ok(config.lock === false, 'deno.json must say "lock": false');
   for (const spec of Object.values(config.imports ?? {}) as string[]) {
-    ok(/^npm:(@[^/]+\/)?[^@]+@\d+\.\d+\.\d+$/.test(spec), `${spec} is not pinned to one version`);
+    // `npm:pkg@1.2.3`, or `npm:/pkg@1.2.3-pre/` for a package's files by path: one exact version.
+    ok(
+      /^npm:\/?(@[^/]+\/)?[^@/]+@\d+\.\d+\.\d+(-[\w.]+)?\/?$/.test(spec),
+      `${spec} is not pinned to one version`,
+    );
   }
 });

@@ -16,6 +16,8 @@ export const FLOORS: readonly [prefix: string, floor: number][] = [
   ["engine/options.ts", 6],
   ["engine/image.ts", 6],
   ["engine/session_types.ts", 6],
+  ["engine/run_inputs.ts", 6],
+  ["engine/variant.ts", 6.5],
   ["engine/session.ts", 7],
   ["mod.ts", 8],
   ["models/", 9],

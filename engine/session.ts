@@ -6,15 +6,14 @@
  * @module
  */
 import type { Model } from "../core/ir.ts";
-import { numElements } from "../core/ir.ts";
 import type { ExecGraph } from "../core/exec_graph.ts";
-import { buildModelGraph, modelEntry } from "../core/model_graph.ts";
+import { modelEntry } from "../core/model_graph.ts";
 import type { HostTensor, TensorData } from "../core/kernel.ts";
 import { GpuError, UsageError } from "../core/errors.ts";
-import { checkTensorSizes } from "../core/validate.ts";
 import { readModel, readModelFile, type ReadOptions } from "../format/tflite/reader.ts";
-import { kernelFor } from "../kernels/registry.ts";
-import { applyPasses, dequantizeGraph, type PassReport } from "./passes/mod.ts";
+import type { PassReport } from "./passes/mod.ts";
+import { bindForBackend, type Bound, realiseVariant, type Variant } from "./variant.ts";
+import { checkRunInput } from "./run_inputs.ts";
 import type { ExecutionPlan, NodePlacement } from "./plan/plan.ts";
 import {
   type Backend,
@@ -51,16 +50,6 @@ export type {
   SetupReport,
 };
 export type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
-
-const DTYPE_ARRAYS: Partial<Record<string, new (n: number) => TensorData>> = {
-  float32: Float32Array,
-  int32: Int32Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  bool: Uint8Array,
-  int64: BigInt64Array,
-};
 
 /**
  * Reads a model from a path, URL or bytes, validating everything (see `format/tflite`).
@@ -125,15 +114,6 @@ export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
 /** Plans (input shape sets) a session keeps; older ones are freed. */
 const MAX_PLANS = 8;
 
-/** One plan of a session: the graph bound for one set of input shapes, and its executor. */
-interface Variant {
-  graph: ExecGraph;
-  plan: ExecutionPlan | undefined;
-  executor: Executor;
-  passes: PassReport[];
-  setup: SetupReport;
-}
-
 /** How a session names its inputs and outputs, and builds plans for other input shapes. */
 interface SessionShapes {
   /** The entry graph's input shapes as the file declares them (`-1`: dynamic). */
@@ -148,11 +128,6 @@ interface SessionShapes {
 }
 
 /** Index of the first NaN, or -1 (a plain loop: several times faster than `findIndex`). */
-function firstNaN(data: Float32Array): number {
-  for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) return i;
-  return -1;
-}
-
 /** A model ready to run on one backend. */
 export class Session {
   /** The model's inputs (shapes as the session was created with). */
@@ -367,34 +342,12 @@ export class Session {
     const g = this.#graph;
     return list.map((v, i) => {
       const spec = { ...this.inputs[i], shape: g.tensors[g.inputs[i]].shape };
-      const where = `Input ${i} "${spec.name}"`;
-      const t: HostTensor = ArrayBuffer.isView(v)
-        ? { dtype: spec.dtype, shape: spec.shape, data: v as TensorData }
-        : v as HostTensor;
-      const want = DTYPE_ARRAYS[spec.dtype];
-      if (want && !(t.data instanceof want)) {
-        throw new UsageError(
-          `${where} must be a ${want.name} (dtype ${spec.dtype}), got ${t.data.constructor.name}`,
-        );
-      }
-      if (t.shape.join() !== spec.shape.join()) {
-        const declared = this.#shapes.declared[i];
-        const want = declared.some((d) => d < 0)
-          ? `[${declared}] (-1: any size)`
-          : `[${spec.shape}]`;
-        throw new UsageError(`${where} must have shape ${want}, got [${t.shape}]`);
-      }
-      if (t.data.length !== numElements(spec.shape)) {
-        throw new UsageError(
-          `${where} needs ${
-            numElements(spec.shape)
-          } elements for shape [${spec.shape}], got ${t.data.length}`,
-        );
-      }
-      if (this.#rejectNaN && t.data instanceof Float32Array) {
-        const bad = firstNaN(t.data);
-        if (bad >= 0) throw new UsageError(`${where} holds NaN at element ${bad}`);
-      }
+      const t = checkRunInput(v, {
+        index: i,
+        spec,
+        declared: this.#shapes.declared[i],
+        rejectNaN: this.#rejectNaN,
+      });
       return { ...t, dtype: g.tensors[g.inputs[i]].dtype };
     });
   }
@@ -461,33 +414,8 @@ export async function createSession(model: Model, options: SessionOptions = {}):
   const given = options.inputShapes ? orderInputShapes(options.inputShapes, specs) : [];
   const bind = (
     shapes: readonly (number[] | undefined)[],
-    inputValues: readonly (HostTensor | undefined)[],
-  ): { graph: ExecGraph; passes: PassReport[]; ms: number } => {
-    const t0 = performance.now();
-    let graph = buildModelGraph(model, kernelFor, {
-      subgraph: entry.subgraph,
-      inputShapes: shapes,
-      inputValues,
-    });
-    checkTensorSizes(graph, { maxTensorBytes: options.maxTensorBytes });
-    let passes: PassReport[] = [];
-    if (info.gpu) {
-      // The GPU runs 8-bit models the TFLite GPU delegate's way: weights dequantized once,
-      // activations in float, the model's own dtypes at its inputs and outputs.
-      const d = dequantizeGraph(graph);
-      graph = d.graph;
-      if (d.report.applied > 0) passes.push(d.report);
-    }
-    if (options.passes !== false) {
-      const r = applyPasses(graph, {
-        only: Array.isArray(options.passes) ? options.passes : undefined,
-        fuseEpilogues: backend !== "reference",
-      });
-      graph = r.graph;
-      passes = [...passes, ...r.reports];
-    }
-    return { graph, passes, ms: performance.now() - t0 };
-  };
+    values: readonly (HostTensor | undefined)[],
+  ): Bound => bindForBackend(model, { subgraph: entry.subgraph, backend, shapes, values, options });
   // Binding before acquiring a device: shape and op errors come without touching the GPU.
   const values = options.inputValues
     ? orderInputValues(options.inputValues, {
@@ -503,42 +431,8 @@ export async function createSession(model: Model, options: SessionOptions = {}):
     : undefined;
   const deviceMs = performance.now() - tDevice;
   const ownsDevice = gpu !== undefined && !options.device;
-  const realise = async (
-    bound: { graph: ExecGraph; passes: PassReport[]; ms: number },
-    device?: number,
-  ): Promise<Variant> => {
-    const t0 = performance.now();
-    const { plan, executor, planMs } = await info.create({
-      graph: bound.graph,
-      gpu,
-      plan: {
-        precision,
-        strategy: options.strategy,
-        cpuNodes: options.cpuNodes,
-        download: options.inspect,
-        inPlace: options.inPlace,
-        reorder: options.reorder,
-        concatInPlace: options.concatInPlace,
-        variants: options.variants,
-      },
-      weightPrecision: options.weightPrecision,
-      profile: options.profile,
-      timeline: options.timeline,
-      threads: options.threads,
-      autotune: options.autotune,
-    });
-    const backendMs = performance.now() - t0;
-    const own = executor.setup;
-    const ownMs = Object.values(own?.phases ?? {}).reduce((a, b) => a + b, 0);
-    const phases: Record<string, number> = { bind: bound.ms };
-    if (device !== undefined) phases.device = device;
-    if (planMs !== undefined) phases.plan = planMs;
-    Object.assign(phases, own?.phases);
-    phases.other = Math.max(0, backendMs - (planMs ?? 0) - ownMs);
-    const setup: SetupReport = { phases };
-    if (own?.pipelines) setup.pipelines = own.pipelines;
-    return { graph: bound.graph, plan, executor, passes: bound.passes, setup };
-  };
+  const realise = (bound: Bound, deviceMs?: number): Promise<Variant> =>
+    realiseVariant(bound, { backend, gpu, options, deviceMs });
   try {
     if (gpu && precision === "f16" && !gpu.device.features.has("shader-f16")) {
       throw new GpuError(`The adapter ${gpu.adapterName} lacks shader-f16; use precision f32`);

@@ -87,7 +87,7 @@ const XNNPACK_NODE = "TfLiteXNNPackDelegate";
  * @param bytes The model.
  * @returns The model and the target shape to feed as its last input.
  */
-export function withDynamicInput(bytes: Uint8Array): { bytes: Uint8Array; shape: Int32Array } {
+function withDynamicInput(bytes: Uint8Array): { bytes: Uint8Array; shape: Int32Array } {
   const model = readModel(bytes);
   model.signatures = [];
   const g = model.subgraphs[0];

@@ -43,19 +43,12 @@ function toQ15(m: number): number {
 
 /**
  * The 256 outputs of TFLite's 8-bit HARD_SWISH for one pair of quantizations.
- *
- * @example
- * ```ts
- * import { hardSwishTable } from "./quant.ts";
- * const q = { scale: 0.05, zeroPoint: 128 };
- * const t = hardSwishTable({ dtype: "uint8", x: q, y: q });
- * if (t[128] !== 128 || t[255] !== 255) throw new Error("wrong");
- * ```
+
  *
  * @param a Output dtype and the input and output scales and zero points.
  * @returns Output value for each input byte (index: the byte, `& 255` for int8).
  */
-export function hardSwishTable(
+function hardSwishTable(
   a: {
     dtype: string;
     x: { scale: number; zeroPoint: number };

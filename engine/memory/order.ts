@@ -22,7 +22,14 @@ export interface OrderNode {
 
 /** Options of {@linkcode searchOrder}. */
 export interface SearchOrderOptions {
-  /** Time budget in milliseconds (default 50). */
+  /**
+   * Work budget, in array elements touched (each step of either search costs about the node
+   * count; default 2 million, tens of milliseconds). The search is deterministic: the same graph
+   * gives the same order on any machine and under any load. Half goes to the exact search; the
+   * beam gets the rest and narrows itself to finish within it.
+   */
+  maxWork?: number;
+  /** An extra wall-clock limit in milliseconds (default none: results then depend on the machine). */
   timeLimitMs?: number;
   /** Most memoised states of the exact search before it gives way to the beam (default 100000). */
   maxStates?: number;
@@ -180,10 +187,11 @@ function better(a: State, b: State | undefined): boolean {
 /** One search: breadth-first over the number of executed nodes, best state per executed set. */
 function search(
   dag: Dag,
-  options: { deadline: number; width: number; maxStates: number },
+  options: { deadline: number; width: number; maxStates: number; maxWork: number },
 ): State | undefined {
   let layer: State[] = [start(dag)];
   let seen = 1;
+  let work = 0;
   for (let depth = 0; depth < dag.n; depth++) {
     const next = new Map<string, State>();
     for (const s of layer) {
@@ -192,7 +200,8 @@ function search(
         const k = keyOf(t);
         if (better(t, next.get(k))) next.set(k, t);
       }
-      if (performance.now() > options.deadline) return undefined;
+      work += s.ready.length * (dag.n + 1);
+      if (work > options.maxWork || performance.now() > options.deadline) return undefined;
     }
     seen += next.size;
     if (seen > options.maxStates) return undefined;
@@ -202,6 +211,24 @@ function search(
     }
   }
   return layer.sort((a, b) => a.peak - b.peak)[0];
+}
+
+/**
+ * The widest beam (up to `wanted`) whose whole search fits the work budget: `n` steps deep, each
+ * state expanding its ready nodes (counted at their widest, from the given order) at `n` elements
+ * a step.
+ */
+function beamWidthFor(dag: Dag, wanted: number, work: number): number {
+  const pred = dag.predCount.slice();
+  let ready = pred.filter((c) => c === 0).length;
+  let widest = Math.max(1, ready);
+  for (let v = 0; v < dag.n; v++) {
+    ready--;
+    for (const w of dag.succs[v]) if (--pred[w] === 0) ready++;
+    widest = Math.max(widest, ready);
+  }
+  const perState = dag.n * widest * (dag.n + 1);
+  return Math.max(1, Math.min(wanted, Math.floor(work / perState)));
 }
 
 /**
@@ -238,20 +265,23 @@ export function searchOrder(
   const identity = nodes.map((_, i) => i);
   const originalPeak = orderPeak(nodes, identity, size);
   const dag = dagOf(nodes, size);
-  const budget = options.timeLimitMs ?? 50;
+  const budget = options.timeLimitMs ?? Infinity;
+  const work = options.maxWork ?? 2_000_000;
   const t0 = performance.now();
   let method: OrderResult["method"] = "exact";
   let best = search(dag, {
     deadline: t0 + budget / 2,
     width: Infinity,
     maxStates: options.maxStates ?? 100_000,
+    maxWork: work / 2,
   });
   if (!best) {
     method = "beam";
     best = search(dag, {
       deadline: t0 + budget,
-      width: options.beamWidth ?? 32,
+      width: beamWidthFor(dag, options.beamWidth ?? 32, work / 2),
       maxStates: Infinity,
+      maxWork: work,
     });
   }
   if (!best || best.peak >= originalPeak) {

@@ -71,3 +71,16 @@ Deno.test("anyOrderLowerBound() never exceeds the best order's peak", () => {
     ok(anyOrderLowerBound(nodes, size) <= bruteForce(nodes, size), `seed ${seed}`);
   }
 });
+
+Deno.test("searchOrder() is deterministic: its work budget, not a clock, ends the search", () => {
+  const { nodes, size } = randomDag(300, 11);
+  const a = searchOrder(nodes, size);
+  const b = searchOrder(nodes, size, { timeLimitMs: 1e9 });
+  strictEqual(a.method, "beam", "a graph this size leaves the exact search");
+  strictEqual(a.order.join(), b.order.join());
+  strictEqual(a.peak, b.peak);
+  ok(a.peak <= a.originalPeak);
+  // A smaller budget narrows the beam but still finishes with a topological order.
+  const c = searchOrder(nodes, size, { maxWork: 50_000 });
+  ok(isTopological(nodes, c.order) && c.peak <= c.originalPeak);
+});

@@ -44,7 +44,8 @@ export function orderProblem(
  * ```
  *
  * @param plan A plan.
- * @param options Time limit of the search (default 50 ms).
+ * @param options An extra wall-clock limit of the search (default none: the search's work budget
+ * alone bounds it, so the same plan gives the same order everywhere).
  * @returns The reordered graph.
  */
 export function reorderGraph(

@@ -52,6 +52,6 @@ Deno.test("inspect lists signatures with their named tensors and every subgraph"
   ]);
   const text = capture();
   await main(["inspect", file], { io: text.io });
-  ok(text.out.join("\n").includes("inputs: inp = serving_default_inp:0  float32[]"));
+  ok(text.out.join("\n").includes("inputs: inp = serving_default_inp:0  float32[*]"));
   ok(text.out.join("\n").includes("2 while_body: 3 nodes"));
 });

@@ -128,6 +128,13 @@ async function main(): Promise<void> {
     const model = await loadModel(join(values.models, file));
     const sessions = new Map<number, Session>();
     try {
+      const probe = await createSession(model, { backend: "cpu", threads: 1 });
+      const float = probe.inputs.every((t) => t.dtype === "float32");
+      probe.dispose();
+      if (!float) {
+        console.log(`${file}: skipped (inputs are not float32)`);
+        continue;
+      }
       for (const t of threads) {
         sessions.set(t, await createSession(model, { backend: "cpu", threads: t }));
       }

@@ -55,7 +55,7 @@ export interface OutputDiff {
  * reads holds exact dequantized values a little past the 8-bit range (so that some saturate);
  * other floats lie in `[-1, 1)`.
  */
-function seededInputs(g: Graph, seed: number): HostTensor[] {
+export function seededInputs(g: Graph, seed: number): HostTensor[] {
   const r = seededRandom(seed);
   return g.inputs.map((t) => {
     const s = g.tensors[t];
@@ -81,7 +81,7 @@ function seededInputs(g: Graph, seed: number): HostTensor[] {
 }
 
 /** The scale of one LSB of a graph output: its own, or that of the 8-bit tensor a DEQUANTIZE reads. */
-function lsbOf(g: Graph, t: number): number | undefined {
+export function lsbOf(g: Graph, t: number): number | undefined {
   const own = g.tensors[t].quantization?.scale[0];
   if (own) return own;
   const producer = g.nodes.find((node) => node.outputs.includes(t));
@@ -95,7 +95,7 @@ function lsbOf(g: Graph, t: number): number | undefined {
  * node's non-constant inputs (box encodings and class scores, in quantized units), so the two
  * runtimes' networks compare element by element.
  */
-function beforePostprocess(bytes: Uint8Array): Uint8Array | undefined {
+export function beforePostprocess(bytes: Uint8Array): Uint8Array | undefined {
   const model = readModel(bytes);
   const g = model.subgraphs[0];
   const k = g.nodes.findIndex((n) => opName(n) === "TFLite_Detection_PostProcess");
@@ -106,7 +106,7 @@ function beforePostprocess(bytes: Uint8Array): Uint8Array | undefined {
 }
 
 /** The model with the output shapes gpulite infers written in, for files that leave them empty. */
-function withOutputShapes(bytes: Uint8Array): Uint8Array {
+export function withOutputShapes(bytes: Uint8Array): Uint8Array {
   const model = readModel(bytes);
   const g = model.subgraphs[0];
   if (g.outputs.every((t) => g.tensors[t].shape.length > 0)) return bytes;
@@ -120,7 +120,8 @@ function stripAnsi(s: string): string {
   return s.split(esc).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ""))).join("");
 }
 
-function argmaxRows(d: ArrayLike<number>, row: number): number[] {
+/** The argmax of each row of `row` elements. */
+export function argmaxRows(d: ArrayLike<number>, row: number): number[] {
   const out: number[] = [];
   for (let r = 0; r + row <= d.length; r += row) {
     let best = 0;

@@ -156,11 +156,11 @@ if (import.meta.main) {
       });
     }
   }
-  const ours = gpuliteQuantized(values.quick!);
-  for (const c of [...ours]) {
-    const cut = at8BitEdges(c);
-    if (cut) ours.push(cut);
-  }
+  const quantized = gpuliteQuantized(values.quick!);
+  const ours = [
+    ...quantized,
+    ...quantized.map(at8BitEdges).filter((c): c is Case => c !== undefined),
+  ];
   const ops = quantOpModels();
   const rows: Agreement[] = [];
   const firsts: FirstDifference[] = [];
@@ -184,7 +184,7 @@ if (import.meta.main) {
   for (const c of ours) sweeps.push(await nodeSweep(c, seeds[0]));
   const gpuRows: Agreement[] = [];
   if (values.gpu) {
-    for (const c of [...real, ...ours]) {
+    for (const c of [...real, ...quantized]) {
       for (const precision of ["f32", "f16"] as const) {
         const t0 = performance.now();
         gpuRows.push(

@@ -42,9 +42,16 @@ function prepareAdd(negate: boolean): Prepare {
   };
 }
 
+/** `a * b / c` in float32 steps, as C++ evaluates it on float operands. */
+function f32Product(a: number, b: number, c: number): number {
+  const f = Math.fround;
+  return f(f(f(a) * f(b)) / f(c));
+}
+
 const prepareMul: Prepare = (op, a, b, y, o) => {
   const qa = tensorQuant(op, a), qb = tensorQuant(op, b), qy = tensorQuant(op, y);
-  const m = quantizeMultiplier((qa.scale * qb.scale) / qy.scale);
+  // TFLite's Prepare multiplies and divides the float32 scales in float32.
+  const m = quantizeMultiplier(f32Product(qa.scale, qb.scale, qy.scale));
   const [lo, hi] = outputRange(op, o.activation, y);
   return (u, v) => {
     const r = multiplyByQuantizedMultiplier((u - qa.zeroPoint) * (v - qb.zeroPoint), m) +
@@ -55,8 +62,8 @@ const prepareMul: Prepare = (op, a, b, y, o) => {
 
 const preparePrelu: Prepare = (op, a, b, y) => {
   const qa = tensorQuant(op, a), qb = tensorQuant(op, b), qy = tensorQuant(op, y);
-  const identity = quantizeMultiplier(qa.scale / qy.scale);
-  const slope = quantizeMultiplier((qa.scale * qb.scale) / qy.scale);
+  const identity = quantizeMultiplier(Math.fround(Math.fround(qa.scale) / Math.fround(qy.scale)));
+  const slope = quantizeMultiplier(f32Product(qa.scale, qb.scale, qy.scale));
   const [lo, hi] = outputRange(op, "NONE", y);
   return (u, v) => {
     const x = u - qa.zeroPoint;

@@ -36,8 +36,10 @@ export const leakyReluInteger: QuantKernelDef<{ alpha: number }> = {
     const x = inputs[0]!;
     const y = allocQuant({ ...outputs[0], shape: x.shape });
     const qx = tensorQuant("LEAKY_RELU", x), qy = tensorQuant("LEAKY_RELU", y);
-    const identity = quantizeMultiplier(qx.scale / qy.scale);
-    const alpha = quantizeMultiplier((qx.scale * options.alpha) / qy.scale);
+    // TFLite's Prepare evaluates both on float operands, in float32.
+    const f = Math.fround;
+    const identity = quantizeMultiplier(f(f(qx.scale) / f(qy.scale)));
+    const alpha = quantizeMultiplier(f(f(f(qx.scale) * f(options.alpha)) / f(qy.scale)));
     const [lo, hi] = dtypeRange(y.dtype);
     for (let i = 0; i < y.data.length; i++) {
       const v = Number(x.data[i]) - qx.zeroPoint;

@@ -131,8 +131,8 @@ export interface GpuPlanArgs<O> {
   /** Device limits. */
   limits: GpuLimitsInfo;
   /**
-   * Kernel variants the session asks for, by op name (`{ CONV_2D: "direct" }`), to compare a
-   * kernel with an older one on the same device; ops ignore names they do not know.
+   * Kernel variants the session asks for, by op name (`{ CONV_2D: "tiled" }`), to compare
+   * kernels on the same device; ops ignore names they do not know.
    */
   variants?: Readonly<Record<string, string>>;
   /**

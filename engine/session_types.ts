@@ -69,8 +69,9 @@ export interface SessionOptions {
    */
   concatInPlace?: boolean;
   /**
-   * Kernel variants by op name, to compare a kernel with its predecessor on one device
-   * (`{ CONV_2D: "direct" }`: the convolution kernels before the tiled implicit GEMM). GPU backend.
+   * Kernel variants by op name, to compare kernels on one device (`{ CONV_2D: "tiled" }`: the
+   * tiled implicit GEMM; `{ DEPTHWISE_CONV_2D: "column" }`: the column kernel; the direct kernels
+   * run by default). GPU backend.
    */
   variants?: Record<string, string>;
   /**

@@ -124,7 +124,9 @@ function loadNetwork(name: string): Promise<Model> {
 }
 
 function variantsOf(kernel: Kernel): Record<string, string> {
-  return kernel === "direct" ? { CONV_2D: "direct", DEPTHWISE_CONV_2D: "direct" } : {};
+  return kernel === "direct"
+    ? { CONV_2D: "direct", DEPTHWISE_CONV_2D: "direct" }
+    : { CONV_2D: "tiled", DEPTHWISE_CONV_2D: "column" };
 }
 
 async function timedSession(

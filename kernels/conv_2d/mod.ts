@@ -153,22 +153,49 @@ export function conv2dTuneSpace(args: GpuPlanArgs<Conv2DOptions>): GpuTuneSpace 
   const key = `${OP} ${g.input.shape4.join("x")} -> ${g.output.shape4.join("x")} k${
     g.kernel.join("x")
   } s${g.stride.join("x")} d${g.dilation.join("x")} p${g.pad.join("x")} ${args.precision}`;
+  const tiles = tileCandidates(convTile(shape, args.limits), {
+    kSlices: shape.taps * shape.inSlices,
+    limits: args.limits,
+  });
+  // The direct kernel (the default) competes unless the session asked for the tiled one.
   return {
     key,
-    candidates: tileCandidates(convTile(shape, args.limits), {
-      kSlices: shape.taps * shape.inSlices,
-      limits: args.limits,
-    }),
+    candidates: args.variants?.[OP] === "tiled" ? tiles : [{ kernel: "direct" }, ...tiles],
   };
+}
+
+/**
+ * Which CONV_2D kernel a node runs: the direct kernels by default (on an H100 they beat the tiled
+ * implicit GEMM end to end: `docs/results/conv_tflops/h100_dawn/`), the tiled one when the
+ * session asks for it (`variants: { CONV_2D: "tiled" }`) or the autotune chose one of its tiles.
+ *
+ * @example
+ * ```ts
+ * import { conv2dKernelOf } from "./mod.ts";
+ * if (conv2dKernelOf(undefined, undefined) !== "direct") throw new Error("default");
+ * if (conv2dKernelOf({ CONV_2D: "tiled" }, undefined) !== "tiled") throw new Error("variant");
+ * if (conv2dKernelOf(undefined, { tm: 8 }) !== "tiled") throw new Error("tuned tile");
+ * ```
+ *
+ * @param variants The session's kernel variants.
+ * @param tile The tuned tile of the node, when the autotune chose one.
+ * @returns The kernel.
+ */
+export function conv2dKernelOf(
+  variants: Record<string, string> | undefined,
+  tile: unknown,
+): "tiled" | "direct" {
+  if (variants?.[OP] === "direct") return "direct";
+  return variants?.[OP] === "tiled" || tile !== undefined ? "tiled" : "direct";
 }
 
 /**
  * The CONV_2D programs for a node with a chosen kernel, tile, blocking or workgroup (benches and
  * `scripts/conv_tflops.ts` compare choices through this); `conv2d.gpu.plan` calls it with the
- * defaults, or with `kernel: "direct"` when the session asks for the variant
- * (`variants: { CONV_2D: "direct" }`).
+ * kernel {@linkcode conv2dKernelOf} picks (direct unless the session or the autotune asks for
+ * the tiled one).
  *
- * - `tiled` (default): the implicit GEMM of `./tiled.ts`, tile from `convTile` or `tuning.tile`;
+ * - `tiled` (this function's default): the implicit GEMM of `./tiled.ts`, tile from `convTile` or `tuning.tile`;
  *   pointwise convs over at most 2 positions (a classifier) run the GEMV mapping of `gemmProgram`.
  * - `direct`: the kernels before the tiled one: pointwise convs as a GEMM over flattened positions
  *   (`gemmProgram`, mapping from `gemmMapping` or `tuning.gemm`) unless the tuning names a direct
@@ -318,10 +345,8 @@ export const conv2d: KernelDef<Conv2DOptions> = {
     plan(args) {
       const x = args.inputs[0] as GpuTensorInfo;
       const taps = args.inputs[1]!.shape[1] * args.inputs[1]!.shape[2];
-      return conv2dPrograms(args, {
-        kernel: args.variants?.[OP] === "direct" ? "direct" : "tiled",
-        tile: isTile(args.tuning, taps * x.slices) ? args.tuning : undefined,
-      });
+      const tile = isTile(args.tuning, taps * x.slices) ? args.tuning : undefined;
+      return conv2dPrograms(args, { kernel: conv2dKernelOf(args.variants, tile), tile });
     },
     tune: conv2dTuneSpace,
   },

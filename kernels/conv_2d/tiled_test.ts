@@ -58,13 +58,13 @@ Deno.test("CONV_2D's tiled kernel conforms with position tiles spilling into z",
   });
 });
 
-Deno.test("CONV_2D conforms with the direct kernel variant", async () => {
+Deno.test("CONV_2D conforms with the tiled kernel variant and its heuristic tiles", async () => {
   await assertKernelConforms({
     ...conv2d,
     gpu: {
       ...conv2d.gpu,
       plan: (a: GpuPlanArgs<Conv2DOptions>) =>
-        conv2d.gpu!.plan({ ...a, variants: { CONV_2D: "direct" } }),
+        conv2d.gpu!.plan({ ...a, variants: { CONV_2D: "tiled" } }),
     },
   }, { precisions: ["f32"] });
 });

@@ -65,18 +65,18 @@ for (const rows of [2, 4, 8]) {
   });
 }
 
-Deno.test("DEPTHWISE_CONV_2D conforms with the direct kernel variant", async () => {
+Deno.test("DEPTHWISE_CONV_2D conforms with the column kernel variant", async () => {
   await assertKernelConforms({
     ...depthwiseConv2d,
     gpu: {
       ...depthwiseConv2d.gpu,
       plan: (a: GpuPlanArgs<DepthwiseConv2DOptions>) =>
-        depthwiseConv2d.gpu!.plan({ ...a, variants: { DEPTHWISE_CONV_2D: "direct" } }),
+        depthwiseConv2d.gpu!.plan({ ...a, variants: { DEPTHWISE_CONV_2D: "column" } }),
     },
   }, { precisions: ["f32"] });
 });
 
-Deno.test("DEPTHWISE_CONV_2D offers row counts to tune, the heuristic's first", () => {
+Deno.test("DEPTHWISE_CONV_2D offers the direct kernel and the column kernel's row counts to tune", () => {
   const info = (s: number[]) => ({
     dtype: "float32" as const,
     shape: s,
@@ -102,8 +102,9 @@ Deno.test("DEPTHWISE_CONV_2D offers row counts to tune, the heuristic's first", 
     },
   });
   assert.ok(space);
+  assert.deepEqual(space.candidates[0], { kernel: "direct" }, "the default competes first");
   assert.deepEqual(
-    space.candidates.map((c) => (c as { rows: number }).rows).sort(),
+    space.candidates.slice(1).map((c) => (c as { rows: number }).rows).sort(),
     [1, 2, 4, 8],
   );
   assert.match(space.key, /^DEPTHWISE_CONV_2D 1x56x56x64 -> 1x56x56x64 k3x3/);

@@ -419,10 +419,20 @@ export const depthwiseConv2d: KernelDef<DepthwiseConv2DOptions> = {
       return undefined;
     },
     plan(args) {
-      if (args.variants?.[OP] === "direct") return depthwisePrograms(args);
-      return depthwiseColumnPrograms(args, columnRowsOf(args.tuning)) ?? depthwisePrograms(args);
+      // The direct kernel by default (faster on an H100: docs/results/conv_tflops/h100_dawn/);
+      // the column kernel when the session asks for it or the autotune chose a row count.
+      const rows = columnRowsOf(args.tuning);
+      const column = args.variants?.[OP] !== "direct" &&
+        (args.variants?.[OP] === "column" || rows !== undefined);
+      if (!column) return depthwisePrograms(args);
+      return depthwiseColumnPrograms(args, rows) ?? depthwisePrograms(args);
     },
-    tune: (args) => args.variants?.[OP] === "direct" ? undefined : depthwiseTuneSpace(args),
+    tune(args) {
+      if (args.variants?.[OP] === "direct") return undefined;
+      const space = depthwiseTuneSpace(args);
+      if (!space || args.variants?.[OP] === "column") return space;
+      return { ...space, candidates: [{ kernel: "direct" }, ...space.candidates] };
+    },
   },
   cases(): OpCase[] {
     return CASES.map((r) => ({

@@ -25,7 +25,8 @@ Deno.test("autotune() times a conv's tiles once, caches the choice, and plans wi
   try {
     const values = materializeInputs(CASE, 1);
     const graph = caseGraph(conv2d, CASE, values);
-    const r = await autotune(gpu, graph, { precision: "f32", runs: 1, cacheFile });
+    const variants = { CONV_2D: "tiled" };
+    const r = await autotune(gpu, graph, { precision: "f32", runs: 1, cacheFile, variants });
     assert.equal(r.skipped, undefined);
     assert.equal(r.timed, 1);
     assert.ok(r.candidates >= 2, `${r.candidates} candidates`);
@@ -34,14 +35,14 @@ Deno.test("autotune() times a conv's tiles once, caches the choice, and plans wi
     const saved = JSON.parse(await Deno.readTextFile(cacheFile));
     assert.deepEqual(saved[gpu.adapterName][key], choice);
 
-    const again = await autotune(gpu, graph, { precision: "f32", runs: 1, cacheFile });
+    const again = await autotune(gpu, graph, { precision: "f32", runs: 1, cacheFile, variants });
     assert.equal(again.timed, 0);
     assert.equal(again.cached, 1);
     assert.deepEqual(again.tuned, r.tuned);
 
     const t = choice as ConvTile;
-    const tuned = await GpuExecutor.fromGraph(gpu, graph, { tuned: r.tuned });
-    const plain = await GpuExecutor.fromGraph(gpu, graph, {});
+    const tuned = await GpuExecutor.fromGraph(gpu, graph, { tuned: r.tuned, variants });
+    const plain = await GpuExecutor.fromGraph(gpu, graph, { variants });
     try {
       const label = tuned.plan.programs[0]![0].label;
       assert.ok(

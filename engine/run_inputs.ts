@@ -7,16 +7,7 @@
 import { numElements } from "../core/ir.ts";
 import type { HostTensor, TensorData } from "../core/kernel.ts";
 import { UsageError } from "../core/errors.ts";
-
-const DTYPE_ARRAYS: Partial<Record<string, new (n: number) => TensorData>> = {
-  float32: Float32Array,
-  int32: Int32Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  bool: Uint8Array,
-  int64: BigInt64Array,
-};
+import { arrayClassOf } from "../kernels/_shared/tensor.ts";
 
 function firstNaN(data: Float32Array): number {
   for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) return i;
@@ -58,7 +49,7 @@ export function checkRunInput(
   const t: HostTensor = ArrayBuffer.isView(value)
     ? { dtype: spec.dtype as HostTensor["dtype"], shape: spec.shape, data: value as TensorData }
     : value as HostTensor;
-  const want = DTYPE_ARRAYS[spec.dtype];
+  const want = arrayClassOf(spec.dtype);
   if (want && !(t.data instanceof want)) {
     throw new UsageError(
       `${where} must be a ${want.name} (dtype ${spec.dtype}), got ${t.data.constructor.name}`,

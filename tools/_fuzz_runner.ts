@@ -16,8 +16,8 @@ import {
   UnsupportedError,
   UsageError,
 } from "../mod.ts";
-import type { TensorData } from "../core/kernel.ts";
 import { numElements } from "../core/ir.ts";
+import { arrayClassOf } from "../kernels/_shared/tensor.ts";
 
 /** A case from the parent. */
 interface Case {
@@ -41,23 +41,13 @@ function outcomeOf(e: unknown): string {
   return "foreign";
 }
 
-const ARRAYS: Record<string, new (n: number) => TensorData> = {
-  float32: Float32Array,
-  int32: Int32Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  bool: Uint8Array,
-  int64: BigInt64Array,
-};
-
 async function runOne(file: string, backend: string): Promise<void> {
   const model = await loadModel(file);
   // Each gpu session creates and destroys its own device, as a caller without `device` gets.
   const session = await createSession(model, { backend: backend as "gpu" | "cpu" | "reference" });
   try {
     const inputs = session.inputs.map((spec) => {
-      const C = ARRAYS[spec.dtype] ?? Float32Array;
+      const C = arrayClassOf(spec.dtype) ?? Float32Array;
       const data = new C(numElements(spec.shape));
       if (data instanceof Float32Array) {
         data.forEach((_, i) => (data[i] = ((i * 7919) % 256) / 128 - 1));

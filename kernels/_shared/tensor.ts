@@ -23,6 +23,25 @@ const CONSTRUCTORS: Partial<Record<DType, new (n: number) => TensorData>> = {
 };
 
 /**
+ * The typed-array class that holds a dtype's elements on the host (`Uint8Array` for `bool`,
+ * `Uint16Array` for `float16` bits), or `undefined` for dtypes the host does not hold.
+ *
+ * @example
+ * ```ts
+ * import { arrayClassOf } from "./tensor.ts";
+ * if (arrayClassOf("int64") !== BigInt64Array || arrayClassOf("string") !== undefined) {
+ *   throw new Error("wrong");
+ * }
+ * ```
+ *
+ * @param dtype Element type.
+ * @returns The class.
+ */
+export function arrayClassOf(dtype: string): (new (n: number) => TensorData) | undefined {
+  return CONSTRUCTORS[dtype as DType];
+}
+
+/**
  * A zero-filled host tensor.
  *
  * @example

@@ -16,6 +16,7 @@ import { applyEpilogue, runNodeOnHost } from "../../../kernels/run_node.ts";
 import { kernelIndex, kernelModuleBytes, MAX_PAGES } from "../../../kernels/_cpu/kernels.ts";
 import { WorkerPool } from "./pool.ts";
 import { lowerEpilogue } from "./epilogue.ts";
+import { nodeWork, threadsFor } from "./split.ts";
 import type { EpilogueStep } from "../../../core/exec_graph.ts";
 
 /** Where a node ran. */
@@ -63,6 +64,8 @@ export class CpuExecutor {
   #rt: CpuRuntime & { pool: WorkerPool };
   #arena: Map<number, number>;
   #steps: CpuStep[][];
+  /** Per node, the threads its dispatches use ({@linkcode threadsFor} of its work). */
+  #nodeThreads: number[];
   #hostEpilogue: EpilogueStep[][];
   #host = new Map<number, HostTensor>();
   #memory: WebAssembly.Memory;
@@ -84,6 +87,9 @@ export class CpuExecutor {
     this.#rt = init.rt;
     this.#arena = init.arena;
     this.#steps = init.steps;
+    this.#nodeThreads = graph.nodes.map((n) =>
+      threadsFor({ work: nodeWork(graph, n), threads: init.rt.pool.threads })
+    );
     this.#hostEpilogue = init.hostEpilogue;
     this.hostEpilogueSteps = init.hostEpilogue.reduce(
       (a, h, i) => a + (init.steps[i].length > 0 ? h.length : 0),
@@ -359,6 +365,7 @@ export class CpuExecutor {
         const outs = runNodeOnHost(g, node, value);
         node.outputs.forEach((t, k) => this.#store(t, outs[k]));
       } else {
+        this.#rt.pool.cap = this.#nodeThreads[i];
         for (const s of steps) s(this.#rt);
         const rest = this.#hostEpilogue[i];
         if (rest.length > 0) this.#epilogue(node, rest);

@@ -1,7 +1,9 @@
 /**
  * A persistent pool of Web Workers sharing one WebAssembly memory. The main thread takes part in
  * every dispatch (it computes the first share of the tasks), so `threads: 1` means no workers.
- * Dispatch is a few atomic stores and one `Atomics.notify`; workers spin briefly, then sleep in
+ * Dispatch is a few atomic stores and one `Atomics.notify` per worker taking part: each worker
+ * waits on a word of its own, so a dispatch of few tasks (or under a {@linkcode WorkerPool.cap})
+ * wakes only the workers it needs and waits only for them; workers spin briefly, then sleep in
  * `Atomics.wait`. {@linkcode WorkerPool.dispose} tells workers to exit and terminates them.
  *
  * The workers are `node:worker_threads` workers, unreferenced: a program that forgets to dispose a
@@ -13,7 +15,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { GpuliteError, UsageError } from "../../../core/errors.ts";
-import { CTL } from "./_ctl.ts";
+import { CLAIM_SHIFT, claimAndRun, CTL } from "./_ctl.ts";
 
 /** A kernel run that takes longer than this is reported as an error instead of waiting forever. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -48,8 +50,15 @@ export class WorkerPool {
   readonly threads: number;
   /** The kernels, as instantiated on the main thread, in export order. */
   readonly fns: KernelFn[];
+  /**
+   * Threads the next dispatches may use at most (default: all). The executor sets it per node from
+   * the node's work; results do not depend on it.
+   */
+  cap: number;
   #workers: Worker[];
   #ctl: Int32Array;
+  /** Per worker (index = id), the dispatch counter it was last sent; it waits on its word. */
+  #wake: Int32Array;
   #spin: number;
   #timeoutMs: number;
   #disposed = false;
@@ -58,14 +67,17 @@ export class WorkerPool {
     fns: KernelFn[],
     workers: Worker[],
     ctl: Int32Array,
+    wake: Int32Array,
     tuning: { spin: number; timeoutMs: number },
   ) {
     this.fns = fns;
     this.#workers = workers;
     this.#ctl = ctl;
+    this.#wake = wake;
     this.#spin = tuning.spin;
     this.#timeoutMs = tuning.timeoutMs;
     this.threads = workers.length + 1;
+    this.cap = this.threads;
   }
 
   /**
@@ -89,12 +101,14 @@ export class WorkerPool {
     const fns = Object.values(inst.exports) as KernelFn[];
     const c = new Int32Array(memory.buffer, ctl, CTL.size);
     c.fill(0);
+    const threads = Math.max(1, options.threads);
+    const wake = new Int32Array(new SharedArrayBuffer(4 * threads));
     const workers: Worker[] = [];
     let failed: unknown;
     const startDelayMs = options.startDelayMs ?? 0;
-    for (let id = 1; id < Math.max(1, options.threads); id++) {
+    for (let id = 1; id < threads; id++) {
       const w = new Worker(new URL("./_worker.ts", import.meta.url), {
-        workerData: { bytes, memory, ctl, id, spin, startDelayMs },
+        workerData: { bytes, memory, ctl, wake, id, spin, startDelayMs },
       });
       w.on("error", (e: unknown) => {
         failed = e instanceof Error ? e.message : String(e);
@@ -103,7 +117,7 @@ export class WorkerPool {
       workers.push(w);
     }
     const timeoutMs = options.timeoutMs ?? RUN_TIMEOUT_MS;
-    const pool = new WorkerPool(fns, workers, c, { spin, timeoutMs });
+    const pool = new WorkerPool(fns, workers, c, wake, { spin, timeoutMs });
     const start = performance.now();
     while (Atomics.load(c, CTL.ready) < workers.length) {
       if (failed !== undefined || performance.now() - start > 30000) {
@@ -116,8 +130,9 @@ export class WorkerPool {
   }
 
   /**
-   * Runs kernel `fn` over `tasks` tasks split evenly across the threads, and returns when all are
-   * done (the calling thread blocks).
+   * Runs kernel `fn` over `tasks` tasks split evenly across `min(threads, cap, tasks)` threads,
+   * and returns when all are done (the calling thread blocks). Only those threads' workers are
+   * woken and waited for.
    *
    * @example
    * ```ts ignore
@@ -130,23 +145,34 @@ export class WorkerPool {
    */
   run(fn: number, params: number, tasks: number): void {
     if (this.#disposed) throw new UsageError("The CPU worker pool was disposed");
-    const n = Math.min(this.threads, tasks);
+    const n = Math.min(this.threads, Math.max(1, this.cap), tasks);
     if (n <= 1) {
       if (tasks > 0) this.fns[fn](params, 0, tasks);
       return;
     }
+    if (tasks >= 1 << CLAIM_SHIFT) {
+      throw new UsageError(
+        `CPU kernel ${fn} has ${tasks} tasks, more than ${(1 << CLAIM_SHIFT) - 1}`,
+      );
+    }
     const c = this.#ctl;
-    c[CTL.fn] = fn;
-    c[CTL.params] = params;
-    c[CTL.tasks] = tasks;
-    c[CTL.threads] = n;
+    const seq = Atomics.add(c, CTL.seq, 1) + 1;
+    const odd = seq & 1;
+    c[odd ? CTL.fnOdd : CTL.fn] = fn;
+    c[odd ? CTL.paramsOdd : CTL.params] = params;
+    c[odd ? CTL.tasksOdd : CTL.tasks] = tasks;
     Atomics.store(c, CTL.done, 0);
-    Atomics.add(c, CTL.seq, 1);
-    Atomics.notify(c, CTL.seq);
-    // Workers with id >= n compute an empty range but still report.
-    const t1 = Math.floor(tasks / n);
-    if (t1 > 0) this.fns[fn](params, 0, t1);
-    const want = this.#workers.length;
+    const word = (seq << CLAIM_SHIFT) | 0;
+    Atomics.store(c, CTL.claim, word);
+    // Workers 1..n-1 are woken, each through its own word; the others sleep on. Tasks are claimed
+    // one at a time, so a worker that wakes late finds them taken by the others.
+    const wake = this.#wake;
+    for (let id = 1; id < n; id++) {
+      Atomics.store(wake, id, seq);
+      Atomics.notify(wake, id);
+    }
+    claimAndRun(c, word, this.fns);
+    const want = tasks;
     let d = Atomics.load(c, CTL.done);
     for (let i = 0; d < want && i < this.#spin; i++) d = Atomics.load(c, CTL.done);
     const deadline = performance.now() + this.#timeoutMs;
@@ -155,7 +181,7 @@ export class WorkerPool {
       d = Atomics.load(c, CTL.done);
       if (d < want && performance.now() > deadline) {
         throw new GpuliteError(
-          `CPU kernel ${fn} did not finish within ${this.#timeoutMs} ms (${d} of ${want} workers reported)`,
+          `CPU kernel ${fn} did not finish within ${this.#timeoutMs} ms (${d} of ${want} tasks reported)`,
         );
       }
     }
@@ -176,7 +202,10 @@ export class WorkerPool {
     if (this.#disposed) return;
     this.#disposed = true;
     Atomics.store(this.#ctl, CTL.quit, 1);
-    Atomics.notify(this.#ctl, CTL.seq);
+    for (let id = 1; id < this.#wake.length; id++) {
+      Atomics.add(this.#wake, id, 1);
+      Atomics.notify(this.#wake, id);
+    }
     for (const w of this.#workers) void w.terminate();
     this.#workers = [];
   }

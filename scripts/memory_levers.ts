@@ -13,13 +13,14 @@
 import { buildExecGraph, type ExecGraph } from "../core/exec_graph.ts";
 import { readModelFile } from "../format/tflite/reader.ts";
 import { kernelFor } from "../kernels/registry.ts";
-import { applyPasses } from "../engine/passes/mod.ts";
+import { applyPasses, dequantizeGraph } from "../engine/passes/mod.ts";
 import { memoryLevers } from "../engine/plan/levers.ts";
 import { buildNetwork, CATALOG } from "../models/catalog.ts";
 
 const mib = (b: number) => (b / 2 ** 20).toFixed(3);
+// The GPU's binding: 8-bit models dequantized first (activations in float), then the passes.
 const graphOf = (m: Awaited<ReturnType<typeof readModelFile>>): ExecGraph =>
-  applyPasses(buildExecGraph(m.subgraphs[0], kernelFor), {}).graph;
+  applyPasses(dequantizeGraph(buildExecGraph(m.subgraphs[0], kernelFor)).graph, {}).graph;
 
 const rows: string[][] = [];
 const add = (name: string, folder: string, g: ExecGraph) => {
@@ -41,9 +42,11 @@ const add = (name: string, folder: string, g: ExecGraph) => {
     (performance.now() - t0).toFixed(0),
   ]);
 };
-const dir = new URL("../../shared/models/networks/", import.meta.url);
-for (const e of [...Deno.readDirSync(dir)].map((e) => e.name).sort()) {
-  add(e.replace(/\.tflite$/, ""), "networks", graphOf(await readModelFile(new URL(e, dir))));
+for (const folder of ["networks", "quantized"]) {
+  const dir = new URL(`../../shared/models/${folder}/`, import.meta.url);
+  for (const e of [...Deno.readDirSync(dir)].map((e) => e.name).sort()) {
+    add(e.replace(/\.tflite$/, ""), folder, graphOf(await readModelFile(new URL(e, dir))));
+  }
 }
 for (const c of CATALOG) {
   if ("file" in c && c.file) continue;
@@ -72,8 +75,8 @@ const header = [
 ];
 console.log(`# Memory levers: in-place execution, execution order and concatenation in place
 
-MiB of intermediate tensors (PHWC4 f32, offsets plans, best of GPULITE_OFFSETS and
-GREEDY_BY_SIZE_OFFSETS). Made by \`deno run -A scripts/memory_levers.ts\`.
+MiB of intermediate tensors (PHWC4 f32 as the GPU binds them, 8-bit models dequantized; offsets
+plans, best of GPULITE_OFFSETS and GREEDY_BY_SIZE_OFFSETS). Made by \`deno run -A scripts/memory_levers.ts\`.
 
 - fixed-order bound: the largest total alive at one node in the model's order, no sharing between
   an op's input and output (no offsets plan in that order can be smaller);

@@ -9,7 +9,7 @@ import { OpError } from "../../core/errors.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
 import type { HostTensor, OpInput, TensorSpec } from "../../core/kernel.ts";
 import { activationOption, enumOption, intOption } from "./options.ts";
-import { readNumber } from "./tensor.ts";
+import { numbersOf, readNumber } from "./tensor.ts";
 
 /** TFLite padding schemes. */
 export type PaddingKind = "SAME" | "VALID";
@@ -193,16 +193,18 @@ export function packO4I4(filter: HostTensor, inChannels: number): Float32Array {
   const IS = Math.ceil(inChannels / 4);
   const groups = inChannels / I;
   const perGroup = O / groups;
+  const w = numbersOf(filter);
   const out = new Float32Array(OS * KH * KW * IS * 16);
+  let src = 0;
   for (let o = 0; o < O; o++) {
-    const g = Math.floor(o / perGroup);
+    const base = (o >> 2) * KH;
+    const c0 = Math.floor(o / perGroup) * I;
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++) {
+        const tap = ((base + ky) * KW + kx) * IS;
         for (let i = 0; i < I; i++) {
-          const c = g * I + i;
-          const v = readNumber(filter, ((o * KH + ky) * KW + kx) * I + i);
-          const block = ((Math.floor(o / 4) * KH + ky) * KW + kx) * IS + Math.floor(c / 4);
-          out[block * 16 + (c % 4) * 4 + (o % 4)] = v;
+          const c = c0 + i;
+          out[(tap + (c >> 2)) * 16 + (c & 3) * 4 + (o & 3)] = w[src++];
         }
       }
     }

@@ -212,7 +212,29 @@ export function readNumber(t: HostTensor, i: number): number {
 }
 
 /**
- * Decodes IEEE half-precision bits.
+ * A tensor's elements as numbers for fast indexed reads: the data itself for number-typed arrays,
+ * float16 bits decoded to float32, int64 converted.
+ *
+ * @example
+ * ```ts
+ * import { numbersOf } from "./tensor.ts";
+ * const v = numbersOf({ dtype: "float16", shape: [1], data: new Uint16Array([0x3c00]) });
+ * if (v[0] !== 1) throw new Error("wrong");
+ * ```
+ *
+ * @param t The tensor.
+ * @returns The values, row-major.
+ */
+export function numbersOf(t: HostTensor): ArrayLike<number> {
+  if (t.dtype === "float16") return halvesToFloat32(t.data as Uint16Array);
+  const d = t.data;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Array.from(d, Number);
+  return d as ArrayLike<number>;
+}
+
+/**
+ * Decodes IEEE half-precision bits. Every half is exactly a float32, so the values come from a
+ * 65536-entry table built once from bit patterns (weights of fp16 models decode at memory speed).
  *
  * @example
  * ```ts
@@ -224,12 +246,57 @@ export function readNumber(t: HostTensor, i: number): number {
  * @returns The value.
  */
 export function f16BitsToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
+  return halfTable()[h & 0xffff];
+}
+
+/**
+ * Decodes many IEEE half-precision bit patterns into float32 values.
+ *
+ * @example
+ * ```ts
+ * import { halvesToFloat32 } from "./tensor.ts";
+ * const out = halvesToFloat32(new Uint16Array([0x3c00, 0xc000]));
+ * if (out[0] !== 1 || out[1] !== -2) throw new Error("wrong");
+ * ```
+ *
+ * @param bits Half-precision bit patterns.
+ * @param out Where to write (default: a new array of the same length).
+ * @returns `out`.
+ */
+export function halvesToFloat32(
+  bits: ArrayLike<number>,
+  out: Float32Array = new Float32Array(bits.length),
+): Float32Array {
+  const table = halfTable();
+  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i] & 0xffff];
+  return out;
+}
+
+let HALVES: Float32Array | undefined;
+
+/** float32 value of every half bit pattern: sign, exponent rebiased by 112, mantissa shifted by 13. */
+function halfTable(): Float32Array {
+  if (HALVES) return HALVES;
+  const bits = new Uint32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const sign = (h & 0x8000) << 16;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    if (e === 31) bits[h] = sign | 0x7f800000 | (m << 13); // infinity, NaN (payload kept)
+    else if (e > 0) bits[h] = sign | ((e + 112) << 23) | (m << 13);
+    else if (m === 0) bits[h] = sign; // signed zero
+    else {
+      // Subnormal half: normalise the mantissa into a float32 exponent.
+      let mm = m, ee = 113;
+      while (!(mm & 0x400)) {
+        mm <<= 1;
+        ee--;
+      }
+      bits[h] = sign | (ee << 23) | ((mm & 0x3ff) << 13);
+    }
+  }
+  HALVES = new Float32Array(bits.buffer);
+  return HALVES;
 }
 
 /**

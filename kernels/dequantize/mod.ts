@@ -19,7 +19,7 @@ import type {
 } from "../../core/kernel.ts";
 import type { Quantization } from "../../core/ir.ts";
 import { OpError } from "../../core/errors.ts";
-import { allocTensor, numberToF16Bits, readNumber, stridesOf } from "../_shared/tensor.ts";
+import { allocTensor, halvesToFloat32, numberToF16Bits, stridesOf } from "../_shared/tensor.ts";
 import { decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import { gridValues } from "../_shared/elementwise_cases.ts";
 import { dequantizeInteger } from "./quant.ts";
@@ -55,7 +55,8 @@ function checkInput(x: OpInput): void {
 }
 
 /**
- * Dequantized values of a host tensor, row-major, as float64 numbers.
+ * Dequantized values of a host tensor, row-major, as float32 (each computed in float64, then
+ * rounded once).
  *
  * @example
  * ```ts
@@ -68,17 +69,23 @@ function checkInput(x: OpInput): void {
  * @param x A float16 tensor, or an integer tensor with quantization.
  * @returns The float values.
  */
-export function dequantizeValues(x: HostTensor): number[] {
+export function dequantizeValues(x: HostTensor): Float32Array {
   const n = x.data.length;
-  if (x.dtype === "float16") return Array.from({ length: n }, (_, i) => readNumber(x, i));
+  if (x.dtype === "float16") return halvesToFloat32(x.data as Uint16Array);
   const q = x.quantization as Quantization;
+  const out = new Float32Array(n);
+  const data = x.data as ArrayLike<number>;
+  if (q.scale.length <= 1) {
+    const scale = q.scale[0], zp = q.zeroPoint[0] ?? 0;
+    for (let i = 0; i < n; i++) out[i] = scale * (data[i] - zp);
+    return out;
+  }
   const d = q.quantizedDimension;
-  const stride = q.scale.length > 1 ? stridesOf(x.shape)[d] : 1;
-  const out = new Array<number>(n);
+  const stride = stridesOf(x.shape)[d];
   for (let i = 0; i < n; i++) {
-    const c = q.scale.length > 1 ? Math.floor(i / stride) % x.shape[d] : 0;
+    const c = Math.floor(i / stride) % x.shape[d];
     const zp = q.zeroPoint[q.zeroPoint.length > 1 ? c : 0] ?? 0;
-    out[i] = q.scale[c] * (readNumber(x, i) - zp);
+    out[i] = q.scale[c] * (data[i] - zp);
   }
   return out;
 }
@@ -148,7 +155,7 @@ export const dequantize: KernelDef<DequantizeOptions> = {
             kind: "const",
             name: "deq",
             elem: "T",
-            data: new Float32Array(dequantizeValues(x.value)),
+            data: dequantizeValues(x.value),
           },
           ...bindings,
         ],

@@ -39,8 +39,10 @@ export const TOLERANCE_OVERRIDES: Readonly<
   // Transcendentals: GPU exp/log/pow/trig are not correctly rounded.
   EXP: { f32: { rel: 1e-5, abs: 1e-3 } },
   POW: { f32: { rel: 1e-4, abs: 1e-3 }, f16: { rel: 1e-2, abs: 5e-2 } },
-  SIN: { f32: { rel: 1e-4, abs: 1e-4 } },
-  COS: { f32: { rel: 1e-4, abs: 1e-4 } },
+  // WGSL bounds sin and cos by 2^-11 absolute on [-pi, pi] (the kernels reduce the argument
+  // there first); Chromium's SwiftShader reaches 1.1e-4 relative on the Flex twins' cases.
+  SIN: { f32: { rel: 5e-4, abs: 2 ** -11 } },
+  COS: { f32: { rel: 5e-4, abs: 2 ** -11 } },
   // Long reductions in f16 storage accumulate rounding of the inputs.
   SUM: { f16: { rel: 5e-3, abs: 5e-2 } },
 };

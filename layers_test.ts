@@ -12,6 +12,7 @@ export const FLOORS: readonly [prefix: string, floor: number][] = [
   ["engine/passes/", 3],
   ["engine/plan/", 4],
   ["engine/backends/", 5],
+  ["engine/run_outputs.ts", 5.5],
   ["engine/quantize/", 6],
   ["engine/options.ts", 6],
   ["engine/image.ts", 6],

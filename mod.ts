@@ -31,6 +31,8 @@ export {
   type MemoryReport,
   type NodePlacement,
   type NodeTiming,
+  type OutputTargets,
+  type RunOptions,
   type RunTimeline,
   Session,
   type SessionInputs,

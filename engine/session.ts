@@ -14,6 +14,7 @@ import { readModel, readModelFile, type ReadOptions } from "../format/tflite/rea
 import type { PassReport } from "./passes/mod.ts";
 import { bindForBackend, type Bound, realiseVariant, type Variant } from "./variant.ts";
 import { checkRunInput } from "./run_inputs.ts";
+import { fillOutputTargets, resolveOutputTargets } from "./run_outputs.ts";
 import type { ExecutionPlan, NodePlacement } from "./plan/plan.ts";
 import {
   type Backend,
@@ -38,7 +39,13 @@ import {
   variantKey,
 } from "./options.ts";
 import { STRATEGIES } from "./memory/strategies.ts";
-import type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
+import type {
+  RunOptions,
+  SessionInputs,
+  SessionOptions,
+  SessionOutputs,
+  TensorInfo,
+} from "./session_types.ts";
 
 export type {
   Backend,
@@ -49,7 +56,14 @@ export type {
   RunTimeline,
   SetupReport,
 };
-export type { SessionInputs, SessionOptions, SessionOutputs, TensorInfo } from "./session_types.ts";
+export type {
+  RunOptions,
+  SessionInputs,
+  SessionOptions,
+  SessionOutputs,
+  TensorInfo,
+} from "./session_types.ts";
+export type { OutputTargets } from "./run_outputs.ts";
 
 /**
  * Reads a model from a path, URL or bytes, validating everything (see `format/tflite`).
@@ -231,13 +245,32 @@ export class Session {
    * const probs = outputs.byName["MobilenetV1/Predictions/Reshape_1"];
    * ```
    *
+   * Reusing output arrays across runs (`outputs`), so a loop allocates no output memory:
+   *
+   * ```ts ignore
+   * const mask = new Float32Array(256 * 256);
+   * for (const frame of frames) await session.run([frame], { outputs: [mask] }); // mask refilled
+   * ```
+   *
    * @param inputs One value per model input: in order, or by input name.
+   * @param options `outputs`: arrays to fill with the outputs (see {@linkcode RunOptions}).
    * @returns One host tensor per model output, in order and by name.
    */
-  run(inputs: SessionInputs): Promise<SessionOutputs> {
+  run(inputs: SessionInputs, options: RunOptions = {}): Promise<SessionOutputs> {
     return this.#enqueue(async () => {
       const feed = await this.#checkInputs(inputs);
-      return this.#named(await this.#executor.run(feed));
+      if (options.outputs === undefined) return this.#named(await this.#executor.run(feed));
+      const g = this.#graph;
+      const targets = resolveOutputTargets(
+        options.outputs,
+        this.outputs.map((o, i) => ({
+          name: o.name,
+          aliases: o.signatureName === undefined ? [] : [o.signatureName],
+          dtype: o.dtype,
+          shape: g.tensors[g.outputs[i]].shape,
+        })),
+      );
+      return this.#named(fillOutputTargets(await this.#executor.run(feed, targets), targets));
     });
   }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { OutputTargets } from "./run_outputs.ts";
 import type { DType } from "../core/ir.ts";
 import type { HostTensor, Precision, TensorData } from "../core/kernel.ts";
 import type { Backend } from "./backends/mod.ts";
@@ -97,6 +98,17 @@ export interface TensorInfo {
 
 /** Inputs a session accepts: host tensors, bare typed arrays in input order, or by input name. */
 export type SessionInputs = (HostTensor | TensorData)[] | Record<string, HostTensor | TensorData>;
+
+/** Options of one `session.run`. */
+export interface RunOptions {
+  /**
+   * Arrays to fill with the outputs, by output position or keyed by output (or signature) name:
+   * each of the class and length of its output (`Float32Array` for float32, ...). The returned
+   * tensors hold these arrays, so a loop that passes the same ones allocates no output memory (the
+   * GPU backend copies its readback straight into them); the next run overwrites them.
+   */
+  outputs?: OutputTargets;
+}
 
 /** A session's outputs: in the model's order, and by name through `byName`. */
 export type SessionOutputs = HostTensor[] & {

@@ -3,11 +3,12 @@
  * session's input checks, host packing, uploads, encoding, submission, the readback wait and the
  * GPU's own time within it (timestamp queries), reading results, CPU fallback nodes; plus session
  * creation and the first run. With `--host-layout` the same plan also runs with layouts converted
- * on the host, for comparison.
+ * on the host, and with `--reuse-outputs` each run also fills the same output arrays
+ * (`session.run(inputs, { outputs })`), for comparison.
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
- *   [--warmup N] [--host-layout] [--json FILE] [--md FILE]
+ *   [--warmup N] [--host-layout] [--reuse-outputs] [--json FILE] [--md FILE]
  * ```
  *
  * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
@@ -38,13 +39,14 @@ const { values, positionals } = parseArgs({
     runs: { type: "string", default: "30" },
     warmup: { type: "string", default: "3" },
     "host-layout": { type: "boolean", default: false },
+    "reuse-outputs": { type: "boolean", default: false },
     json: { type: "string" },
     md: { type: "string" },
   },
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--host-layout] [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--host-layout] [--reuse-outputs] [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
@@ -115,15 +117,17 @@ function rows(m: Measured): [string, Spread | undefined, string][] {
   ];
 }
 
-function table(title: string, m: Measured, other?: Measured): string {
-  const head = other
-    ? "| phase | median ms | min | max | host layout median ms | what |\n| --- | ---: | ---: | ---: | ---: | --- |"
-    : "| phase | median ms | min | max | what |\n| --- | ---: | ---: | ---: | --- |";
+/** One table: the default runs' spread, then one median column per comparison. */
+function table(title: string, m: Measured, others: [string, Measured][]): string {
+  const labels = ["phase", "median ms", "min", "max", ...others.map(([l]) => `${l} median ms`)];
+  const head = `| ${[...labels, "what"].join(" | ")} |\n| --- | ${
+    labels.slice(1).map(() => "---: | ").join("")
+  }--- |`;
   const mine = rows(m);
-  const theirs = other ? rows(other) : undefined;
+  const theirs = others.map(([, o]) => rows(o));
   const lines = mine.map(([label, sp, what], i) => {
     const cells = [label, ms(sp?.median), ms(sp?.min), ms(sp?.max)];
-    if (theirs) cells.push(ms(theirs[i][1]?.median));
+    for (const t of theirs) cells.push(ms(t[i][1]?.median));
     cells.push(what);
     return `| ${cells.join(" | ")} |`;
   });
@@ -169,7 +173,7 @@ for (const name of positionals) {
   const created = performance.now() - t0;
   const inputs = randomInputs(s.inputs, 1);
   const t1 = performance.now();
-  await s.run(inputs);
+  const first = await s.run(inputs);
   const firstRun = performance.now() - t1;
   const { plan, executor } = sessionInternals(s);
   const exec = executor as GpuExecutor;
@@ -180,6 +184,14 @@ for (const name of positionals) {
     host = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
     ex.dispose();
   }
+  let reused: Measured | undefined;
+  if (values["reuse-outputs"]) {
+    const outputs = first.map((o) => o.data.slice());
+    reused = await measure((i) => s.run(i, { outputs }), () => exec.lastTimeline, inputs);
+  }
+  const others: [string, Measured][] = [];
+  if (host) others.push(["host layout", host]);
+  if (reused) others.push(["outputs reused", reused]);
   const steps = plan!.steps;
   const facts = `${plan!.graph.nodes.length} nodes, ${
     steps.filter((x) => x.kind === "gpu").length
@@ -188,7 +200,7 @@ for (const name of positionals) {
   } CPU steps, ${exec.pipelineCount} pipelines; created in ${created.toFixed(0)} ms, first run ${
     firstRun.toFixed(1)
   } ms`;
-  const text = table(`## ${short}\n\n${facts}`, m, host);
+  const text = table(`## ${short}\n\n${facts}`, m, others);
   console.log(text);
   markdown += text + "\n";
   results.push({
@@ -204,6 +216,8 @@ for (const name of positionals) {
     wall: m.wall,
     timelines: m.timelines,
     hostLayout: host && { summary: host.summary, wall: host.wall, timelines: host.timelines },
+    outputsReused: reused &&
+      { summary: reused.summary, wall: reused.wall, timelines: reused.timelines },
   });
   s.dispose();
   save();

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { HostTensor } from "../../core/kernel.ts";
+import type { HostTensor, TensorData } from "../../core/kernel.ts";
 import type { NodePlacement } from "../plan/placement.ts";
 import type { HostPhase, RunTimeline } from "./gpu/timeline.ts";
 
@@ -59,8 +59,11 @@ export interface Executor {
   readonly lastTimeline?: RunTimeline | undefined;
   /** Where creating the executor spent its time, for executors that record it (the GPU's). */
   readonly setup?: SetupReport;
-  /** Runs once: one host tensor per graph input, one per output back. */
-  run(inputs: HostTensor[]): Promise<HostTensor[]>;
+  /**
+   * Runs once: one host tensor per graph input, one per output back. `into` holds arrays (checked
+   * to fit) that outputs may be written into instead of fresh ones; the GPU's readback does.
+   */
+  run(inputs: HostTensor[], into?: readonly (TensorData | undefined)[]): Promise<HostTensor[]>;
   /** Runs many inferences, overlapping them where the backend can. */
   runMany(batches: HostTensor[][], options?: { depth?: number }): Promise<HostTensor[][]>;
   /** Frees everything the executor holds. */

@@ -282,7 +282,7 @@ function halfTable(): Float32Array {
     const sign = (h & 0x8000) << 16;
     const e = (h >> 10) & 0x1f;
     const m = h & 0x3ff;
-    if (e === 31) bits[h] = sign | 0x7f800000 | (m << 13); // infinity, NaN (payload kept)
+    if (e === 31) bits[h] = m ? 0x7fc00000 : sign | 0x7f800000; // NaN (canonical), infinity
     else if (e > 0) bits[h] = sign | ((e + 112) << 23) | (m << 13);
     else if (m === 0) bits[h] = sign; // signed zero
     else {

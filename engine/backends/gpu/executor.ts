@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { HostTensor, Precision } from "../../../core/kernel.ts";
+import type { HostTensor, Precision, TensorData } from "../../../core/kernel.ts";
 import { GpuError, UsageError } from "../../../core/errors.ts";
 import { packPhwc4 } from "../../../kernels/_gpu/phwc4.ts";
 import type { ExecGraph } from "../../../core/exec_graph.ts";
@@ -276,12 +276,20 @@ export class GpuExecutor implements Executor {
    * ```
    *
    * @param inputs One host tensor per graph input, in order.
+   * @param into Arrays the outputs' readback may be copied into (one or `undefined` per output).
    * @returns One host tensor per graph output, in order.
    */
-  async run(inputs: HostTensor[]): Promise<HostTensor[]> {
+  async run(
+    inputs: HostTensor[],
+    into?: readonly (TensorData | undefined)[],
+  ): Promise<HostTensor[]> {
     this.#check();
     const clock = this.#timeline ? new PhaseClock() : undefined;
     const g = this.plan.graph;
+    const targets = new Map<number, TensorData>();
+    into?.forEach((a, i) => {
+      if (a) targets.set(g.outputs[i], a);
+    });
     const device = this.#ctx.device;
     const host = new Map<number, HostTensor>();
     g.inputs.forEach((t, i) => host.set(t, inputs[i]));
@@ -336,7 +344,7 @@ export class GpuExecutor implements Executor {
       await readback.mapAsync(GPUMapMode.READ);
       clock?.lap("wait");
       const mapped = readback.getMappedRange();
-      const values = readDownloads(mapped, tr.downloads, this.plan);
+      const values = readDownloads(mapped, tr.downloads, this.plan, targets);
       if (timed) {
         stamps = new BigInt64Array(
           mapped.slice(tr.readBytes, tr.readBytes + q.layout.count * 8),

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { HostTensor } from "../../../core/kernel.ts";
+import type { HostTensor, TensorData } from "../../../core/kernel.ts";
 import { unpackPhwc4 } from "../../../kernels/_gpu/phwc4.ts";
 import { hostElements, layoutProgram, sameLayout } from "../../../kernels/_gpu/phwc4_wgsl.ts";
 import type { ExecutionPlan } from "../../plan/plan.ts";
@@ -283,8 +283,13 @@ export function copyDownloads(
  * The bytes of a mapped range into a new array: a fresh array filled with `set`, which measured
  * faster than `ArrayBuffer.slice` on a mapped range (Dawn on an H100, 5.5 MB: 0.79 against 1.06 ms).
  */
-function copyOut(mapped: ArrayBuffer, offset: number, bytes: number): ArrayBuffer {
-  const out = new Uint8Array(bytes);
+function copyOut(
+  mapped: ArrayBuffer,
+  offset: number,
+  bytes: number,
+  into?: TensorData,
+): ArrayBufferLike {
+  const out = into ? new Uint8Array(into.buffer, into.byteOffset, bytes) : new Uint8Array(bytes);
   out.set(new Uint8Array(mapped, offset, bytes));
   return out.buffer;
 }
@@ -300,12 +305,15 @@ function copyOut(mapped: ArrayBuffer, offset: number, bytes: number): ArrayBuffe
  * @param mapped The readback buffer's mapped range.
  * @param downloads The step's downloads.
  * @param plan The plan (for shapes and dtypes).
+ * @param into Arrays to copy into instead of fresh ones, by tensor (used where the class and byte
+ *   length match the download and no host unpacking is needed).
  * @returns One host tensor per download.
  */
 export function readDownloads(
   mapped: ArrayBuffer,
   downloads: readonly EdgeDownload[],
   plan: ExecutionPlan,
+  into?: ReadonlyMap<number, TensorData>,
 ): HostTensor[] {
   return downloads.map((d) => {
     const spec = plan.graph.tensors[d.tensor];
@@ -317,8 +325,16 @@ export function readDownloads(
         d.home.kind,
       );
     }
+    const i32 = d.home.kind === "i32";
+    const target = into?.get(d.tensor);
+    const fits = target !== undefined && target.byteLength === d.bytes &&
+      (i32 ? target instanceof Int32Array : target instanceof Float32Array);
+    if (fits) {
+      copyOut(mapped, d.readOffset, d.bytes, target);
+      return { dtype: i32 ? "int32" : "float32", shape, data: target };
+    }
     const bytes = copyOut(mapped, d.readOffset, d.bytes);
-    return d.home.kind === "i32"
+    return i32
       ? { dtype: "int32", shape, data: new Int32Array(bytes) }
       : { dtype: "float32", shape, data: new Float32Array(bytes) };
   });

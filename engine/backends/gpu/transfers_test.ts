@@ -3,8 +3,9 @@ import { acquireDevice, type GpuContext } from "./device.ts";
 import { layoutProgram, sameLayout } from "../../../kernels/_gpu/phwc4_wgsl.ts";
 import { packPhwc4, type StorageKind, unpackPhwc4 } from "../../../kernels/_gpu/phwc4.ts";
 import { f16BitsToNumber, numberToF16Bits } from "../../../kernels/_shared/tensor.ts";
-import type { HostTensor } from "../../../core/kernel.ts";
-import { type EdgeUpload, uploadRoute } from "./transfers.ts";
+import type { HostTensor, TensorData } from "../../../core/kernel.ts";
+import type { ExecutionPlan } from "../../plan/plan.ts";
+import { type EdgeDownload, type EdgeUpload, readDownloads, uploadRoute } from "./transfers.ts";
 import type { GpuTensorHome } from "./program.ts";
 
 const GPU_TEST = { sanitizeOps: false, sanitizeResources: false };
@@ -232,4 +233,48 @@ Deno.test("uploadRoute() packs typed float and int data on the GPU and anything 
   strictEqual(uploadRoute(edge("f16", true), h), "host");
   strictEqual(uploadRoute({ ...edge("f32", true), hostPack: true }, f), "host");
   strictEqual(uploadRoute({ ...edge("f32", true), elements: 4 }, f), "host");
+});
+
+Deno.test("readDownloads() copies into a given array that fits and allocates for the rest", () => {
+  const home = (kind: StorageKind) => ({ kind, bytes: 16, offset: 0 }) as GpuTensorHome;
+  const download = (tensor: number, kind: StorageKind, readOffset: number): EdgeDownload => ({
+    tensor,
+    home: home(kind),
+    bytes: 16,
+    source: {} as GPUBuffer,
+    sourceOffset: 0,
+    readOffset,
+  });
+  const plan = {
+    graph: {
+      tensors: [
+        { dtype: "float32", shape: [4] },
+        { dtype: "int32", shape: [4] },
+        { dtype: "float32", shape: [4] },
+      ],
+    },
+  } as unknown as ExecutionPlan;
+  const mapped = new ArrayBuffer(48);
+  new Float32Array(mapped, 0, 4).set([1, 2, 3, 4]);
+  new Int32Array(mapped, 16, 4).set([5, 6, 7, 8]);
+  new Float32Array(mapped, 32, 4).set([9, 10, 11, 12]);
+  const f = new Float32Array(4);
+  const i = new Int32Array(4);
+  const wrongClass = new Int32Array(4);
+  const into = new Map<number, TensorData>([[0, f], [1, i], [2, wrongClass]]);
+  const [a, b, c] = readDownloads(
+    mapped,
+    [download(0, "f32", 0), download(1, "i32", 16), download(2, "f32", 32)],
+    plan,
+    into,
+  );
+  strictEqual(a.data, f, "float32 into the given array");
+  strictEqual(b.data, i, "int32 into the given array");
+  deepStrictEqual([...f, ...i], [1, 2, 3, 4, 5, 6, 7, 8]);
+  ok(
+    c.data !== wrongClass && c.data instanceof Float32Array,
+    "a class mismatch gets a fresh array",
+  );
+  deepStrictEqual([...c.data], [9, 10, 11, 12]);
+  deepStrictEqual([...wrongClass], [0, 0, 0, 0], "the mismatched array is left alone");
 });

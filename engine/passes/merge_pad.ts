@@ -1,7 +1,9 @@
 /**
  * Merges a spatial zero PAD into the following CONV_2D / DEPTHWISE_CONV_2D / AVERAGE_POOL_2D /
- * MAX_POOL_2D with VALID padding when the pad amounts are exactly what SAME padding would add: the
- * consumer switches to SAME and the PAD node disappears. (Pools are merged only for MAX_POOL_2D,
+ * MAX_POOL_2D with VALID padding: when the pad amounts are exactly what SAME padding would add, the
+ * consumer switches to SAME; other non-negative spatial amounts (BlazePose pads 1 or 2 on every
+ * side before its stride-2 depthwise layers) become the consumer's explicit padding, which every
+ * convolution kernel reads through its indexing. The PAD node and its padded copy disappear. (Pools are merged only for MAX_POOL_2D,
  * whose result does not depend on how many padded elements a window holds... and only when the input
  * is non-negative is that exact, so pools are left alone; convolutions are exact.)
  *
@@ -26,7 +28,9 @@ function samePads(
 }
 
 /**
- * Merges SAME-equivalent zero padding into convolutions.
+ * Merges zero padding into convolutions: SAME-equivalent padding as SAME, any other
+ * non-negative spatial padding (unless `explicit` is `false`) as the
+ * convolution's explicit padding.
  *
  * @example
  * ```ts ignore
@@ -34,9 +38,11 @@ function samePads(
  * ```
  *
  * @param graph The graph.
+ * @param options `explicit` (default `true`): also fold padding SAME would not add.
  * @returns The new graph and a report.
  */
-export function mergePad(graph: ExecGraph): PassResult {
+export function mergePad(graph: ExecGraph, options: { explicit?: boolean } = {}): PassResult {
+  const explicit = options.explicit ?? true;
   const g = cloneGraph(graph);
   const uses = useCounts(g);
   const prod = producerIndex(g);
@@ -71,11 +77,16 @@ export function mergePad(graph: ExecGraph): PassResult {
       Number(o.strideW ?? 1),
       Number(o.dilationWFactor ?? 1),
     );
-    if (pads[2] !== ph0 || pads[3] !== ph1 || pads[4] !== pw0 || pads[5] !== pw1) return;
+    const same = pads[2] === ph0 && pads[3] === ph1 && pads[4] === pw0 && pads[5] === pw1;
+    if (!same && !explicit) return;
     const next = { ...node, inputs: [...node.inputs] };
     next.inputs[0] = pad.inputs[0];
     try {
-      reparse(g, next, { ...o, padding: "SAME" });
+      reparse(
+        g,
+        next,
+        same ? { ...o, padding: "SAME" } : { ...o, explicitPadding: pads.slice(2, 6) },
+      );
     } catch {
       return;
     }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
-import type { Pass, PassReport } from "./types.ts";
+import type { PassReport, PassResult } from "./types.ts";
 import { foldConstants } from "./fold_constants.ts";
 import { removeIdentity } from "./remove_identity.ts";
 import { mergePad } from "./merge_pad.ts";
@@ -26,12 +26,26 @@ export {
 /** Not in {@linkcode PASSES}: backends that run 8-bit graphs in float (the GPU) call it first. */
 export { dequantizeGraph } from "./dequantize.ts";
 
+/** Options of {@linkcode applyPasses}. */
+export interface PassOptions {
+  /** Names of the passes to run (default: all). */
+  only?: string[];
+  /** `false` skips epilogue fusion. */
+  fuseEpilogues?: boolean;
+  /** `false`: merge-pad folds only SAME-equivalent padding, not explicit amounts. */
+  explicitPads?: boolean;
+}
+
 /** The passes in the order they run. */
-export const PASSES: readonly { name: string; run: Pass; fusion?: boolean }[] = [
+export const PASSES: readonly {
+  name: string;
+  run: (graph: ExecGraph, options: PassOptions) => PassResult;
+  fusion?: boolean;
+}[] = [
   { name: "fold-constants", run: foldConstants },
   { name: "remove-identity", run: removeIdentity },
   { name: "dilated-conv", run: fuseDilatedConv },
-  { name: "merge-pad", run: mergePad },
+  { name: "merge-pad", run: (g, o) => mergePad(g, { explicit: o.explicitPads !== false }) },
   { name: "fold-mul-add", run: foldMulAdd },
   { name: "fuse-activations", run: fuseActivations },
   { name: "fuse-epilogues", run: fuseEpilogues, fusion: true },
@@ -46,19 +60,19 @@ export const PASSES: readonly { name: string; run: Pass; fusion?: boolean }[] = 
  * ```
  *
  * @param graph The graph.
- * @param options `only`: names of the passes to run; `fuseEpilogues: false` skips epilogue fusion.
+ * @param options Which passes run and how (see {@linkcode PassOptions}).
  * @returns The rewritten graph and one report per pass run.
  */
 export function applyPasses(
   graph: ExecGraph,
-  options: { only?: string[]; fuseEpilogues?: boolean } = {},
+  options: PassOptions = {},
 ): { graph: ExecGraph; reports: PassReport[] } {
   let g = graph;
   const reports: PassReport[] = [];
   for (const p of PASSES) {
     if (options.only && !options.only.includes(p.name)) continue;
     if (p.fusion && options.fuseEpilogues === false) continue;
-    const r = p.run(g);
+    const r = p.run(g, options);
     g = r.graph;
     reports.push(r.report);
   }

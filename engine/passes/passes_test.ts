@@ -75,7 +75,7 @@ Deno.test("mergePad() folds SAME-equivalent zero padding into a VALID convolutio
   ok(maxDiff(runReference(g), runReference(r.graph)) < 1e-6);
 });
 
-Deno.test("mergePad() declines padding that SAME would not add", () => {
+Deno.test("mergePad() folds padding SAME would not add as explicit padding, and declines channel padding", () => {
   const g = graphOf((b) => {
     const x = b.input("x", f32, [1, 8, 8, 3]);
     const pads = b.constant("p", "int32", [4, 2], new Int32Array([0, 0, 2, 0, 2, 0, 0, 0]));
@@ -86,7 +86,22 @@ Deno.test("mergePad() declines padding that SAME would not add", () => {
     });
     b.output(y);
   });
-  strictEqual(mergePad(g).report.applied, 0);
+  const r = mergePad(g);
+  strictEqual(r.report.applied, 1);
+  deepStrictEqual(r.graph.nodes[0].raw.options.explicitPadding, [2, 0, 2, 0]);
+  ok(maxDiff(runReference(g), runReference(r.graph)) < 1e-6);
+  strictEqual(mergePad(g, { explicit: false }).report.applied, 0);
+  const channels = graphOf((b) => {
+    const x = b.input("x", f32, [1, 8, 8, 3]);
+    const pads = b.constant("p", "int32", [4, 2], new Int32Array([0, 0, 0, 0, 0, 0, 0, 1]));
+    const [p] = b.op("PAD", [x, pads], [{ dtype: f32, shape: [1, 8, 8, 4] }]);
+    const w = b.constant("w", f32, [4, 1, 1, 4], randomFloats(16, 2));
+    const [y] = b.op("CONV_2D", [p, w, -1], [{ dtype: f32, shape: [1, 8, 8, 4] }], {
+      options: { padding: "VALID", strideW: 1, strideH: 1 },
+    });
+    b.output(y);
+  });
+  strictEqual(mergePad(channels).report.applied, 0, "channel padding stays a PAD");
 });
 
 Deno.test("foldMulAdd() folds per-channel MUL and ADD constants into conv weights and bias", () => {

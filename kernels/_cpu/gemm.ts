@@ -5,7 +5,7 @@
  * @module
  */
 import type { CpuBuildContext, CpuStep } from "../../core/kernel.ts";
-import { convAxis, type ConvOptions } from "../_shared/conv_common.ts";
+import { convAxes, type ConvOptions } from "../_shared/conv_common.ts";
 import { CONV_GEMM } from "./blocks.ts";
 import { variant, wasmStep, writeBlock } from "./build.ts";
 import { GEMM_ROWS } from "./kernels_float.ts";
@@ -158,20 +158,7 @@ export function indirection(
 
 /** Output size and leading padding of a convolution window over an NHWC input. */
 export function convWindow(x: number[], kh: number, kw: number, o: ConvOptions) {
-  const ay = convAxis({
-    padding: o.padding,
-    size: x[1],
-    kernel: kh,
-    stride: o.strideH,
-    dilation: o.dilationH,
-  });
-  const ax = convAxis({
-    padding: o.padding,
-    size: x[2],
-    kernel: kw,
-    stride: o.strideW,
-    dilation: o.dilationW,
-  });
+  const { oh: ay, ow: ax } = convAxes(o, [x[1], x[2]], [kh, kw]);
   return {
     out: [ay.out, ax.out] as [number, number],
     pad: [ay.before, ax.before] as [number, number],

@@ -34,7 +34,12 @@ export interface AxisGeometry {
  * if (a.out !== 112 || a.before !== 0) throw new Error("wrong");
  * ```
  *
- * @param args Padding, input size, kernel size, stride and dilation of the axis.
+ * With `explicit` padding `[before, after]` (a PAD folded into the convolution), the input is
+ * taken as padded by those amounts and read with VALID padding: `out = floor((in + before + after -
+ * eff) / stride) + 1`, the leading padding `before`.
+ *
+ * @param args Padding, input size, kernel size, stride and dilation of the axis, and explicit
+ *   padding where it replaces `padding`.
  * @returns The output size (at most 0 when VALID leaves nothing) and the leading padding.
  */
 export function convAxis(args: {
@@ -43,12 +48,64 @@ export function convAxis(args: {
   kernel: number;
   stride: number;
   dilation: number;
+  explicit?: readonly [number, number];
 }): AxisGeometry {
-  const { padding, size, kernel, stride, dilation } = args;
+  const { padding, size, kernel, stride, dilation, explicit } = args;
   const eff = (kernel - 1) * dilation + 1;
+  if (explicit) {
+    return {
+      out: Math.floor((size + explicit[0] + explicit[1] - eff) / stride) + 1,
+      before: explicit[0],
+    };
+  }
   const out = padding === "SAME" ? Math.ceil(size / stride) : Math.ceil((size - eff + 1) / stride);
   const total = Math.max((out - 1) * stride + eff - size, 0);
   return { out, before: Math.floor(total / 2) };
+}
+
+/**
+ * Output size and leading padding of both spatial axes of a 2-D convolution window over an NHWC
+ * input, from its options (explicit padding included).
+ *
+ * @example
+ * ```ts
+ * import { convAxes, parseConvOptions } from "./conv_common.ts";
+ * const o = parseConvOptions("DEPTHWISE_CONV_2D", {
+ *   padding: "VALID", strideW: 2, strideH: 2, explicitPadding: [1, 1, 1, 1],
+ * });
+ * const { oh, ow } = convAxes(o, [128, 128], [3, 3]);
+ * if (oh.out !== 64 || oh.before !== 1 || ow.out !== 64) throw new Error("wrong");
+ * ```
+ *
+ * @param o The convolution's options.
+ * @param size Input height and width.
+ * @param kernel Filter height and width.
+ * @returns The height and width axes.
+ */
+export function convAxes(
+  o: ConvOptions,
+  size: readonly [number, number],
+  kernel: readonly [number, number],
+): { oh: AxisGeometry; ow: AxisGeometry } {
+  const e = o.explicit;
+  return {
+    oh: convAxis({
+      padding: o.padding,
+      size: size[0],
+      kernel: kernel[0],
+      stride: o.strideH,
+      dilation: o.dilationH,
+      explicit: e && [e[0], e[1]],
+    }),
+    ow: convAxis({
+      padding: o.padding,
+      size: size[1],
+      kernel: kernel[1],
+      stride: o.strideW,
+      dilation: o.dilationW,
+      explicit: e && [e[2], e[3]],
+    }),
+  };
 }
 
 /** Parsed options shared by CONV_2D and DEPTHWISE_CONV_2D. */
@@ -65,6 +122,12 @@ export interface ConvOptions {
   dilationH: number;
   /** Fused activation. */
   activation: FusedActivation;
+  /**
+   * Explicit spatial padding `[top, bottom, left, right]` that replaces `padding`: set by the
+   * merge-pad pass when a zero PAD folds into the convolution (the option `explicitPadding`; files
+   * cannot express it).
+   */
+  explicit?: readonly [number, number, number, number];
 }
 
 /**
@@ -84,7 +147,7 @@ export interface ConvOptions {
  * @returns The options.
  */
 export function parseConvOptions(op: string, options: NodeOptions): ConvOptions {
-  return {
+  const o: ConvOptions = {
     padding: enumOption(op, options, "padding", ["SAME", "VALID"], "SAME"),
     strideW: intOption(op, options, "strideW", 0, 1),
     strideH: intOption(op, options, "strideH", 0, 1),
@@ -92,6 +155,19 @@ export function parseConvOptions(op: string, options: NodeOptions): ConvOptions 
     dilationH: intOption(op, options, "dilationHFactor", 1, 1),
     activation: activationOption(op, options),
   };
+  const e = options.explicitPadding;
+  if (e !== undefined) {
+    const ok = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+    if (!Array.isArray(e) || e.length !== 4 || !ok(e[0]) || !ok(e[1]) || !ok(e[2]) || !ok(e[3])) {
+      throw new OpError(
+        `${op}: explicitPadding must be four non-negative integers [top, bottom, left, right], got ${
+          JSON.stringify(e)
+        }`,
+      );
+    }
+    o.explicit = [e[0], e[1], e[2], e[3]] as [number, number, number, number];
+  }
+  return o;
 }
 
 /**

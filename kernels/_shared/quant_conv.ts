@@ -10,7 +10,7 @@
 import type { HostTensor, TensorSpec } from "../../core/kernel.ts";
 import { OpError } from "../../core/errors.ts";
 import type { FusedActivation } from "../_gpu/wgsl.ts";
-import { convAxis, type ConvOptions } from "./conv_common.ts";
+import { convAxes, type ConvOptions } from "./conv_common.ts";
 import {
   allocQuant,
   channelQuant,
@@ -95,20 +95,7 @@ export function quantConv(a: QuantConvArgs): HostTensor {
   if (!Number.isInteger(perGroup) || perGroup < 1) {
     throw new OpError(`${op}: ${O} output channels do not divide over ${C} input channels`);
   }
-  const py = convAxis({
-    padding: o.padding,
-    size: H,
-    kernel: KH,
-    stride: o.strideH,
-    dilation: o.dilationH,
-  }).before;
-  const px = convAxis({
-    padding: o.padding,
-    size: W,
-    kernel: KW,
-    stride: o.strideW,
-    dilation: o.dilationW,
-  }).before;
+  const { oh: { before: py }, ow: { before: px } } = convAxes(o, [H, W], [KH, KW]);
   const zx = tensorQuant(op, x).zeroPoint, zy = tensorQuant(op, a.out).zeroPoint;
   const mult = channelMultipliers(op, { x, w, out: a.out, channels: O });
   const [lo, hi] = outputRange(op, o.activation, a.out);

@@ -17,7 +17,7 @@ import type {
 import { OpError } from "../../core/errors.ts";
 import {
   checkBias,
-  convAxis,
+  convAxes,
   type ConvOptions,
   packBias,
   packO4I4,
@@ -58,20 +58,7 @@ function geometry(
   filter: number[],
   o: Conv2DOptions,
 ): { oh: AxisOut; ow: AxisOut } {
-  const oh = convAxis({
-    padding: o.padding,
-    size: input[1],
-    kernel: filter[1],
-    stride: o.strideH,
-    dilation: o.dilationH,
-  });
-  const ow = convAxis({
-    padding: o.padding,
-    size: input[2],
-    kernel: filter[2],
-    stride: o.strideW,
-    dilation: o.dilationW,
-  });
+  const { oh, ow } = convAxes(o, [input[1], input[2]], [filter[1], filter[2]]);
   if (oh.out < 1 || ow.out < 1) {
     throw new OpError(
       `${OP}: a ${filter[1]}x${

@@ -17,7 +17,7 @@ import type {
   GpuTuneSpace,
   HostTensor,
 } from "../../core/kernel.ts";
-import { convAxis, type ConvOptions, packBias } from "../_shared/conv_common.ts";
+import { convAxes, type ConvOptions, packBias } from "../_shared/conv_common.ts";
 import { readNumber } from "../_shared/tensor.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { convWorkgroup, GEMM_FILL_THREADS, type Workgroup } from "../_gpu/workgroup.ts";
@@ -210,10 +210,7 @@ function columnGeometry(args: GpuPlanArgs<ConvOptions>): DepthwiseGeometry | und
   const x = inputs[0]!;
   const w = inputs[1]!;
   if (w.shape[3] !== x.shape4[3]) return undefined;
-  const axis = (d: 1 | 2, stride: number, dilation: number) =>
-    convAxis({ padding: o.padding, size: x.shape[d], kernel: w.shape[d], stride, dilation });
-  const oh = axis(1, o.strideH, o.dilationH);
-  const ow = axis(2, o.strideW, o.dilationW);
+  const { oh, ow } = convAxes(o, [x.shape[1], x.shape[2]], [w.shape[1], w.shape[2]]);
   return {
     input: x,
     output: outputs[0],

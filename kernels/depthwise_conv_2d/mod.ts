@@ -19,7 +19,7 @@ import type {
 import { OpError } from "../../core/errors.ts";
 import {
   checkBias,
-  convAxis,
+  convAxes,
   type ConvOptions,
   packBias,
   parseConvOptions,
@@ -49,20 +49,7 @@ export interface DepthwiseConv2DOptions extends ConvOptions {
 }
 
 function axes(x: number[], w: number[], o: ConvOptions) {
-  const oh = convAxis({
-    padding: o.padding,
-    size: x[1],
-    kernel: w[1],
-    stride: o.strideH,
-    dilation: o.dilationH,
-  });
-  const ow = convAxis({
-    padding: o.padding,
-    size: x[2],
-    kernel: w[2],
-    stride: o.strideW,
-    dilation: o.dilationW,
-  });
+  const { oh, ow } = convAxes(o, [x[1], x[2]], [w[1], w[2]]);
   if (oh.out < 1 || ow.out < 1) {
     throw new OpError(
       `${OP}: a ${w[1]}x${

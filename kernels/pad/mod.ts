@@ -36,6 +36,6 @@ export const pad = {
         inputs: [dataCase(shape, dtype), intCase(p, [shape.length, 2])],
       })),
   }),
-  traits: { cheap: true },
+  traits: { dataMovement: true, cheap: true },
   cpu: { float: padCpuFloat },
 };

@@ -24,4 +24,4 @@ Deno.writeTextFileSync(dir + '/README.md', plansMarkdown(reports, {
   ],
 }));
 "
-deno fmt -q "$dir"
+deno fmt --no-config -q "$dir"/*.json "$dir"/README.md

@@ -9,6 +9,7 @@
  * @module
  */
 import type { GpuProgram } from "../../core/kernel.ts";
+import { spreadTiles, weightBindings } from "../_gpu/conv.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import type { GemmMapping } from "../_gpu/workgroup.ts";
 
@@ -64,18 +65,14 @@ export function gemmProgram(p: GemmProblem, map: GemmMapping): GpuProgram {
   const A = tt * mb * nb;
   const tileM = tpm * mb;
   const tileN = tpn * nb;
-  const tilesM = Math.ceil(M / tileM);
-  const maxX = p.maxWorkgroupsPerDimension ?? 65535;
-  const gx = Math.min(tilesM, maxX);
-  const gz = Math.ceil(tilesM / maxX);
+  const spread = spreadTiles(Math.ceil(M / tileM), p.maxWorkgroupsPerDimension);
   const J = range(mb);
   const S = range(nb);
   let code = ks > 1 ? `var<workgroup> red: array<vec4<f32>, ${ks * A}>;\n` : "";
   code += `@compute @workgroup_size(${nt})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let t = i32(li);
-  let tile = i32(wid.x + wid.z * ${gx}u);
-${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let ti = t % ${tt};
+${spread.wgsl}  let ti = t % ${tt};
   let kl = t / ${tt};
   let m0 = tile * ${tileM} + ti % ${tpm};
   let n0 = i32(wid.y) * ${tileN} + ti / ${tpm};
@@ -151,12 +148,7 @@ ${store("    ", "m", "n", "red[e]")}  }
   return {
     label: `gemm mb${mb} nb${nb} t${tpm}x${tpn}x${ks} ${unit}`,
     code,
-    bindings: [
-      { kind: "input", index: 0, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: p.weights },
-      { kind: "const", name: "bias", elem: "vec4<T>", data: p.bias },
-    ],
-    dispatch: [gx, Math.ceil(OS / tileN), gz],
+    bindings: weightBindings(p.weights, p.bias),
+    dispatch: [spread.x, Math.ceil(OS / tileN), spread.z],
   };
 }

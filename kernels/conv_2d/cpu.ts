@@ -5,15 +5,8 @@
  */
 import type { CpuBuildContext, CpuBuilder, CpuStep, HostTensor } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
-import {
-  ACT_RANGE,
-  f32Of,
-  floatAddrs,
-  gemmEpilogue,
-  variant,
-  wasmStep,
-  writeBlock,
-} from "../_cpu/build.ts";
+import { f32Of, gemmEpilogue, variant, wasmStep, writeBlock } from "../_cpu/build.ts";
+import { floatWeighted } from "../_cpu/weighted.ts";
 import { CONV_DOT } from "../_cpu/blocks.ts";
 import { convWindow, gemm, indirection, zeros } from "../_cpu/gemm.ts";
 import { gemmQ, pointersOf } from "../_cpu/gemm_quant.ts";
@@ -22,14 +15,9 @@ import type { Conv2DOptions } from "./mod.ts";
 /** CONV_2D on float32: the indirect GEMM over a window's indirection buffer. */
 export const conv2dFloat: CpuBuilder<Conv2DOptions> = (ctx, node) => {
   const o = node.options;
-  const act = ACT_RANGE[o.activation];
-  const [xi, wi, bi] = node.inputs;
-  const g = ctx.graph;
-  const w = g.tensors[wi]?.value;
-  const b = bi >= 0 ? g.tensors[bi]?.value : undefined;
-  const a = floatAddrs(ctx, [xi, node.outputs[0]]);
-  if (!act || !a || !w || w.dtype !== "float32" || (bi >= 0 && !b)) return undefined;
-  const x = g.tensors[xi].shape;
+  const f = floatWeighted(ctx, node);
+  if (!f) return undefined;
+  const { act, x, w, b, addrs: a } = f;
   const [O, KH, KW, I] = w.shape;
   if (x.length !== 4 || x[3] !== I) return undefined;
   const win = convWindow(x, KH, KW, o);

@@ -20,6 +20,7 @@
  * @module
  */
 import type { GpuLimitsInfo, GpuProgram } from "../../core/kernel.ts";
+import { convDims, spreadTiles, weightBindings } from "../_gpu/conv.ts";
 import { activationWgsl } from "../_gpu/wgsl.ts";
 import { GEMM_FILL_THREADS } from "../_gpu/workgroup.ts";
 import { type ConvGeometry, isPointwise } from "./wgsl.ts";
@@ -286,14 +287,7 @@ export function tiledConvProgram(
     maxWorkgroupsPerDimension?: number;
   },
 ): GpuProgram {
-  const [, IH, IW] = g.input.shape4;
-  const [B, OH, OW] = g.output.shape4;
-  const IS = g.input.slices;
-  const OS = g.output.slices;
-  const [KH, KW] = g.kernel;
-  const [SH, SW] = g.stride;
-  const [DH, DW] = g.dilation;
-  const [PT, PL] = g.pad;
+  const { IH, IW, B, OH, OW, IS, OS, KH, KW, SH, SW, DH, DW, PT, PL } = convDims(g);
   const { tm, tn, rm, rn, kc, ks } = args.tile;
   const taps = KH * KW;
   const problem = tileProblem(args.tile, taps * IS);
@@ -304,10 +298,7 @@ export function tiledConvProgram(
   const TN = tn * rn;
   const TT = tm * tn;
   const NT = TT * ks;
-  const tilesM = Math.ceil(M / TM);
-  const maxX = args.maxWorkgroupsPerDimension ?? 65535;
-  const gx = Math.min(tilesM, maxX);
-  const gz = Math.ceil(tilesM / maxX);
+  const spread = spreadTiles(Math.ceil(M / TM), args.maxWorkgroupsPerDimension);
   const xsLen = kc * TM;
   const wsLen = kc * 4 * TN;
   const shLen = Math.max(xsLen + wsLen, (ks - 1) * TT);
@@ -320,8 +311,7 @@ export function tiledConvProgram(
 @compute @workgroup_size(${NT})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let t = i32(li);
-  let tile = i32(wid.x + wid.z * ${gx}u);
-${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let m0 = tile * ${TM};
+${spread.wgsl}  let m0 = tile * ${TM};
   let n0 = i32(wid.y) * ${TN};
   let ti = t % ${TT};
   let kl = t / ${TT};
@@ -434,13 +424,8 @@ ${gz > 1 ? `  if (tile >= ${tilesM}) { return; }\n` : ""}  let m0 = tile * ${TM}
   return {
     label: `conv ${KH}x${KW} tiled ${TM}x${TN} r${rm}x${rn} t${tm}x${tn} kc${kc} ks${ks}`,
     code,
-    bindings: [
-      { kind: "input", index: 0, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: args.weights },
-      { kind: "const", name: "bias", elem: "vec4<T>", data: args.bias },
-    ],
-    dispatch: [gx, Math.ceil(OS / TN), gz],
+    bindings: weightBindings(args.weights, args.bias),
+    dispatch: [spread.x, Math.ceil(OS / TN), spread.z],
   };
 }
 

@@ -10,27 +10,12 @@
  *
  * @module
  */
-import type { GpuProgram, GpuTensorInfo } from "../../core/kernel.ts";
-import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
+import type { GpuProgram } from "../../core/kernel.ts";
+import { convDims, type ConvGeometry, weightBindings } from "../_gpu/conv.ts";
+import { activationWgsl } from "../_gpu/wgsl.ts";
 import { GEMM_FILL_THREADS, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
 
-/** Static geometry of one convolution node, as the generator needs it. */
-export interface ConvGeometry {
-  /** Input tensor. */
-  input: GpuTensorInfo;
-  /** Output tensor. */
-  output: GpuTensorInfo;
-  /** Kernel height and width. */
-  kernel: [number, number];
-  /** Strides `[h, w]`. */
-  stride: [number, number];
-  /** Dilations `[h, w]`. */
-  dilation: [number, number];
-  /** Leading paddings `[top, left]`. */
-  pad: [number, number];
-  /** Fused activation. */
-  activation: FusedActivation;
-}
+export type { ConvGeometry } from "../_gpu/conv.ts";
 
 /** Register blocking and workgroup of a conv program. */
 export interface ConvTuning {
@@ -137,14 +122,7 @@ export function convProgram(
   weights: Float32Array,
   bias: Float32Array,
 ): GpuProgram {
-  const [, IH, IW] = g.input.shape4;
-  const [B, OH, OW] = g.output.shape4;
-  const IS = g.input.slices;
-  const OS = g.output.slices;
-  const [KH, KW] = g.kernel;
-  const [SH, SW] = g.stride;
-  const [DH, DW] = g.dilation;
-  const [PT, PL] = g.pad;
+  const { IH, IW, B, OH, OW, IS, OS, KH, KW, SH, SW, DH, DW, PT, PL } = convDims(g);
   const { wb, sb, wg } = t;
   const pw = isPointwise(g);
   const span = pw ? OH * OW : OW;
@@ -219,12 +197,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   return {
     label: `${pw ? "pointwise" : "conv"} ${KH}x${KW} wb${wb} sb${sb} wg${wg.join("x")}`,
     code,
-    bindings: [
-      { kind: "input", index: 0, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: weights },
-      { kind: "const", name: "bias", elem: "vec4<T>", data: bias },
-    ],
+    bindings: weightBindings(weights, bias),
     dispatch: groups,
   };
 }

@@ -27,6 +27,7 @@ import {
 } from "../_shared/conv_common.ts";
 import { activationOption, applyActivation, enumOption, intOption } from "../_shared/options.ts";
 import { allocTensor, readNumber } from "../_shared/tensor.ts";
+import { weightBindings } from "../_gpu/conv.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
 
@@ -177,95 +178,40 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   return [{
     label: `conv3d ${KD}x${KH}x${KW} wg${wg.join("x")}`,
     code,
-    bindings: [
-      { kind: "input", index: 0, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: packFilter3d(w.value!) },
-      {
-        kind: "const",
-        name: "bias",
-        elem: "vec4<T>",
-        data: packBias(inputs[2]?.value, outputs[0].shape[4]),
-      },
-    ],
+    bindings: weightBindings(
+      packFilter3d(w.value!),
+      packBias(inputs[2]?.value, outputs[0].shape[4]),
+    ),
     dispatch: groupsFor(grid, wg),
   }];
 }
 
-/** One conformance case: input shape, kernel, padding, strides, dilations, activation, bias. */
-interface CaseRow {
-  x: number[];
-  k: [number, number, number];
-  o: number;
-  padding: PaddingKind;
-  s: [number, number, number];
-  d: [number, number, number];
-  act: FusedActivation;
-  bias: boolean;
-}
+/** Three sizes, along depth, height and width. */
+type Dhw = [number, number, number];
+
+/**
+ * One conformance case: input shape, kernel, output channels, padding, strides, dilations,
+ * activation, bias.
+ */
+type CaseRow = [
+  x: number[],
+  k: Dhw,
+  o: number,
+  padding: PaddingKind,
+  s: Dhw,
+  d: Dhw,
+  act: FusedActivation,
+  bias: boolean,
+];
 
 const CASES: CaseRow[] = [
-  {
-    x: [1, 4, 5, 5, 3],
-    k: [2, 3, 3],
-    o: 5,
-    padding: "SAME",
-    s: [1, 1, 1],
-    d: [1, 1, 1],
-    act: "NONE",
-    bias: true,
-  },
-  {
-    x: [2, 5, 6, 7, 2],
-    k: [3, 2, 2],
-    o: 4,
-    padding: "VALID",
-    s: [1, 2, 1],
-    d: [1, 1, 1],
-    act: "RELU",
-    bias: false,
-  },
-  {
-    x: [1, 6, 7, 6, 5],
-    k: [2, 2, 3],
-    o: 7,
-    padding: "SAME",
-    s: [2, 2, 2],
-    d: [1, 1, 1],
-    act: "RELU6",
-    bias: true,
-  },
-  {
-    x: [1, 7, 8, 8, 4],
-    k: [3, 3, 3],
-    o: 8,
-    padding: "SAME",
-    s: [1, 1, 1],
-    d: [2, 1, 2],
-    act: "TANH",
-    bias: true,
-  },
-  {
-    x: [1, 3, 12, 10, 9],
-    k: [1, 3, 3],
-    o: 6,
-    padding: "VALID",
-    s: [1, 1, 2],
-    d: [1, 2, 1],
-    act: "RELU_N1_TO_1",
-    bias: true,
-  },
+  [[1, 4, 5, 5, 3], [2, 3, 3], 5, "SAME", [1, 1, 1], [1, 1, 1], "NONE", true],
+  [[2, 5, 6, 7, 2], [3, 2, 2], 4, "VALID", [1, 2, 1], [1, 1, 1], "RELU", false],
+  [[1, 6, 7, 6, 5], [2, 2, 3], 7, "SAME", [2, 2, 2], [1, 1, 1], "RELU6", true],
+  [[1, 7, 8, 8, 4], [3, 3, 3], 8, "SAME", [1, 1, 1], [2, 1, 2], "TANH", true],
+  [[1, 3, 12, 10, 9], [1, 3, 3], 6, "VALID", [1, 1, 2], [1, 2, 1], "RELU_N1_TO_1", true],
   // conv3d_huge_im2col's geometry (2x2x2 SAME over 2 channels, no bias) at a size CI runs.
-  {
-    x: [3, 4, 6, 6, 2],
-    k: [1, 2, 2],
-    o: 2,
-    padding: "SAME",
-    s: [1, 1, 1],
-    d: [1, 1, 1],
-    act: "NONE",
-    bias: false,
-  },
+  [[3, 4, 6, 6, 2], [1, 2, 2], 2, "SAME", [1, 1, 1], [1, 1, 1], "NONE", false],
 ];
 
 /**
@@ -337,24 +283,24 @@ export const conv3d: KernelDef<Conv3DOptions> = {
     plan: conv3dPrograms,
   },
   cases(): OpCase[] {
-    return CASES.map((r) => ({
-      name: `[${r.x}] k${r.k.join("x")} o${r.o} ${r.padding} s${r.s.join("x")} d${
-        r.d.join("x")
-      } ${r.act}${r.bias ? " bias" : ""}`,
+    return CASES.map(([x, k, o, padding, s, d, act, bias]) => ({
+      name: `[${x}] k${k.join("x")} o${o} ${padding} s${s.join("x")} d${d.join("x")} ${act}${
+        bias ? " bias" : ""
+      }`,
       inputs: [
-        { dtype: "float32", shape: r.x },
-        { dtype: "float32", shape: [...r.k, r.x[4], r.o], constant: true },
-        r.bias ? { dtype: "float32", shape: [r.o], constant: true } : null,
+        { dtype: "float32", shape: x },
+        { dtype: "float32", shape: [...k, x[4], o], constant: true },
+        bias ? { dtype: "float32", shape: [o], constant: true } : null,
       ],
       options: {
-        padding: r.padding,
-        strideD: r.s[0],
-        strideH: r.s[1],
-        strideW: r.s[2],
-        dilationDFactor: r.d[0],
-        dilationHFactor: r.d[1],
-        dilationWFactor: r.d[2],
-        fusedActivationFunction: r.act,
+        padding,
+        strideD: s[0],
+        strideH: s[1],
+        strideW: s[2],
+        dilationDFactor: d[0],
+        dilationHFactor: d[1],
+        dilationWFactor: d[2],
+        fusedActivationFunction: act,
       },
     }));
   },

@@ -13,32 +13,14 @@ import type {
   GpuLimitsInfo,
   GpuPlanArgs,
   GpuProgram,
-  GpuTensorInfo,
   GpuTuneSpace,
   HostTensor,
 } from "../../core/kernel.ts";
 import { convAxes, type ConvOptions, packBias } from "../_shared/conv_common.ts";
 import { readNumber } from "../_shared/tensor.ts";
-import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
+import { convDims, type ConvGeometry, weightBindings } from "../_gpu/conv.ts";
+import { activationWgsl } from "../_gpu/wgsl.ts";
 import { convWorkgroup, GEMM_FILL_THREADS, type Workgroup } from "../_gpu/workgroup.ts";
-
-/** Static geometry of a depthwise node, as the generator needs it. */
-export interface DepthwiseGeometry {
-  /** Input tensor. */
-  input: GpuTensorInfo;
-  /** Output tensor (as many channels as the input). */
-  output: GpuTensorInfo;
-  /** Kernel height and width. */
-  kernel: [number, number];
-  /** Strides `[h, w]`. */
-  stride: [number, number];
-  /** Dilations `[h, w]`. */
-  dilation: [number, number];
-  /** Leading paddings `[top, left]`. */
-  pad: [number, number];
-  /** Fused activation. */
-  activation: FusedActivation;
-}
 
 /**
  * Rows per thread: 4, halved while the grid has fewer than `fill / 2` threads (a small layer
@@ -63,7 +45,7 @@ export interface DepthwiseGeometry {
  * @param fill Threads to aim for (default `GEMM_FILL_THREADS`).
  * @returns Rows per thread.
  */
-export function columnRows(g: DepthwiseGeometry, fill: number = GEMM_FILL_THREADS): number {
+export function columnRows(g: ConvGeometry, fill: number = GEMM_FILL_THREADS): number {
   const [B, OH, OW] = g.output.shape4;
   let rows = 4;
   while (
@@ -118,7 +100,7 @@ function range(n: number): number[] {
  * @returns The program.
  */
 export function columnDepthwiseProgram(
-  g: DepthwiseGeometry,
+  g: ConvGeometry,
   args: {
     rows: number;
     weights: Float32Array;
@@ -127,13 +109,7 @@ export function columnDepthwiseProgram(
     wg?: Workgroup;
   },
 ): GpuProgram {
-  const [, IH, IW] = g.input.shape4;
-  const [B, OH, OW] = g.output.shape4;
-  const OS = g.output.slices;
-  const [KH, KW] = g.kernel;
-  const [SH, SW] = g.stride;
-  const [DH, DW] = g.dilation;
-  const [PT, PL] = g.pad;
+  const { IH, IW, B, OH, OW, OS, KH, KW, SH, SW, DH, DW, PT, PL } = convDims(g);
   const R = args.rows;
   const RB = Math.ceil(OH / R);
   const grid: Workgroup = [OW, B * RB, OS];
@@ -195,17 +171,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   return {
     label: `depthwise ${KH}x${KW} column r${R} wg${wg.join("x")}`,
     code,
-    bindings: [
-      { kind: "input", index: 0, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: args.weights },
-      { kind: "const", name: "bias", elem: "vec4<T>", data: args.bias },
-    ],
+    bindings: weightBindings(args.weights, args.bias),
     dispatch: [Math.ceil(grid[0] / wg[0]), Math.ceil(grid[1] / wg[1]), Math.ceil(grid[2] / wg[2])],
   };
 }
 
-function columnGeometry(args: GpuPlanArgs<ConvOptions>): DepthwiseGeometry | undefined {
+function columnGeometry(args: GpuPlanArgs<ConvOptions>): ConvGeometry | undefined {
   const { inputs, outputs, options: o } = args;
   const x = inputs[0]!;
   const w = inputs[1]!;

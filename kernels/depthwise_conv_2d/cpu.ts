@@ -7,15 +7,8 @@ import type { CpuBuilder, CpuStep } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
 import { quantizedActivationRange } from "../_shared/quant_math.ts";
 import { DEPTHWISE, Q_DEPTHWISE } from "../_cpu/blocks.ts";
-import {
-  ACT_RANGE,
-  f32Of,
-  floatAddrs,
-  gemmEpilogue,
-  variant,
-  wasmStep,
-  writeBlock,
-} from "../_cpu/build.ts";
+import { f32Of, gemmEpilogue, variant, wasmStep, writeBlock } from "../_cpu/build.ts";
+import { floatWeighted } from "../_cpu/weighted.ts";
 import { convWindow, indirection, zeros } from "../_cpu/gemm.ts";
 import {
   accumulatorBound,
@@ -32,14 +25,9 @@ import type { DepthwiseConv2DOptions } from "./mod.ts";
  */
 export const depthwiseFloat: CpuBuilder<DepthwiseConv2DOptions> = (ctx, node) => {
   const o = node.options;
-  const act = ACT_RANGE[o.activation];
-  const [xi, wi, bi] = node.inputs;
-  const g = ctx.graph;
-  const w = g.tensors[wi]?.value;
-  const b = bi >= 0 ? g.tensors[bi]?.value : undefined;
-  const a = floatAddrs(ctx, [xi, node.outputs[0]]);
-  if (!act || !a || !w || w.dtype !== "float32" || (bi >= 0 && !b)) return undefined;
-  const x = g.tensors[xi].shape;
+  const f = floatWeighted(ctx, node);
+  if (!f) return undefined;
+  const { act, x, w, b, addrs: a } = f;
   const [, KH, KW, O] = w.shape;
   const C = x[3];
   if (x.length !== 4 || O % C !== 0) return undefined;

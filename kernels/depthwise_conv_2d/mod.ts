@@ -27,6 +27,7 @@ import {
 } from "../_shared/conv_common.ts";
 import { applyActivation, intOption } from "../_shared/options.ts";
 import { allocTensor, readNumber } from "../_shared/tensor.ts";
+import { weightBindings } from "../_gpu/conv.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
 import { depthwiseConv2dInteger } from "./quant.ts";
@@ -166,12 +167,7 @@ ${
   return [{
     label: `depthwise ${KH}x${KW} m${M} wb${wb} wg${wg.join("x")}`,
     code,
-    bindings: [
-      { kind: "input", index: 0, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: packed },
-      { kind: "const", name: "bias", elem: "vec4<T>", data: bias },
-    ],
+    bindings: weightBindings(packed, bias),
     dispatch: groupsFor([OW, grid[1], grid[2]], [wg[0] * wb, wg[1], wg[2]]),
   }];
 }

@@ -53,16 +53,14 @@ export type {
   MemoryReport,
   NodePlacement,
   NodeTiming,
-  RunTimeline,
-  SetupReport,
-};
-export type {
   RunOptions,
+  RunTimeline,
   SessionInputs,
   SessionOptions,
   SessionOutputs,
+  SetupReport,
   TensorInfo,
-} from "./session_types.ts";
+};
 export type { OutputTargets } from "./run_outputs.ts";
 
 /**

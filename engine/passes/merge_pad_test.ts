@@ -26,62 +26,38 @@ interface PadCase {
   out?: number;
 }
 
-const CASES: PadCase[] = [
-  // BlazePose's stride-2 depthwise layers: 1 or 2 on every side.
-  {
-    name: "dw 3x3 s2 pad 1",
-    op: "DEPTHWISE_CONV_2D",
-    x: [16, 16, 8],
-    pads: [1, 1, 1, 1],
-    k: [3, 3],
-    stride: 2,
-  },
-  {
-    name: "dw 5x5 s2 pad 2",
-    op: "DEPTHWISE_CONV_2D",
-    x: [12, 12, 12],
-    pads: [2, 2, 2, 2],
-    k: [5, 5],
-    stride: 2,
-  },
-  {
-    name: "dw 3x3 s1 pad 2,0,0,2 dilated 2",
-    op: "DEPTHWISE_CONV_2D",
-    x: [9, 7, 5],
-    pads: [2, 0, 0, 2],
-    k: [3, 3],
-    stride: 1,
-    dilation: 2,
-  },
-  // The RGB stem: 3 input channels, stride 2.
-  {
-    name: "conv 3x3 s2 pad 1 rgb",
-    op: "CONV_2D",
-    x: [16, 16, 3],
-    pads: [1, 1, 1, 1],
-    k: [3, 3],
-    stride: 2,
-    out: 8,
-  },
-  {
-    name: "conv 3x3 s1 pad 2,0,2,0",
-    op: "CONV_2D",
-    x: [8, 8, 6],
-    pads: [2, 0, 2, 0],
-    k: [3, 3],
-    stride: 1,
-    out: 4,
-  },
-  {
-    name: "conv 1x1 pad 1,0,0,1",
-    op: "CONV_2D",
-    x: [6, 6, 8],
-    pads: [1, 0, 0, 1],
-    k: [1, 1],
-    stride: 1,
-    out: 8,
-  },
+/** name, op, input [H, W, C], pads [top, bottom, left, right], kernel, stride, out channels (0:
+ * depthwise), dilation. */
+type Row = [
+  string,
+  PadCase["op"],
+  PadCase["x"],
+  PadCase["pads"],
+  PadCase["k"],
+  number,
+  number?,
+  number?,
 ];
+const ROWS: Row[] = [
+  // BlazePose's stride-2 depthwise layers: 1 or 2 on every side.
+  ["dw 3x3 s2 pad 1", "DEPTHWISE_CONV_2D", [16, 16, 8], [1, 1, 1, 1], [3, 3], 2],
+  ["dw 5x5 s2 pad 2", "DEPTHWISE_CONV_2D", [12, 12, 12], [2, 2, 2, 2], [5, 5], 2],
+  ["dw 3x3 d2 pad 2,0,0,2", "DEPTHWISE_CONV_2D", [9, 7, 5], [2, 0, 0, 2], [3, 3], 1, 0, 2],
+  // The RGB stem: 3 input channels, stride 2.
+  ["conv 3x3 s2 pad 1 rgb", "CONV_2D", [16, 16, 3], [1, 1, 1, 1], [3, 3], 2, 8],
+  ["conv 3x3 s1 pad 2,0,2,0", "CONV_2D", [8, 8, 6], [2, 0, 2, 0], [3, 3], 1, 4],
+  ["conv 1x1 pad 1,0,0,1", "CONV_2D", [6, 6, 8], [1, 0, 0, 1], [1, 1], 1, 8],
+];
+const CASES: PadCase[] = ROWS.map(([name, op, x, pads, k, stride, out, dilation]) => ({
+  name,
+  op,
+  x,
+  pads,
+  k,
+  stride,
+  out: out || undefined,
+  dilation,
+}));
 
 const Q = (scale: number, zeroPoint: number): Quantization => ({
   scale: [scale],

@@ -1,6 +1,6 @@
 /**
  * The operands of a float32 node with constant weights (input, filter, optional bias) on the fast
- * CPU backend, as CONV_2D's and DEPTHWISE_CONV_2D's builders read them.
+ * CPU backend, as the CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED builders read them.
  *
  * @module
  */

@@ -107,8 +107,8 @@ export function convDims(g: ConvGeometry): ConvDims {
 }
 
 /**
- * The bindings of a program that reads input 0 as `x`, writes output 0 as `y` and reads packed
- * weights `w` and bias `bias` as `vec4<T>` constants.
+ * The bindings of a program that reads an input (default 0) as `x`, writes output 0 as `y` and
+ * reads packed weights `w` and bias `bias` as `vec4<T>` constants.
  *
  * @example
  * ```ts
@@ -119,11 +119,16 @@ export function convDims(g: ConvGeometry): ConvDims {
  *
  * @param weights The packed weights.
  * @param bias The packed bias (`packBias`).
+ * @param input Which node input is `x` (TRANSPOSE_CONV reads input 2).
  * @returns Input `x`, output `y`, const `w` and const `bias`, in that order.
  */
-export function weightBindings(weights: Float32Array, bias: Float32Array): GpuBinding[] {
+export function weightBindings(
+  weights: Float32Array,
+  bias: Float32Array,
+  input = 0,
+): GpuBinding[] {
   return [
-    { kind: "input", index: 0, name: "x" },
+    { kind: "input", index: input, name: "x" },
     { kind: "output", index: 0, name: "y" },
     { kind: "const", name: "w", elem: "vec4<T>", data: weights },
     { kind: "const", name: "bias", elem: "vec4<T>", data: bias },

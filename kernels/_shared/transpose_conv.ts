@@ -9,6 +9,7 @@
 import type { GpuLimitsInfo, GpuProgram, GpuTensorInfo, HostTensor } from "../../core/kernel.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { convWorkgroup, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
+import { weightBindings } from "../_gpu/conv.ts";
 import { packBias, packO4I4 } from "./conv_common.ts";
 import { applyActivation } from "./options.ts";
 import { allocTensor, readNumber } from "./tensor.ts";
@@ -171,12 +172,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   return {
     label: `transpose conv ${KH}x${KW} s${g.strideH}x${g.strideW} sb${sb} wg${wg.join("x")}`,
     code,
-    bindings: [
-      { kind: "input", index: args.inputIndex, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: packO4I4(args.weights, input.shape4[3]) },
-      { kind: "const", name: "bias", elem: "vec4<T>", data: packBias(args.bias, O) },
-    ],
+    bindings: weightBindings(
+      packO4I4(args.weights, input.shape4[3]),
+      packBias(args.bias, O),
+      args.inputIndex,
+    ),
     dispatch: groupsFor(grid, wg),
   };
 }

@@ -5,23 +5,19 @@
  */
 import type { CpuBuilder } from "../../core/kernel.ts";
 import { numElements } from "../../core/ir.ts";
-import { ACT_RANGE, f32Of, floatAddrs } from "../_cpu/build.ts";
+import { f32Of } from "../_cpu/build.ts";
+import { floatWeighted } from "../_cpu/weighted.ts";
 import { gemm } from "../_cpu/gemm.ts";
 import { gemmQ } from "../_cpu/gemm_quant.ts";
 import type { FullyConnectedOptions } from "./mod.ts";
 
 /** FULLY_CONNECTED on float32: the indirect GEMM with one tap per row. */
 export const fullyConnectedFloat: CpuBuilder<FullyConnectedOptions> = (ctx, node) => {
-  const o = node.options;
-  const act = ACT_RANGE[o.activation];
-  const [xi, wi, bi] = node.inputs;
-  const g = ctx.graph;
-  const w = g.tensors[wi]?.value;
-  const b = bi >= 0 ? g.tensors[bi]?.value : undefined;
-  const a = floatAddrs(ctx, [xi, node.outputs[0]]);
-  if (!act || !a || !w || w.dtype !== "float32" || (bi >= 0 && !b)) return undefined;
+  const f = floatWeighted(ctx, node);
+  if (!f) return undefined;
+  const { act, w, b, addrs: a } = f;
   const [O, I] = w.shape;
-  const rows = numElements(g.tensors[xi].shape) / I;
+  const rows = numElements(f.x) / I;
   const pointers = new Int32Array(rows).map((_, r) => a[0] + r * I * 4);
   const wd = f32Of(w);
   return [gemm(ctx, {

@@ -25,6 +25,7 @@ import { activationOption, applyActivation, boolOption, enumOption } from "../_s
 import { allocTensor, readNumber } from "../_shared/tensor.ts";
 import { activationWgsl, type FusedActivation } from "../_gpu/wgsl.ts";
 import { type GemmMapping, gemmMapping } from "../_gpu/workgroup.ts";
+import { weightBindings } from "../_gpu/conv.ts";
 import { gemmProgram } from "../_shared/conv_gemm.ts";
 import { fullyConnectedInteger } from "./quant.ts";
 import { fullyConnectedCpuQuant, fullyConnectedFloat } from "./cpu.ts";
@@ -140,12 +141,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   return [{
     label: `fully connected ${fast ? "rows" : "flattened"} r${R}`,
     code,
-    bindings: [
-      { kind: "input", index: 0, name: "x" },
-      { kind: "output", index: 0, name: "y" },
-      { kind: "const", name: "w", elem: "vec4<T>", data: packO4I4(filter, I) },
-      { kind: "const", name: "bias", elem: "vec4<T>", data: packBias(args.bias, O) },
-    ],
+    bindings: weightBindings(packO4I4(filter, I), packBias(args.bias, O)),
     dispatch: [OS, Math.min(N, maxY), Math.ceil(N / maxY)],
   }];
 }

@@ -75,4 +75,5 @@ export {
   OpError,
   UnsupportedError,
   UsageError,
+  ValueNeededError,
 } from "./core/errors.ts";

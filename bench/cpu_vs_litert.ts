@@ -387,8 +387,8 @@ export function readmeSection(
   const gPaired = geomean(rows.map((r) => r.paired)).toFixed(2);
   const gMedian = geomean(rows.map(ratio)).toFixed(2);
   const load = rows.map((r) => r.load);
-  return `- CPU backend against LiteRT.js Wasm (XNNPack), one thread each, on this 2-core development ` +
-    `machine (${meta.date.slice(0, 10)}), gpulite time over LiteRT.js time (below 1: gpulite ` +
+  return `- CPU backend against LiteRT.js Wasm (XNNPack), one thread each, on a 2-core machine ` +
+    `(${meta.date.slice(0, 10)}), gpulite time over LiteRT.js time (below 1: gpulite ` +
     `faster), median of per-round ratios: ${per}; geometric mean ${gPaired} (${gMedian} from the ` +
     `medians). The cores are shared with other work (load ${Math.min(...load).toFixed(1)} to ` +
     `${Math.max(...load).toFixed(1)}): single runs spread widely, the ratios less ` +

@@ -26,7 +26,7 @@ export interface SessionOptions {
   precision?: Precision;
   /** Weight precision in f16 runs (default `f32`; `f16` halves weight memory at some accuracy cost). */
   weightPrecision?: Precision;
-  /** Memory strategy for intermediate tensors (default `GREEDY_BEST`; see `STRATEGIES`). */
+  /** Memory strategy for intermediate tensors (default `GREEDY_BEST`; see `STRATEGY_NAMES`). */
   strategy?: string;
   /** Measure per-op time: GPU timestamp queries (`gpu`), wall clock per node (`cpu`). */
   profile?: boolean;

@@ -36,45 +36,56 @@ function opCode(op: string, where: string): number {
   return code;
 }
 
-const SIZES: Record<ScalarKind, number> = {
-  bool: 1,
-  i8: 1,
-  u8: 1,
-  i16: 2,
-  u16: 2,
-  i32: 4,
-  u32: 4,
-  i64: 8,
-  f32: 4,
-};
-
-function addScalar(b: Builder, kind: ScalarKind, v: number): void {
-  switch (kind) {
-    case "bool":
-    case "i8":
-    case "u8":
-      return b.addInt8(v);
-    case "i16":
-    case "u16":
-      return b.addInt16(v);
-    case "i32":
-    case "u32":
-      return b.addInt32(v);
-    case "i64":
-      return b.addInt64(BigInt(v));
-    case "f32":
-      return b.addFloat32(v);
-  }
+/** How each scalar kind is written: its byte size, as a vector element, and as a table field. */
+interface ScalarWriter {
+  size: number;
+  add(b: Builder, v: number): void;
+  field(b: Builder, id: number, v: number, def: number): void;
 }
+
+const BYTE: ScalarWriter = {
+  size: 1,
+  add: (b, v) => b.addInt8(v),
+  field: (b, id, v, def) => b.addFieldInt8(id, v, def),
+};
+const SHORT: ScalarWriter = {
+  size: 2,
+  add: (b, v) => b.addInt16(v),
+  field: (b, id, v, def) => b.addFieldInt16(id, v, def),
+};
+const INT: ScalarWriter = {
+  size: 4,
+  add: (b, v) => b.addInt32(v),
+  field: (b, id, v, def) => b.addFieldInt32(id, v, def),
+};
+const WRITERS: Record<ScalarKind, ScalarWriter> = {
+  bool: BYTE,
+  i8: BYTE,
+  u8: BYTE,
+  i16: SHORT,
+  u16: SHORT,
+  i32: INT,
+  u32: INT,
+  i64: {
+    size: 8,
+    add: (b, v) => b.addInt64(BigInt(v)),
+    field: (b, id, v, def) => b.addFieldInt64(id, BigInt(v), BigInt(def)),
+  },
+  f32: {
+    size: 4,
+    add: (b, v) => b.addFloat32(v),
+    field: (b, id, v, def) => b.addFieldFloat32(id, v, def),
+  },
+};
 
 function vector(
   b: Builder,
   kind: ScalarKind,
   values: readonly number[],
 ): number {
-  const size = SIZES[kind];
-  b.startVector(size, values.length, size);
-  for (let i = values.length - 1; i >= 0; i--) addScalar(b, kind, values[i]);
+  const w = WRITERS[kind];
+  b.startVector(w.size, values.length, w.size);
+  for (let i = values.length - 1; i >= 0; i--) w.add(b, values[i]);
   return b.endVector();
 }
 
@@ -82,31 +93,6 @@ function offsets(b: Builder, list: readonly number[]): number {
   b.startVector(4, list.length, 4);
   for (let i = list.length - 1; i >= 0; i--) b.addOffset(list[i]);
   return b.endVector();
-}
-
-function addField(
-  b: Builder,
-  id: number,
-  kind: ScalarKind,
-  v: number,
-  def: number,
-): void {
-  switch (kind) {
-    case "bool":
-    case "i8":
-    case "u8":
-      return b.addFieldInt8(id, v, def);
-    case "i16":
-    case "u16":
-      return b.addFieldInt16(id, v, def);
-    case "i32":
-    case "u32":
-      return b.addFieldInt32(id, v, def);
-    case "i64":
-      return b.addFieldInt64(id, BigInt(v), BigInt(def));
-    case "f32":
-      return b.addFieldFloat32(id, v, def);
-  }
 }
 
 /** Writes a table: `fields` run between `startObject` and `endObject`, after children are built. */
@@ -159,15 +145,14 @@ function writeOptions(
       const child = children.get(f.id);
       if (child !== undefined) b.addFieldOffset(f.id, child, 0);
       else if (f.kind === "enum") {
-        addField(
+        WRITERS[f.storage].field(
           b,
           f.id,
-          f.storage,
           enumCode(f, v, where),
           enumCode(f, f.defaultValue, where),
         );
       } else if (f.kind === "scalar") {
-        addField(b, f.id, f.storage, Number(v), Number(f.defaultValue));
+        WRITERS[f.storage].field(b, f.id, Number(v), Number(f.defaultValue));
       }
     }
   });

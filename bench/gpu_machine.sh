@@ -8,7 +8,7 @@
 #   @litertjs/core = LiteRT.js) are in .device/deno_dir for --cached-only.
 #
 # Step 2, on the GPU machine: device run with carry [".device"] and the command
-#     source .device/env.sh && bench/gpu_machine.sh
+#     source .device/env.sh && bench/gpu_machine.sh            (the report; `measure`: see below)
 #   It runs `deno task report` over every network (real files first, then built full-size ones, then
 #   tiny ones), both providers (Deno's wgpu and Dawn), the cpu backend at 1 and all threads when it
 #   exists, the reference on tiny networks only, and LiteRT.js (WebGPU and Wasm) as the peer, and
@@ -38,6 +38,33 @@ fi
 
 OUT=${OUT:-$root/out/gpu_machine}
 mkdir -p "$OUT"
+
+# `bench/gpu_machine.sh measure`: the measurements beside the report, in one call (~6 min): the
+# per-phase latency on Dawn with outputs reused and on Deno's WebGPU, PAD folding's effect, f16
+# against the reference, and the cpu backend's thread curve, each under its own time limit, into
+# $OUT (latency_*.md/json, pad_fold.md, f16.md, threads/). PROVIDER overrides dawn.
+if [ "${1:-}" = "measure" ]; then
+  models=${GPULITE_MODELS_DIR:-$root/.device/models}
+  provider=${PROVIDER:-dawn}
+  mapfile -t nets < <(ls "$models"/*.tflite | grep -v -e _quant -e /detect)
+  step() {
+    local name=$1 limit=$2
+    shift 2
+    echo "== $name (limit ${limit} s)"
+    timeout "$limit" deno run --cached-only -A "$@" 2>&1 | grep -v '^INFO: ' | tail -n 60 |
+      tee "$OUT/$name.log"
+  }
+  step latency_$provider 150 scripts/latency.ts "${nets[@]}" --provider "$provider" --runs 30 \
+    --reuse-outputs --md "$OUT/latency_$provider.md" --json "$OUT/latency_$provider.json"
+  step latency_deno 90 scripts/latency.ts "${nets[@]}" --provider deno --runs 10 \
+    --md "$OUT/latency_deno.md" --json "$OUT/latency_deno.json"
+  step pad_fold 60 scripts/pad_fold_speed.ts "$models/pose_landmark_lite.tflite" \
+    --provider "$provider" --md "$OUT/pad_fold.md"
+  step f16 90 scripts/f16_accuracy.ts "${nets[@]}" --provider "$provider" --md "$OUT/f16.md"
+  step threads 120 scripts/cpu_threads.ts --models "$models" --out "$OUT/threads" --runs 10
+  ls -la "$OUT"
+  exit 0
+fi
 export GPULITE_MODELS_DIR=${GPULITE_MODELS_DIR:-$root/.device/models}
 export GPULITE_DENO_FLAGS="--cached-only"   # LiteRT.js child processes: nothing can be fetched there
 export DENO_NO_UPDATE_CHECK=1

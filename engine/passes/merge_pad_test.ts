@@ -137,9 +137,20 @@ Deno.test("mergePad() folds every non-negative spatial PAD into a VALID convolut
   }
 });
 
-for (const backend of ["gpu", "cpu", "reference"] as const) {
+/** The GPU's newer convolution kernels, which read the padding through the same geometry. */
+const NEWER = { CONV_2D: "tiled", DEPTHWISE_CONV_2D: "column" };
+const RUNS: {
+  backend: "gpu" | "cpu" | "reference";
+  label: string;
+  variants?: Record<string, string>;
+}[] = [
+  ...(["gpu", "cpu", "reference"] as const).map((backend) => ({ backend, label: backend })),
+  { backend: "gpu", label: "gpu tiled/column", variants: NEWER },
+];
+
+for (const { backend, label, variants } of RUNS) {
   for (const dtype of ["float32", "uint8"] as const) {
-    Deno.test(`${backend} ${dtype}: convolutions with a folded PAD match the unfolded graph`, async () => {
+    Deno.test(`${label} ${dtype}: convolutions with a folded PAD match the unfolded graph`, async () => {
       const device = await testDevice();
       for (const c of CASES) {
         const model = padConv(c, dtype);
@@ -147,7 +158,7 @@ for (const backend of ["gpu", "cpu", "reference"] as const) {
         const plain = await createSession(model, { backend: "reference", passes: false });
         const [want] = await plain.run([x]);
         plain.dispose();
-        const s = await createSession(model, { backend, device, threads: 1 });
+        const s = await createSession(model, { backend, device, threads: 1, variants });
         try {
           const merged = s.passes.find((p) => p.pass === "merge-pad");
           strictEqual(merged?.applied, 1, `${c.name}: the PAD folds`);

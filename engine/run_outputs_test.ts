@@ -95,6 +95,10 @@ Deno.test("output arrays that do not fit are clear errors and the session stays 
       (e: Error) =>
         e instanceof UsageError && /one typed array \(or undefined\) per/.test(e.message),
     );
+    await rejects(
+      session.run([ramp(0), ramp(1)], null as unknown as { outputs: [] }),
+      (e: Error) => e instanceof UsageError && /run's options must be an object/.test(e.message),
+    );
     const [sum] = await session.run([ramp(0), ramp(1)]);
     strictEqual(sum.data[0], ramp(0)[0] + ramp(1)[0], "the session still runs");
   } finally {

@@ -256,6 +256,9 @@ export class Session {
    */
   run(inputs: SessionInputs, options: RunOptions = {}): Promise<SessionOutputs> {
     return this.#enqueue(async () => {
+      if (typeof options !== "object" || options === null) {
+        throw new UsageError(`run's options must be an object ({ outputs }), got ${options}`);
+      }
       const feed = await this.#checkInputs(inputs);
       if (options.outputs === undefined) return this.#named(await this.#executor.run(feed));
       const g = this.#graph;

@@ -224,12 +224,32 @@ export interface InputSpec {
   aliases?: readonly string[];
 }
 
-function inputPosition(specs: readonly InputSpec[], key: string): number {
+/**
+ * Position of the model input or output a key names (its tensor name or signature name), or a
+ * `UsageError` that lists the names there are.
+ *
+ * @example
+ * ```ts
+ * import { namedPosition } from "./options.ts";
+ * const specs = [{ name: "a" }, { name: "b", aliases: ["image"] }];
+ * if (namedPosition(specs, "image", "input") !== 1) throw new Error("wrong");
+ * ```
+ *
+ * @param specs The inputs or outputs, in order, with their aliases.
+ * @param key The name given.
+ * @param kind `input` or `output`, for the error.
+ * @returns The position.
+ */
+export function namedPosition(
+  specs: readonly { name: string; aliases?: readonly string[] }[],
+  key: string,
+  kind: "input" | "output",
+): number {
   const i = specs.findIndex((s) => s.name === key || (s.aliases ?? []).includes(key));
   if (i >= 0) return i;
   const names = specs.flatMap((s) => [s.name, ...(s.aliases ?? [])]);
   throw new UsageError(
-    `Unknown input name ${JSON.stringify(key)}; the model's inputs are ${
+    `Unknown ${kind} name ${JSON.stringify(key)}; the model's ${kind}s are ${
       [...new Set(names)].map((n) => JSON.stringify(n)).join(", ")
     }`,
   );
@@ -269,7 +289,7 @@ export function orderInputShapes(
   for (const [key, shape] of Object.entries(given) as [string, readonly number[]][]) {
     const i = /^\d+$/.test(key) && Number(key) < specs.length
       ? Number(key)
-      : inputPosition(specs, key);
+      : namedPosition(specs, key, "input");
     out[i] = [...shape];
   }
   return out;
@@ -340,7 +360,7 @@ export function normalizeInputs(
   } else {
     const record = inputs as Record<string, unknown>;
     list = specs.map(() => undefined);
-    for (const [key, v] of Object.entries(record)) list[inputPosition(specs, key)] = v;
+    for (const [key, v] of Object.entries(record)) list[namedPosition(specs, key, "input")] = v;
   }
   if (list.length !== specs.length) {
     throw new UsageError(`The model takes ${specs.length} inputs, got ${list.length}`);

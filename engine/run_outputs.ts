@@ -11,11 +11,8 @@ import type { DType } from "../core/ir.ts";
 import type { HostTensor, TensorData } from "../core/kernel.ts";
 import { UsageError } from "../core/errors.ts";
 import { arrayClassOf } from "../kernels/_shared/tensor.ts";
-
-/** Arrays to fill: by output position, or keyed by output name or signature name. */
-export type OutputTargets =
-  | readonly (TensorData | undefined)[]
-  | Readonly<Record<string, TensorData | undefined>>;
+import { namedPosition } from "./options.ts";
+import type { OutputTargets } from "./session_types.ts";
 
 /** One output of the current plan, as the checks need it. */
 export interface OutputSpec {
@@ -70,16 +67,7 @@ export function resolveOutputTargets(
   } else {
     list = specs.map(() => undefined);
     for (const [key, v] of Object.entries(given as Record<string, TensorData | undefined>)) {
-      const i = specs.findIndex((s) => s.name === key || (s.aliases ?? []).includes(key));
-      if (i < 0) {
-        const names = specs.flatMap((s) => [s.name, ...(s.aliases ?? [])]);
-        throw new UsageError(
-          `Unknown output name ${JSON.stringify(key)}; the model's outputs are ${
-            [...new Set(names)].map((n) => JSON.stringify(n)).join(", ")
-          }`,
-        );
-      }
-      list[i] = v;
+      list[namedPosition(specs, key, "output")] = v;
     }
   }
   const seen = new Set<ArrayBufferLike>();

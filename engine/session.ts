@@ -14,7 +14,7 @@ import { readModel, readModelFile, type ReadOptions } from "../format/tflite/rea
 import type { PassReport } from "./passes/mod.ts";
 import { bindForBackend, type Bound, realiseVariant, type Variant } from "./variant.ts";
 import { checkRunInput } from "./run_inputs.ts";
-import { fillOutputTargets, resolveOutputTargets } from "./run_outputs.ts";
+import { fillOutputTargets, type OutputSpec, resolveOutputTargets } from "./run_outputs.ts";
 import type { ExecutionPlan, NodePlacement } from "./plan/plan.ts";
 import {
   type Backend,
@@ -40,6 +40,7 @@ import {
 } from "./options.ts";
 import { STRATEGIES } from "./memory/strategies.ts";
 import type {
+  OutputTargets,
   RunOptions,
   SessionInputs,
   SessionOptions,
@@ -53,6 +54,7 @@ export type {
   MemoryReport,
   NodePlacement,
   NodeTiming,
+  OutputTargets,
   RunOptions,
   RunTimeline,
   SessionInputs,
@@ -61,7 +63,6 @@ export type {
   SetupReport,
   TensorInfo,
 };
-export type { OutputTargets } from "./run_outputs.ts";
 
 /**
  * Reads a model from a path, URL or bytes, validating everything (see `format/tflite`).
@@ -261,16 +262,7 @@ export class Session {
       }
       const feed = await this.#checkInputs(inputs);
       if (options.outputs === undefined) return this.#named(await this.#executor.run(feed));
-      const g = this.#graph;
-      const targets = resolveOutputTargets(
-        options.outputs,
-        this.outputs.map((o, i) => ({
-          name: o.name,
-          aliases: o.signatureName === undefined ? [] : [o.signatureName],
-          dtype: o.dtype,
-          shape: g.tensors[g.outputs[i]].shape,
-        })),
-      );
+      const targets = resolveOutputTargets(options.outputs, this.#outputSpecs());
       return this.#named(fillOutputTargets(await this.#executor.run(feed, targets), targets));
     });
   }
@@ -391,6 +383,17 @@ export class Session {
       name: i.name,
       dtype: i.dtype,
       aliases: i.signatureName === undefined ? [] : [i.signatureName],
+    }));
+  }
+
+  /** The outputs as the current plan binds them (shapes resolved), with their signature names. */
+  #outputSpecs(): OutputSpec[] {
+    const g = this.#graph;
+    return this.outputs.map((o, i) => ({
+      name: o.name,
+      aliases: o.signatureName === undefined ? [] : [o.signatureName],
+      dtype: o.dtype,
+      shape: g.tensors[g.outputs[i]].shape,
     }));
   }
 

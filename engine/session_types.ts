@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { OutputTargets } from "./run_outputs.ts";
 import type { DType } from "../core/ir.ts";
 import type { HostTensor, Precision, TensorData } from "../core/kernel.ts";
 import type { Backend } from "./backends/mod.ts";
@@ -98,6 +97,11 @@ export interface TensorInfo {
 
 /** Inputs a session accepts: host tensors, bare typed arrays in input order, or by input name. */
 export type SessionInputs = (HostTensor | TensorData)[] | Record<string, HostTensor | TensorData>;
+
+/** Arrays to fill: by output position, or keyed by output name or signature name. */
+export type OutputTargets =
+  | readonly (TensorData | undefined)[]
+  | Readonly<Record<string, TensorData | undefined>>;
 
 /** Options of one `session.run`. */
 export interface RunOptions {

@@ -22,24 +22,22 @@ import { networkSources } from "../bench/cpu_vs_litert.ts";
 const mib = (b: number) => (b / 2 ** 20).toFixed(3);
 // The GPU's binding: 8-bit models dequantized first (activations in float), then the passes.
 // A `-1` (batch) dimension counts as 1.
-// The GPU's binding: 8-bit models dequantized first (activations in float), then the passes
-// (`explicitPads: false`: merge-pad folds only SAME-equivalent padding, the graph of the bounds).
-// A `-1` (batch) dimension counts as 1.
 type Read = Awaited<ReturnType<typeof readModelFile>>;
-const graphOf = (m: Read, explicitPads: boolean): ExecGraph => {
+const boundGraph = (m: Read): ExecGraph => {
   const sg = m.subgraphs[0];
   const shapes = sg.inputs.map((t) => sg.tensors[t].shape.map((d) => d < 0 ? 1 : d));
-  const g = buildExecGraph(sg, kernelFor, { inputShapes: shapes });
-  return applyPasses(dequantizeGraph(g).graph, { explicitPads }).graph;
+  return dequantizeGraph(buildExecGraph(sg, kernelFor, { inputShapes: shapes })).graph;
 };
 
 const rows: string[][] = [];
 const add = (name: string, folder: string, m: Read) => {
   const t0 = performance.now();
-  const g = graphOf(m, false);
+  const bound = boundGraph(m);
+  // The bounds' graph: merge-pad folds only SAME-equivalent padding (`explicitPads: false`).
+  const g = applyPasses(bound, { explicitPads: false }).graph;
   const l = memoryLevers(g);
   // Every PAD folded into its convolution as explicit padding (the default passes).
-  const folded = graphOf(m, true);
+  const folded = applyPasses(bound).graph;
   const pads = g.nodes.length - folded.nodes.length;
   const f = pads > 0 ? memoryLevers(folded) : l;
   const all = f.all.bytes < l.all.bytes ? f.all : l.all;

@@ -18,6 +18,7 @@ import type { GpuProvider } from "../mod.ts";
 import { PASSES } from "../engine/passes/mod.ts";
 import { randomInputs } from "../cli/_session_args.ts";
 import { locateNpmFile } from "../models/npm_models.ts";
+import { median } from "../core/stats.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -35,7 +36,6 @@ const files = positionals.length > 0 ? positionals : ["lite", "full", "heavy"]
   .filter((p): p is string => p !== undefined);
 const withoutMergePad = PASSES.map((p) => p.name).filter((n) => n !== "merge-pad");
 const gpu = await acquireDevice({ provider: values.provider as GpuProvider });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const lines = [
   `# PAD folding and latency (${gpu.adapterName} via ${values.provider}; cpu ${values.threads} thread(s))`,

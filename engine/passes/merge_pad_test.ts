@@ -11,6 +11,7 @@ import { testDevice } from "../../conformance/testing.ts";
 import { buildExecGraph } from "../../core/exec_graph.ts";
 import { kernelFor } from "../../kernels/registry.ts";
 import { mergePad } from "./merge_pad.ts";
+import { seededRandom } from "../../core/random.ts";
 
 interface PadCase {
   name: string;
@@ -65,12 +66,10 @@ const Q = (scale: number, zeroPoint: number): Quantization => ({
   quantizedDimension: 0,
 });
 
+/** `n` seeded values uniform in `[lo, hi)`. */
 function seeded(n: number, seed: number, lo: number, hi: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) >>> 0;
-    return lo + (s / 2 ** 32) * (hi - lo);
-  });
+  const r = seededRandom(seed);
+  return Array.from({ length: n }, () => lo + r() * (hi - lo));
 }
 
 /** PAD -> convolution (VALID), float32 or uint8. */

@@ -19,7 +19,7 @@ import type {
 } from "../../core/kernel.ts";
 import type { Quantization } from "../../core/ir.ts";
 import { OpError } from "../../core/errors.ts";
-import { allocTensor, halvesToFloat32, numberToF16Bits, stridesOf } from "../_shared/tensor.ts";
+import { halvesToFloat32, numberToF16Bits, stridesOf } from "../_shared/tensor.ts";
 import { decompose, dispatch1d, main1d } from "../_gpu/wgsl.ts";
 import { gridValues } from "../_shared/elementwise_cases.ts";
 import { dequantizeInteger } from "./quant.ts";
@@ -115,9 +115,7 @@ export const dequantize: KernelDef<DequantizeOptions> = {
     return [{ dtype: "float32", shape: [...inputs[0]!.shape] }];
   },
   reference({ inputs, outputs }): HostTensor[] {
-    const out = allocTensor("float32", outputs[0].shape);
-    (out.data as Float32Array).set(dequantizeValues(inputs[0]!));
-    return [out];
+    return [{ dtype: "float32", shape: [...outputs[0].shape], data: dequantizeValues(inputs[0]!) }];
   },
   gpu: {
     unsupported({ inputs }) {

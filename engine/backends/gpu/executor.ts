@@ -286,10 +286,8 @@ export class GpuExecutor implements Executor {
     this.#check();
     const clock = this.#timeline ? new PhaseClock() : undefined;
     const g = this.plan.graph;
-    const targets = new Map<number, TensorData>();
-    into?.forEach((a, i) => {
-      if (a) targets.set(g.outputs[i], a);
-    });
+    const targets = into &&
+      new Map(g.outputs.flatMap((t, i) => into[i] ? [[t, into[i]!] as const] : []));
     const device = this.#ctx.device;
     const host = new Map<number, HostTensor>();
     g.inputs.forEach((t, i) => host.set(t, inputs[i]));

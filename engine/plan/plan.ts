@@ -158,6 +158,8 @@ export interface BuildPlanOptions {
    * the GPU this needs an arena: strategies that plan only shared objects ignore it.
    */
   concatInPlace?: boolean;
+  /** In f16 plans, tensors stored in f32 all the same (default: only the graph's edges). */
+  keepF32?: (tensor: number) => boolean;
 }
 
 /** Byte alignment of intermediates in GPU buffers and the CPU arena. */
@@ -277,7 +279,7 @@ function gpuPlan(graph: ExecGraph, options: BuildPlanOptions, strategy: string):
     variants: options.variants,
     tuned: options.tuned,
   });
-  const storage = gpuStorageKinds(graph, precision);
+  const storage = gpuStorageKinds(graph, precision, options.keepF32);
   const io = new Set([...graph.inputs, ...graph.outputs]);
   const usageOf = (programs: ExecutionPlan["programs"]) =>
     gpuUsageRecords(graph, {

@@ -46,27 +46,27 @@ export function f32EdgeTensors(graph: ExecGraph): Set<number> {
  * ```ts
  * import { gpuStorageKinds } from "./storage.ts";
  * import type { ExecGraph } from "../../core/exec_graph.ts";
- * const g = {
- *   tensors: [{ dtype: "float32", shape: [4] }, { dtype: "float32", shape: [4] }],
- *   nodes: [],
- *   inputs: [0],
- *   outputs: [1],
- * } as unknown as ExecGraph;
+ * const f = { dtype: "float32", shape: [4] };
+ * const g = { tensors: [f, f, f], nodes: [], inputs: [0], outputs: [1] } as unknown as ExecGraph;
  * if (gpuStorageKinds(g, "f16")[1] !== "f32") throw new Error("edges keep f32");
+ * if (gpuStorageKinds(g, "f16")[2] !== "f16") throw new Error("intermediates go f16");
+ * if (gpuStorageKinds(g, "f16", (t) => t === 2)[2] !== "f32") throw new Error("kept in f32");
  * ```
  *
  * @param graph The exec graph.
  * @param precision Storage precision of floats.
+ * @param keepF32 In f16 runs, tensors to store in f32 all the same (beside the graph's edges).
  * @returns One storage kind per tensor.
  */
 export function gpuStorageKinds(
   graph: ExecGraph,
   precision: Precision,
+  keepF32: (tensor: number) => boolean = () => false,
 ): (StorageKind | undefined)[] {
   const edges = precision === "f16" ? f32EdgeTensors(graph) : new Set<number>();
   return graph.tensors.map((t, i) => {
     const k = storageOf(t.dtype, precision);
-    return k === "f16" && edges.has(i) ? "f32" : k;
+    return k === "f16" && (edges.has(i) || keepF32(i)) ? "f32" : k;
   });
 }
 

@@ -43,6 +43,21 @@ mkdir -p "$OUT"
 # per-phase latency on Dawn with outputs reused and on Deno's WebGPU, PAD folding's effect, f16
 # against the reference, and the cpu backend's thread curve, each under its own time limit, into
 # $OUT (latency_*.md/json, pad_fold.md, f16.md, threads/). PROVIDER overrides dawn.
+# `bench/gpu_machine.sh profile`: where an inference's time goes (~4 min): the per-phase latency on
+# Dawn with outputs reused, then the slowest nodes by timestamp (scripts/profile_nodes.ts) of the
+# real networks and the catalogue's MobileNets, into $OUT (latency_dawn.md/json, nodes.txt).
+if [ "${1:-}" = "profile" ]; then
+  models=${GPULITE_MODELS_DIR:-$root/.device/models}
+  mapfile -t nets < <(ls "$models"/*.tflite | grep -v -e _quant -e /detect)
+  timeout 150 deno run --cached-only -A scripts/latency.ts "${nets[@]}" mobilenet_v1_1.0_224 \
+    mobilenet_v2_1.0_224 --provider dawn --runs 30 --reuse-outputs --md "$OUT/latency_dawn.md" \
+    --json "$OUT/latency_dawn.json" 2>&1 | grep -v '^INFO: ' | tail -n 40
+  timeout 100 deno run --cached-only -A scripts/profile_nodes.ts mobilenet_v2_1.0_224 \
+    mobilenet_v1_1.0_224 "$models/deeplabv3_257_mv_gpu.tflite" "$models/hair_segmentation.tflite" \
+    "$models/pose_landmark_lite.tflite" --provider dawn --top 12 --runs 10 2>&1 |
+    grep -v '^INFO: ' | tee "$OUT/nodes.txt"
+  exit 0
+fi
 if [ "${1:-}" = "measure" ]; then
   models=${GPULITE_MODELS_DIR:-$root/.device/models}
   provider=${PROVIDER:-dawn}

@@ -297,7 +297,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
  * const s = { median: 1, min: 1, max: 1 };
  * const line = timelineLine({
  *   runs: 1, total: s, other: s, gpu: s, waitBeyondGpu: s,
- *   phases: { pack: s, upload: s, encode: s, submit: s, wait: s, read: s, cpu: s },
+ *   phases: { pack: s, upload: s, encode: s, submit: s, check: s, wait: s, read: s, cpu: s },
  * });
  * if (!line.startsWith("timeline") || !line.includes("gpu 1.000")) throw new Error(line);
  * ```

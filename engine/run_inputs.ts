@@ -9,8 +9,27 @@ import type { HostTensor, TensorData } from "../core/kernel.ts";
 import { UsageError } from "../core/errors.ts";
 import { arrayClassOf } from "../kernels/_shared/tensor.ts";
 
-/** Index of the first NaN, or -1; four elements per step (about a quarter faster than one). */
+/**
+ * Whether an array may hold NaN: `x * 0` is NaN for NaN and infinities and 0 otherwise, so one sum
+ * over eight lanes answers for the whole array at about half the cost of a comparison per element.
+ */
+function mayHoldNaN(data: Float32Array): boolean {
+  const n = data.length;
+  let a = 0, b = 0, c = 0, d = 0;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    a += data[i] * 0 + data[i + 4] * 0;
+    b += data[i + 1] * 0 + data[i + 5] * 0;
+    c += data[i + 2] * 0 + data[i + 6] * 0;
+    d += data[i + 3] * 0 + data[i + 7] * 0;
+  }
+  for (; i < n; i++) a += data[i] * 0;
+  return a + b + c + d !== 0;
+}
+
+/** Index of the first NaN, or -1. */
 function firstNaN(data: Float32Array): number {
+  if (!mayHoldNaN(data)) return -1;
   const n = data.length;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -75,9 +94,29 @@ export function checkRunInput(
       } elements for shape [${spec.shape}], got ${t.data.length}`,
     );
   }
-  if (args.rejectNaN && t.data instanceof Float32Array) {
-    const bad = firstNaN(t.data);
-    if (bad >= 0) throw new UsageError(`${where} holds NaN at element ${bad}`);
-  }
+  if (args.rejectNaN) rejectNaN(t, where);
   return t;
+}
+
+/**
+ * Throws a `UsageError` naming the input and the element when a float32 input holds NaN.
+ *
+ * @example
+ * ```ts
+ * import { rejectNaN } from "./run_inputs.ts";
+ * rejectNaN({ dtype: "float32", shape: [2], data: new Float32Array([1, Infinity]) }, "Input 0");
+ * let refused = false;
+ * try {
+ *   rejectNaN({ dtype: "float32", shape: [2], data: new Float32Array([1, NaN]) }, "Input 0");
+ * } catch { refused = true; }
+ * if (!refused) throw new Error("NaN passed");
+ * ```
+ *
+ * @param t The input.
+ * @param where How the error names it (`Input 0 "image"`).
+ */
+export function rejectNaN(t: HostTensor, where: string): void {
+  if (!(t.data instanceof Float32Array)) return;
+  const bad = firstNaN(t.data);
+  if (bad >= 0) throw new UsageError(`${where} holds NaN at element ${bad}`);
 }

@@ -3,12 +3,13 @@
  * session's input checks, host packing, uploads, encoding, submission, the readback wait and the
  * GPU's own time within it (timestamp queries), reading results, CPU fallback nodes; plus session
  * creation and the first run. With `--host-layout` the same plan also runs with layouts converted
- * on the host, and with `--reuse-outputs` each run also fills the same output arrays
- * (`session.run(inputs, { outputs })`), for comparison.
+ * on the host, with `--one-submission` the plan runs as one submission per step (not in growing
+ * chunks that let the GPU start while the rest is recorded), and with `--reuse-outputs` each run
+ * also fills the same output arrays (`session.run(inputs, { outputs })`), for comparison.
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
- *   [--warmup N] [--host-layout] [--reuse-outputs] [--json FILE] [--md FILE]
+ *   [--warmup N] [--host-layout] [--one-submission] [--reuse-outputs] [--json FILE] [--md FILE]
  * ```
  *
  * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
@@ -40,13 +41,14 @@ const { values, positionals } = parseArgs({
     warmup: { type: "string", default: "3" },
     "host-layout": { type: "boolean", default: false },
     "reuse-outputs": { type: "boolean", default: false },
+    "one-submission": { type: "boolean", default: false },
     json: { type: "string" },
     md: { type: "string" },
   },
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--host-layout] [--reuse-outputs] [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--host-layout] [--one-submission] [--reuse-outputs] [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
@@ -100,14 +102,15 @@ function rows(m: Measured): [string, Spread | undefined, string][] {
   const what: Record<string, string> = {
     pack: "NHWC to PHWC4 on the host (inputs the GPU programs cannot take)",
     upload: "queue.writeBuffer of inputs",
-    encode: "command encoder, compute pass, copies, finish",
-    submit: "queue.submit",
+    encode: "command encoders, compute passes, copies, finish; submits of all chunks but the last",
+    submit: "queue.submit of the last chunk",
+    check: "the inputs' NaN scan, while the GPU works",
     wait: "submit to mapAsync resolved (GPU time + readback latency)",
     read: "mapped bytes into result arrays",
     cpu: "nodes on the CPU",
   };
   return [
-    ["session", m.session, "input checks (NaN scan), output naming"],
+    ["session", m.session, "input checks (shapes, dtypes), output naming"],
     ...HOST_PHASES.map((p): [string, Spread, string] => [p, s.phases[p], what[p]]),
     ["  gpu", s.gpu, "GPU time: timestamps around each submission"],
     ["  wait - gpu", s.waitBeyondGpu, "readback latency beyond the GPU's work"],
@@ -184,6 +187,12 @@ for (const name of positionals) {
     host = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
     ex.dispose();
   }
+  let serial: Measured | undefined;
+  if (values["one-submission"]) {
+    const ex = await GpuExecutor.create(gpu, plan!, { timeline: true, firstChunk: 0 });
+    serial = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
+    ex.dispose();
+  }
   let reused: Measured | undefined;
   if (values["reuse-outputs"]) {
     const outputs = first.map((o) => o.data.slice());
@@ -191,6 +200,7 @@ for (const name of positionals) {
   }
   const others: [string, Measured][] = [];
   if (host) others.push(["host layout", host]);
+  if (serial) others.push(["one submission", serial]);
   if (reused) others.push(["outputs reused", reused]);
   const steps = plan!.steps;
   const facts = `${plan!.graph.nodes.length} nodes, ${
@@ -216,6 +226,8 @@ for (const name of positionals) {
     wall: m.wall,
     timelines: m.timelines,
     hostLayout: host && { summary: host.summary, wall: host.wall, timelines: host.timelines },
+    oneSubmission: serial &&
+      { summary: serial.summary, wall: serial.wall, timelines: serial.timelines },
     outputsReused: reused &&
       { summary: reused.summary, wall: reused.wall, timelines: reused.timelines },
   });

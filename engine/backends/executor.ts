@@ -62,8 +62,15 @@ export interface Executor {
   /**
    * Runs once: one host tensor per graph input, one per output back. `into` holds arrays (checked
    * to fit) that outputs may be written into instead of fresh ones; the GPU's readback does.
+   * `check` is host work that may refuse the run (the inputs' NaN scan): the GPU calls it once its
+   * work is submitted, so the two overlap, and writes nothing into `into` when it throws; other
+   * backends call it first.
    */
-  run(inputs: HostTensor[], into?: readonly (TensorData | undefined)[]): Promise<HostTensor[]>;
+  run(
+    inputs: HostTensor[],
+    into?: readonly (TensorData | undefined)[],
+    check?: () => void,
+  ): Promise<HostTensor[]>;
   /** Runs many inferences, overlapping them where the backend can. */
   runMany(batches: HostTensor[][], options?: { depth?: number }): Promise<HostTensor[][]>;
   /** Frees everything the executor holds. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
-import type { HostTensor, Precision } from "../../core/kernel.ts";
+import type { HostTensor, Precision, TensorData } from "../../core/kernel.ts";
 import { buildPlan, type BuildPlanOptions, type ExecutionPlan } from "../plan/plan.ts";
 import type { NodePlacement } from "../plan/placement.ts";
 import {
@@ -97,8 +97,13 @@ class ReferenceBackend implements Executor {
     return this.#plan.placement;
   }
 
-  run(inputs: HostTensor[]): Promise<HostTensor[]> {
+  run(
+    inputs: HostTensor[],
+    _into?: readonly (TensorData | undefined)[],
+    check?: () => void,
+  ): Promise<HostTensor[]> {
     try {
+      check?.();
       return Promise.resolve([...this.#ex.run(inputs)]);
     } catch (e) {
       return Promise.reject(e);
@@ -146,9 +151,14 @@ class CpuBackend implements Executor {
     };
   }
 
-  run(inputs: HostTensor[]): Promise<HostTensor[]> {
-    if (!this.#profile) return this.#ex.run(inputs);
+  run(
+    inputs: HostTensor[],
+    _into?: readonly (TensorData | undefined)[],
+    check?: () => void,
+  ): Promise<HostTensor[]> {
     try {
+      check?.();
+      if (!this.#profile) return this.#ex.run(inputs);
       const { times, outputs } = this.#ex.profileRun(inputs);
       this.timings = times.map(({ node, op, ms }) => ({ node, op, ms }));
       return Promise.resolve(outputs);
@@ -180,7 +190,16 @@ class CooperativeBackend implements Executor {
     this.placement = placement;
   }
 
-  run(inputs: HostTensor[]): Promise<HostTensor[]> {
+  run(
+    inputs: HostTensor[],
+    _into?: readonly (TensorData | undefined)[],
+    check?: () => void,
+  ): Promise<HostTensor[]> {
+    try {
+      check?.();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.#ex.run(inputs);
   }
 

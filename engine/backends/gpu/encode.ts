@@ -81,6 +81,84 @@ export interface StepRecording {
 }
 
 /**
+ * How many dispatches each submission of a step holds when it is submitted in chunks: `first`,
+ * then twice the previous chunk each time, the last taking what is left. The GPU starts on the
+ * first chunk while the host records the next, so recording and submitting hide behind the GPU's
+ * work instead of adding to it; growing chunks keep the number of submissions logarithmic.
+ *
+ * @example
+ * ```ts
+ * import { submissionChunks } from "./encode.ts";
+ * const sizes = submissionChunks(40, 4);
+ * if (sizes.join() !== "4,8,16,12") throw new Error(`got ${sizes}`);
+ * ```
+ *
+ * @param count Dispatches of the step.
+ * @param first Dispatches of the first chunk (at least 1).
+ * @returns Chunk sizes summing to `count` (one chunk of `count` when it is at most `first`).
+ */
+export function submissionChunks(count: number, first: number): number[] {
+  const sizes: number[] = [];
+  let size = Math.max(1, Math.floor(first));
+  for (let left = count; left > 0; left -= size, size *= 2) sizes.push(Math.min(size, left));
+  return sizes.length ? sizes : [0];
+}
+
+/**
+ * Records a step's passes. With `firstChunk` (and no per-node profiling), the step's dispatches are
+ * split into passes of {@linkcode submissionChunks}' sizes: every chunk but the last is finished and submitted at once, so
+ * the GPU works while the rest is recorded; the pass timestamps go at the start of the first chunk
+ * and the end of the last. The encoder returned holds the last chunk, for the caller to add its
+ * copies and submit.
+ *
+ * @example
+ * ```ts ignore
+ * const { encoder, submitted } = recordStep(device, { step: 0, packs, nodes, dispatches, flat, unpacks }, 6);
+ * device.queue.submit([encoder.finish()]);
+ * ```
+ *
+ * @param device The device whose queue takes the early chunks.
+ * @param r What to record.
+ * @param firstChunk Dispatches of the first chunk; `0` or `undefined` for one pass.
+ * @returns The encoder of the last chunk and how many submissions were made already.
+ */
+export function recordStep(
+  device: GPUDevice,
+  r: StepRecording,
+  firstChunk?: number,
+): { encoder: GPUCommandEncoder; submitted: number } {
+  const q = r.queries;
+  const sq = q?.layout.steps.get(r.step);
+  const total = r.packs.length + r.flat.length + r.unpacks.length;
+  const chunks = firstChunk && !q?.perNode ? submissionChunks(total, firstChunk) : [total];
+  if (chunks.length < 2) {
+    const encoder = device.createCommandEncoder();
+    encodeStep(encoder, r);
+    return { encoder, submitted: 0 };
+  }
+  const all = r.packs.length ? [...r.packs, ...r.flat, ...r.unpacks] : r.flat.concat(r.unpacks);
+  let at = 0;
+  for (const [c, size] of chunks.entries()) {
+    const encoder = device.createCommandEncoder();
+    const last = c === chunks.length - 1;
+    const writes: GPUComputePassTimestampWrites | undefined = q && sq && (c === 0 || last)
+      ? {
+        querySet: q.set,
+        ...(c === 0 ? { beginningOfPassWriteIndex: sq.begin } : {}),
+        ...(last ? { endOfPassWriteIndex: sq.end } : {}),
+      }
+      : undefined;
+    const pass = encoder.beginComputePass(writes ? { timestampWrites: writes } : {});
+    encodeDispatches(pass, all, at, last ? all.length : at + size);
+    pass.end();
+    at += size;
+    if (last) return { encoder, submitted: c };
+    device.queue.submit([encoder.finish()]);
+  }
+  throw new Error("unreachable: chunks is not empty");
+}
+
+/**
  * Records a step's passes into an encoder.
  *
  * @example
@@ -91,7 +169,7 @@ export interface StepRecording {
  * @param encoder The step's command encoder.
  * @param r What to record.
  */
-export function encodeStep(encoder: GPUCommandEncoder, r: StepRecording): void {
+function encodeStep(encoder: GPUCommandEncoder, r: StepRecording): void {
   const q = r.queries;
   const sq = q?.layout.steps.get(r.step);
   const pass = (dispatches: readonly PreparedDispatch[], begin?: number, end?: number) => {

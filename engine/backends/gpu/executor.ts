@@ -36,7 +36,7 @@ import {
   writeUpload,
 } from "./transfers.ts";
 import { gpuMsOf, nodeMsOf, PhaseClock, type RunTimeline } from "./timeline.ts";
-import { createTimestampQueries, encodeStep, type TimestampQueries } from "./encode.ts";
+import { createTimestampQueries, recordStep, type TimestampQueries } from "./encode.ts";
 
 export type { MemoryReport as GpuMemoryReport, NodePlacement, NodeTiming, RunTimeline };
 
@@ -58,7 +58,16 @@ export interface GpuExecutorOptions {
   timeline?: boolean;
   /** Convert inputs and outputs between NHWC and PHWC4 on the host, not the GPU (to compare). */
   hostLayout?: boolean;
+  /**
+   * Dispatches in the first submission of a step; each later one holds twice the previous (default
+   * {@linkcode FIRST_CHUNK}; `0`: one submission per step). The GPU starts on the first while the
+   * rest is recorded, so recording and submitting overlap the GPU's work.
+   */
+  firstChunk?: number;
 }
+
+/** Dispatches in a step's first submission by default (see `GpuExecutorOptions.firstChunk`). */
+export const FIRST_CHUNK = 6;
 
 const NAN_BYTE = 0xff;
 
@@ -95,6 +104,8 @@ export class GpuExecutor implements Executor {
   #disposed = false;
   #lost: string | undefined;
   #query: TimestampQueries | undefined;
+  /** Dispatches in a step's first submission (`0`: one submission per step). */
+  #firstChunk: number;
 
   private constructor(init: {
     ctx: GpuContext;
@@ -109,6 +120,7 @@ export class GpuExecutor implements Executor {
     timeline: boolean;
     query: TimestampQueries | undefined;
     setup: SetupReport;
+    firstChunk: number;
   }) {
     this.plan = init.plan;
     this.setup = init.setup;
@@ -126,6 +138,7 @@ export class GpuExecutor implements Executor {
     this.#stepUnpacks = init.transfers.map((tr) =>
       tr?.downloads.flatMap((d) => d.unpack ? [d.unpack] : [])
     );
+    this.#firstChunk = init.firstChunk;
     this.#dispatches = init.dispatches;
     this.#homes = init.homes;
     this.#buffers = init.buffers;
@@ -206,6 +219,7 @@ export class GpuExecutor implements Executor {
         pipelineCount: prepared.pipelineCount + transfers.pipelineCount,
         poison: options.poisonOutputs ?? false,
         timeline: options.timeline ?? false,
+        firstChunk: options.firstChunk ?? FIRST_CHUNK,
         query,
         setup: {
           phases: { allocate: t1 - t0, programs: t2 - t1, settle: t3 - t2 },
@@ -277,11 +291,14 @@ export class GpuExecutor implements Executor {
    *
    * @param inputs One host tensor per graph input, in order.
    * @param into Arrays the outputs' readback may be copied into (one or `undefined` per output).
+   * @param check Host work that may refuse the run, done while the GPU works: after the first
+   * step's submission (before its readback is awaited); when it throws, nothing is read back.
    * @returns One host tensor per graph output, in order.
    */
   async run(
     inputs: HostTensor[],
     into?: readonly (TensorData | undefined)[],
+    check?: () => void,
   ): Promise<HostTensor[]> {
     this.#check();
     const clock = this.#timeline ? new PhaseClock() : undefined;
@@ -324,8 +341,8 @@ export class GpuExecutor implements Executor {
       }
       const tr = this.#transfers[i]!;
       const routes = this.#upload(tr, hostValue, clock);
-      const encoder = device.createCommandEncoder();
-      this.#encode(encoder, i, routes);
+      const { encoder, submitted } = this.#record(i, routes, this.#firstChunk);
+      submissions += submitted;
       const readback = this.#readbackFor(i, "0");
       if (readback) copyDownloads(encoder, tr.downloads, readback);
       const timed = q && i === q.lastStep && readback;
@@ -338,6 +355,12 @@ export class GpuExecutor implements Executor {
       device.queue.submit([commands]);
       submissions++;
       clock?.lap("submit");
+      if (check) {
+        const c = check;
+        check = undefined;
+        c();
+        clock?.lap("check");
+      }
       if (!readback) continue;
       await readback.mapAsync(GPUMapMode.READ);
       clock?.lap("wait");
@@ -353,6 +376,7 @@ export class GpuExecutor implements Executor {
       clock?.lap("read");
       if (this.#lost) throw new GpuError(`The GPU device was lost during the run (${this.#lost})`);
     }
+    check?.();
     if (q?.perNode && stamps) {
       this.timings = nodeMsOf(q.layout, stamps).map(([node, ms]) => ({
         node,
@@ -414,8 +438,7 @@ export class GpuExecutor implements Executor {
           if (!v) throw new GpuError(`Tensor ${t} "${g.tensors[t].name}" has no value to upload`);
           return v;
         });
-        const encoder = device.createCommandEncoder();
-        this.#encode(encoder, 0, routes);
+        const { encoder } = this.#record(0, routes);
         const readback = this.#readbackFor(0, `${j}`);
         if (readback) copyDownloads(encoder, tr.downloads, readback);
         device.queue.submit([encoder.finish()]);
@@ -464,9 +487,16 @@ export class GpuExecutor implements Executor {
     });
   }
 
-  /** Records step `i` with the packing programs of the uploads that take them this run. */
-  #encode(encoder: GPUCommandEncoder, i: number, routes: readonly UploadRoute[]): void {
-    encodeStep(encoder, {
+  /**
+   * Records step `i` with the packing programs of the uploads that take them this run, submitting
+   * all chunks but the last; returns the last chunk's encoder.
+   */
+  #record(
+    i: number,
+    routes: readonly UploadRoute[],
+    firstChunk?: number,
+  ): { encoder: GPUCommandEncoder; submitted: number } {
+    return recordStep(this.#ctx.device, {
       step: i,
       packs: this.#transfers[i]!.uploads.flatMap((e, j) => routes[j] === "pack" ? [e.pack!] : []),
       nodes: (this.plan.steps[i] as Extract<PlanStep, { kind: "gpu" }>).nodes,
@@ -474,7 +504,7 @@ export class GpuExecutor implements Executor {
       flat: this.#stepDispatches[i]!,
       unpacks: this.#stepUnpacks[i]!,
       queries: this.#query,
-    });
+    }, firstChunk);
   }
 
   /** The readback buffer of step `i` for in-flight slot `slot` (made once), if it reads anything. */

@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok, strictEqual } from "node:assert";
+import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert";
 import { GraphBuilder } from "../../../format/tflite/mod.ts";
 import { createSession, type Session, sessionInternals } from "../../session.ts";
 import { buildPlan, type ExecutionPlan } from "../../plan/plan.ts";
@@ -99,9 +99,10 @@ Deno.test({
     try {
       for (const cpuNodes of [[], [2]]) {
         const s = await createSession(model(), { device: gpu, timeline: true });
-        const exec = cpuNodes.length
-          ? await GpuExecutor.create(gpu, planOf(s, cpuNodes), { timeline: true })
-          : sessionInternals(s).executor as GpuExecutor;
+        const exec = await GpuExecutor.create(gpu, planOf(s, cpuNodes), {
+          timeline: true,
+          firstChunk: 0,
+        });
         strictEqual(exec.lastTimeline, undefined);
         await exec.run(inputs());
         const t = exec.lastTimeline!;
@@ -119,6 +120,10 @@ Deno.test({
         exec.dispose();
         s.dispose();
       }
+      const timed = await createSession(model(), { device: gpu, timeline: true });
+      await timed.run(inputs());
+      ok((sessionInternals(timed).executor as GpuExecutor).lastTimeline!.submissions >= 1);
+      timed.dispose();
       const plain = await createSession(model(), { device: gpu });
       await plain.run(inputs());
       strictEqual((sessionInternals(plain).executor as GpuExecutor).lastTimeline, undefined);
@@ -147,6 +152,44 @@ Deno.test({
         sum <= exec.lastTimeline!.gpuMs! + 1e-6,
         `nodes ${sum} within step ${exec.lastTimeline!.gpuMs}`,
       );
+      s.dispose();
+    } finally {
+      gpu.device.destroy();
+    }
+  },
+});
+
+Deno.test({
+  ...GPU_TEST,
+  name:
+    "a step submitted in growing chunks gives the same bits as one submission, and counts its submissions",
+  async fn() {
+    const gpu = await acquireDevice();
+    try {
+      const s = await createSession(model(), { device: gpu });
+      const plan = sessionInternals(s).plan!;
+      const one = await GpuExecutor.create(gpu, plan, { timeline: true, firstChunk: 0 });
+      const chunked = await GpuExecutor.create(gpu, plan, { timeline: true, firstChunk: 1 });
+      const want = bits(await one.run(inputs()));
+      const got = bits(await chunked.run(inputs()));
+      deepStrictEqual(got, want);
+      strictEqual(one.lastTimeline!.submissions, 1);
+      // One pack, five nodes and two unpacks in chunks of 1, 2, 4 and the last 1.
+      strictEqual(chunked.lastTimeline!.submissions, 4);
+      if (gpu.device.features.has("timestamp-query")) ok(chunked.lastTimeline!.gpuMs! > 0);
+      let checked = 0;
+      const into = [new Float32Array(125), new Float32Array(125), new Float32Array(36)];
+      await rejects(
+        chunked.run(inputs(), into, () => {
+          checked++;
+          throw new Error("refused");
+        }),
+        /refused/,
+      );
+      strictEqual(checked, 1);
+      ok(into.every((a) => a.every((x) => x === 0)), "nothing written into a refused run's arrays");
+      one.dispose();
+      chunked.dispose();
       s.dispose();
     } finally {
       gpu.device.destroy();

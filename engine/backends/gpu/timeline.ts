@@ -10,7 +10,15 @@
 import type { PlanStep } from "../../plan/plan.ts";
 
 /** One host phase of a run (see {@linkcode RunTimeline.phases}). */
-export type HostPhase = "pack" | "upload" | "encode" | "submit" | "wait" | "read" | "cpu";
+export type HostPhase =
+  | "pack"
+  | "upload"
+  | "encode"
+  | "submit"
+  | "check"
+  | "wait"
+  | "read"
+  | "cpu";
 
 /** Host phases of one run, in the order they happen. */
 export const HOST_PHASES: readonly HostPhase[] = [
@@ -18,6 +26,7 @@ export const HOST_PHASES: readonly HostPhase[] = [
   "upload",
   "encode",
   "submit",
+  "check",
   "wait",
   "read",
   "cpu",
@@ -245,7 +254,7 @@ function spread(xs: number[]): Spread {
  * import { summarizeTimelines } from "./timeline.ts";
  * const t = (wait: number) => ({
  *   totalMs: wait + 1,
- *   phases: { pack: 0, upload: 0.5, encode: 0.25, submit: 0.25, wait, read: 0, cpu: 0 },
+ *   phases: { pack: 0, upload: 0.5, encode: 0.25, submit: 0.25, check: 0, wait, read: 0, cpu: 0 },
  *   gpuMs: 2,
  *   submissions: 1,
  * });

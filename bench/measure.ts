@@ -130,7 +130,8 @@ export async function measureNetwork(
       }
       const ctx = slot.ctx;
       const ran = await runBackend({ id, backend: "gpu", provider: slot.provider }, {
-        make: (profile) => createSession(model, { backend: "gpu", device: ctx, profile }),
+        make: (profile) =>
+          createSession(model, { backend: "gpu", device: ctx, profile, timeline: !profile }),
         feed,
         timing: options,
         log,

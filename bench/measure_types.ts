@@ -77,6 +77,11 @@ export interface BackendResult {
   latency?: Stats;
   /** GPU execution time per run: sum over nodes of timestamp-query time (profiled pass). */
   gpuTime?: Stats;
+  /**
+   * GPU time of each timed inference: from the timestamp at the start of its first pass to the one
+   * at the end of its last, dispatch gaps included (the GPU's share of the end-to-end latency).
+   */
+  gpuSpan?: Stats;
   /** GPU time by op type (profiled pass), largest first. */
   opTimes?: OpTime[];
   /** Why there is no GPU time. */

@@ -122,7 +122,7 @@ function headerSection(report: Report): string {
       "method",
       `median (p10–p90) of ${o.runs} timed runs after ${o.warmup} warm-up (fewer when a configuration passes ${
         o.budgetMs / 1000
-      } s); input upload and output readback included; GPU time from timestamp queries in a separate profiled pass of ${o.profileRuns} runs; first run = session creation + first inference, cold`,
+      } s); input upload and output readback included (the GPU writes into output arrays kept across runs); GPU span from timestamps around each timed inference's submissions; GPU exec (per node) from timestamp queries in a separate profiled pass of ${o.profileRuns} runs; first run = session creation + first inference, cold`,
     ],
     ["wall time", `${(h.wallMs / 1000).toFixed(1)} s`],
   ];
@@ -141,6 +141,8 @@ function summarySection(report: Report): string {
     "network",
     "size",
     ...providers.map((p) => `GPU end-to-end ms (${p})`),
+    ...providers.map((p) => `GPU span ms (${p})`),
+    "end-to-end ≤ 1.3 × span + 0.3 ms",
     "GPU exec ms (timestamps)",
     ...threads.map((t) => `CPU ms ${t}t`),
     "speedup",
@@ -156,6 +158,8 @@ function summarySection(report: Report): string {
       r.id,
       r.size,
       ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.latency)),
+      ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.gpuSpan)),
+      overheadCell(r, providers),
       stats(gpu?.gpuTime),
       ...cpuCells(r, threads),
       speedupCell(r),
@@ -172,6 +176,21 @@ function summarySection(report: Report): string {
   });
   const t = table(head, rows);
   return `## Summary\n\nLatency cells: median (p10–p90) in ms.\n\n${t}\n`;
+}
+
+/**
+ * Per provider, whether the median end-to-end latency is within 1.3 times the median GPU span plus
+ * 0.3 ms (the host's share of an inference kept small), with both numbers.
+ */
+function overheadCell(r: NetworkResult, providers: readonly string[]): string {
+  const cells = providers.flatMap((p) => {
+    const b = ok(r, `gpu/${p}`);
+    if (!b?.latency || !b.gpuSpan) return [];
+    const bound = 1.3 * b.gpuSpan.median + 0.3;
+    const e2e = b.latency.median;
+    return [`${p} ${e2e <= bound ? "yes" : "no"} (${formatMs(e2e)} vs ${formatMs(bound)})`];
+  });
+  return cells.length ? cells.join("; ") : "—";
 }
 
 /** Per network: each memory choice's peak and GPU latency, and where a lever beat the bound. */

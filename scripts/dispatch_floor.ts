@@ -3,7 +3,9 @@
 // and submitting), as a dependent chain (each reads what the previous wrote: the driver must put a
 // barrier between them), as independent dispatches (each writes its own buffer), with more
 // workgroups, and as N passes. The floor per dispatch bounds what a network of N nodes can reach.
-// deno run -A scripts/dispatch_floor.ts [--provider dawn|deno] [--n 64] [--runs 20]
+// Then what compiling costs: `--compile K` distinct convolution-like shaders, each awaited in turn
+// and then all requested at once (createComputePipelineAsync), to see whether compiles overlap.
+// deno run -A scripts/dispatch_floor.ts [--provider dawn|deno] [--n 64] [--runs 20] [--compile 16]
 import { parseArgs } from "node:util";
 import { acquireDevice } from "../engine/backends/gpu/device.ts";
 import { median } from "../core/stats.ts";
@@ -14,6 +16,7 @@ const { values } = parseArgs({
     provider: { type: "string", default: "deno" },
     n: { type: "string", default: "64" },
     runs: { type: "string", default: "20" },
+    compile: { type: "string", default: "16" },
   },
 });
 const n = Number(values.n);
@@ -123,6 +126,55 @@ for (const c of cases) {
     `${c.name.padEnd(34)} GPU ${g.toFixed(3)} ms (${(g * 1000 / n).toFixed(2)} us/dispatch), ` +
       `encode ${median(encodeMs).toFixed(3)} ms (${(median(encodeMs) * 1000 / n).toFixed(2)} ` +
       `us/dispatch), encode to mapped ${median(totalMs).toFixed(3)} ms`,
+  );
+}
+
+/** A shader with the loop nest of a direct convolution; `seed` makes each one distinct. */
+function convLike(seed: number): string {
+  return `@group(0) @binding(0) var<storage, read> src: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4<f32>>;
+@compute @workgroup_size(8, 8, 1) fn main(@builtin(global_invocation_id) g: vec3u) {
+  var acc = vec4<f32>(${seed}.0);
+  for (var ky = 0u; ky < 3u; ky++) {
+    for (var kx = 0u; kx < 3u; kx++) {
+      for (var s = 0u; s < ${8 + (seed % 8)}u; s++) {
+        let i = ((g.y + ky) * ${64 + seed}u + g.x + kx) * ${8 + (seed % 8)}u + s;
+        let v = src[i % arrayLength(&src)];
+        acc += v.x * vec4<f32>(0.5, 0.25, 0.125, ${seed}.0) + v.y * vec4<f32>(1.5) + v.z * v.w;
+      }
+    }
+  }
+  dst[(g.y * ${64 + seed}u + g.x) % arrayLength(&dst)] = clamp(acc, vec4<f32>(0.0), vec4<f32>(6.0));
+}`;
+}
+const k = Number(values.compile);
+if (k > 0) {
+  const compile = (seed: number) =>
+    device.createComputePipelineAsync({
+      layout: "auto",
+      compute: { module: device.createShaderModule({ code: convLike(seed) }), entryPoint: "main" },
+    });
+  let t = performance.now();
+  for (let i = 0; i < k; i++) await compile(1000 + i);
+  const serial = performance.now() - t;
+  t = performance.now();
+  await Promise.all(Array.from({ length: k }, (_, i) => compile(2000 + i)));
+  const together = performance.now() - t;
+  t = performance.now();
+  for (let i = 0; i < k; i++) {
+    device.createComputePipeline({
+      layout: "auto",
+      compute: {
+        module: device.createShaderModule({ code: convLike(3000 + i) }),
+        entryPoint: "main",
+      },
+    });
+  }
+  const sync = performance.now() - t;
+  console.log(
+    `compile ${k} distinct shaders: one after another ${serial.toFixed(1)} ms ` +
+      `(${(serial / k).toFixed(1)} ms each), all requested at once ${together.toFixed(1)} ms ` +
+      `(${(serial / together).toFixed(2)}x), createComputePipeline ${sync.toFixed(1)} ms`,
   );
 }
 device.destroy();

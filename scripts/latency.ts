@@ -9,7 +9,8 @@
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
- *   [--warmup N] [--host-layout] [--one-submission] [--reuse-outputs] [--json FILE] [--md FILE]
+ *   [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--reuse-outputs]
+ *   [--json FILE] [--md FILE]
  * ```
  *
  * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
@@ -42,13 +43,14 @@ const { values, positionals } = parseArgs({
     "host-layout": { type: "boolean", default: false },
     "reuse-outputs": { type: "boolean", default: false },
     "one-submission": { type: "boolean", default: false },
+    precision: { type: "string", default: "f32" },
     json: { type: "string" },
     md: { type: "string" },
   },
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--host-layout] [--one-submission] [--reuse-outputs] [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--reuse-outputs] [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
@@ -155,7 +157,7 @@ function save(): void {
   if (values.md) Deno.writeTextFileSync(values.md, markdown);
 }
 const results: Record<string, unknown>[] = [];
-let markdown = `# Latency per phase: ${gpu.adapterName} via ${provider}\n\n` +
+let markdown = `# Latency per phase: ${gpu.adapterName} via ${provider}, ${values.precision}\n\n` +
   `Median of ${runs} runs after ${warmup} warm-up runs; deno ${Deno.version.deno}; ${
     new Date().toISOString()
   }.\n\n`;
@@ -165,7 +167,11 @@ for (const name of positionals) {
   const model = name.endsWith(".tflite") ? await loadModel(name) : buildNetwork(name);
   let s: Session;
   try {
-    s = await createSession(model, { device: gpu, timeline: true });
+    s = await createSession(model, {
+      device: gpu,
+      timeline: true,
+      precision: values.precision as "f32" | "f16",
+    });
   } catch (e) {
     console.log(`${short}: ${(e as Error).message.split("\n")[0]}`);
     results.push({ model: short, error: (e as Error).message.split("\n")[0] });

@@ -289,6 +289,27 @@ const CASES: CaseRow[] = [
     act: "NONE",
     bias: true,
   },
+  // Whole-input filters (a GEMV over H * W * C: the heads of BlazePose), channels not a multiple of 4.
+  {
+    x: [1, 2, 2, 13],
+    o: 11,
+    k: [2, 2],
+    padding: "VALID",
+    s: [1, 1],
+    d: [1, 1],
+    act: "RELU6",
+    bias: true,
+  },
+  {
+    x: [1, 3, 3, 8],
+    o: 6,
+    k: [3, 3],
+    padding: "VALID",
+    s: [2, 2],
+    d: [1, 1],
+    act: "NONE",
+    bias: false,
+  },
 ];
 
 /**

@@ -34,7 +34,9 @@ import {
   convGrid,
   convProgram,
   type ConvTuning,
+  coversInput,
   isPointwise,
+  wholeInputFilter,
 } from "./wgsl.ts";
 import {
   type ConvShape,
@@ -99,10 +101,10 @@ function convGeometry(args: GpuPlanArgs<Conv2DOptions>): ConvGeometry {
   };
 }
 
-/** Pointwise convs over at most 2 positions (a classifier) keep the GEMV mapping. */
+/** Pointwise convs over at most 2 positions (a classifier) and whole-input convs stay GEMVs. */
 function runsTiled(g: ConvGeometry): boolean {
   const [B, OH, OW] = g.output.shape4;
-  return !(isPointwise(g) && B * OH * OW <= 2);
+  return !(isPointwise(g) && B * OH * OW <= 2) && !coversInput(g);
 }
 
 function tileShape(g: ConvGeometry): ConvShape {
@@ -206,9 +208,22 @@ export function conv2dPrograms(
   const x = inputs[0] as GpuTensorInfo;
   const filter = inputs[1] as GpuTensorInfo;
   const g = convGeometry(args);
-  const weights = packO4I4(filter.value!, x.shape[3]);
   const bias = packBias(inputs[2]?.value, filter.shape[0]);
   const direct = tuning?.wb !== undefined || tuning?.sb !== undefined || tuning?.wg !== undefined;
+  if (coversInput(g) && !direct && filter.shape[3] === x.shape4[3]) {
+    const virtual = wholeInputFilter(filter.value!);
+    const shape = { m: 1, inSlices: virtual.shape[3] / 4, outSlices: g.output.slices };
+    return [gemmProgram({
+      ...shape,
+      inHW: 1,
+      outHW: 1,
+      activation: o.activation,
+      weights: packO4I4(virtual, virtual.shape[3]),
+      bias,
+      maxWorkgroupsPerDimension: limits.maxWorkgroupsPerDimension,
+    }, tuning?.gemm ?? gemmMapping(shape, limits))];
+  }
+  const weights = packO4I4(filter.value!, x.shape[3]);
   if (!direct && tuning?.gemm === undefined && tuning?.kernel !== "direct" && runsTiled(g)) {
     return [tiledConvProgram(g, {
       tile: tuning?.tile ?? convTile(tileShape(g), limits),

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import type { GpuProgram } from "../../core/kernel.ts";
+import type { GpuProgram, HostTensor } from "../../core/kernel.ts";
+import { numbersOf } from "../_shared/tensor.ts";
 import { convDims, type ConvGeometry, weightBindings } from "../_gpu/conv.ts";
 import { activationWgsl } from "../_gpu/wgsl.ts";
 import { GEMM_FILL_THREADS, groupsFor, type Workgroup } from "../_gpu/workgroup.ts";
@@ -43,6 +44,73 @@ export function isPointwise(g: ConvGeometry): boolean {
   return g.kernel[0] === 1 && g.kernel[1] === 1 && g.stride[0] === 1 && g.stride[1] === 1 &&
     g.pad[0] === 0 && g.pad[1] === 0 && g.input.shape4[1] === g.output.shape4[1] &&
     g.input.shape4[2] === g.output.shape4[2];
+}
+
+/**
+ * Whether a convolution's filter covers its whole unpadded input, one batch, one output position
+ * (the 2x2 heads of BlazePose over a 2x2 map): a GEMV over `H * W * C`, which the GEMM program runs
+ * with the reduction split over a workgroup instead of one thread per output slice.
+ *
+ * @example
+ * ```ts
+ * import { coversInput } from "./wgsl.ts";
+ * const t = (h: number, w: number, c: number) => ({
+ *   dtype: "float32" as const, shape: [1, h, w, c], shape4: [1, h, w, c] as [number, number, number, number],
+ *   slices: Math.ceil(c / 4),
+ * });
+ * const g = { input: t(2, 2, 192), output: t(1, 1, 195), kernel: [2, 2] as [number, number],
+ *   stride: [1, 1] as [number, number], dilation: [1, 1] as [number, number],
+ *   pad: [0, 0] as [number, number], activation: "NONE" as const };
+ * if (!coversInput(g) || coversInput({ ...g, pad: [1, 0] })) throw new Error("wrong");
+ * ```
+ *
+ * @param g The geometry.
+ * @returns `true` for a whole-input convolution.
+ */
+export function coversInput(g: ConvGeometry): boolean {
+  const [B, IH, IW] = g.input.shape4;
+  const [OB, OH, OW] = g.output.shape4;
+  return B === 1 && OB === 1 && OH === 1 && OW === 1 && IH * IW > 1 &&
+    g.kernel[0] === IH && g.kernel[1] === IW && g.pad[0] === 0 && g.pad[1] === 0 &&
+    g.dilation[0] === 1 && g.dilation[1] === 1;
+}
+
+/**
+ * A whole-input filter `[O, H, W, C]` as the 1x1 filter of a GEMV over the input's PHWC4 vec4s in
+ * storage order: virtual channel `((s * H + h) * W + w) * 4 + lane` is channel `4 * s + lane` at
+ * `(h, w)` (zero past `C`), so `x_load(s * H * W + h * W + w)` meets its weights.
+ *
+ * @example
+ * ```ts
+ * import { wholeInputFilter } from "./wgsl.ts";
+ * const w = { dtype: "float32" as const, shape: [1, 1, 2, 5], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) };
+ * const v = wholeInputFilter(w);
+ * // Slice 0 at w = 0, then at w = 1, then slice 1 (channel 4, then zeros) at w = 0 and 1.
+ * if (v.shape.join() !== "1,1,1,16" || v.data.join() !== "1,2,3,4,6,7,8,9,5,0,0,0,10,0,0,0") {
+ *   throw new Error(`got ${v.data}`);
+ * }
+ * ```
+ *
+ * @param filter OHWI weights.
+ * @returns `[O, 1, 1, ceil(C / 4) * H * W * 4]` weights.
+ */
+export function wholeInputFilter(filter: HostTensor): HostTensor {
+  const [O, H, W, C] = filter.shape;
+  const S = Math.ceil(C / 4);
+  const K = S * H * W * 4;
+  const src = numbersOf(filter);
+  const data = new Float32Array(O * K);
+  for (let o = 0; o < O; o++) {
+    for (let h = 0; h < H; h++) {
+      for (let w = 0; w < W; w++) {
+        for (let c = 0; c < C; c++) {
+          const v = (((c >> 2) * H + h) * W + w) * 4 + (c & 3);
+          data[o * K + v] = src[((o * H + h) * W + w) * C + c];
+        }
+      }
+    }
+  }
+  return { dtype: "float32", shape: [O, 1, 1, K], data };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
 import type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import type { Stats } from "../core/stats.ts";
+import type { TimelineSummary } from "../engine/backends/gpu/timeline.ts";
 import type { LitertAccelerator, LitertResult } from "../peers/litert.ts";
 
 /** A GPU provider slot: its device, or why there is none. */
@@ -82,6 +83,8 @@ export interface BackendResult {
    * at the end of its last, dispatch gaps included (the GPU's share of the end-to-end latency).
    */
   gpuSpan?: Stats;
+  /** Where the timed inferences' milliseconds went, phase by phase (GPU sessions with a timeline). */
+  timeline?: TimelineSummary;
   /** GPU time by op type (profiled pass), largest first. */
   opTimes?: OpTime[];
   /** Why there is no GPU time. */

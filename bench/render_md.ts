@@ -8,6 +8,7 @@ import type { Report } from "./report.ts";
 import type { BackendResult, NetworkResult, OutputDiff, PeerResult } from "./measure.ts";
 import { formatBytes, formatMs, formatStats, type Stats } from "../core/stats.ts";
 import type { LeversResult } from "./memory_levers.ts";
+import { HOST_PHASES } from "../engine/backends/gpu/timeline.ts";
 
 function leversSection(l: LeversResult): string {
   const vs = (bytes: number) => {
@@ -296,6 +297,28 @@ function networkSection(r: NetworkResult): string {
       diff(b.diff),
     ]),
   ));
+  const timed = r.backends.filter((b) => b.timeline);
+  if (timed.length) {
+    const phases = HOST_PHASES.filter((p) => timed.some((b) => b.timeline!.phases[p].median > 0));
+    const cell = (x: { median: number } | undefined) => x ? formatMs(x.median) : "—";
+    out.push(
+      `\nWhere an inference's time goes (median ms of the timed runs, \`session.lastTimeline\`; GPU span: timestamps around its submissions):\n`,
+    );
+    out.push(table(
+      ["backend", "session.run", "executor", ...phases, "GPU span", "wait beyond GPU"],
+      timed.map((b) => {
+        const t = b.timeline!;
+        return [
+          b.id,
+          cell(b.latency),
+          cell(t.total),
+          ...phases.map((p) => cell(t.phases[p])),
+          cell(t.gpu),
+          cell(t.waitBeyondGpu),
+        ];
+      }),
+    ));
+  }
   const profiled = r.backends.find((b) => b.opTimes?.length);
   if (profiled) {
     const total = profiled.opTimes!.reduce((a, o) => a + o.ms.median, 0);

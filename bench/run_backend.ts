@@ -8,6 +8,7 @@
 import type { Session } from "../engine/session.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import { summarize } from "../core/stats.ts";
+import { type RunTimeline, summarizeTimelines } from "../engine/backends/gpu/timeline.ts";
 import type { BackendResult, MeasureOptions, PlacementSummary } from "./measure_types.ts";
 import { errorLine } from "./summaries.ts";
 
@@ -126,18 +127,19 @@ export async function runBackend(
     // The GPU writes its outputs into arrays kept across runs (`run(inputs, { outputs })`, the
     // allocation-free path) and records each inference's GPU span when the session has a timeline.
     const kept = base.backend === "gpu" ? outputs.map((o) => o.data.slice()) : undefined;
-    const spans: number[] = [];
+    const timelines: RunTimeline[] = [];
     const once = kept
       ? async () => {
         await s.run(feed, { outputs: kept });
-        const g = s.lastTimeline?.gpuMs;
-        if (g !== undefined) spans.push(g);
+        if (s.lastTimeline) timelines.push(s.lastTimeline);
       }
       : () => s.run(feed);
     result.latency = summarize(
       await timeRuns(once, options.runs, options.budgetMs ?? Infinity),
     );
+    const spans = timelines.flatMap((t) => t.gpuMs === undefined ? [] : [t.gpuMs]);
     if (spans.length) result.gpuSpan = summarize(spans);
+    if (timelines.length) result.timeline = summarizeTimelines(timelines);
     result.placement = placementOf(session);
     result.memory = session.memory;
   } catch (e) {

@@ -24,6 +24,7 @@ export type { GpuContext, GpuProvider } from "../engine/backends/gpu/device.ts";
 export type { GpuMemoryReport } from "../engine/backends/gpu/executor.ts";
 export type { LeverChoice, LeverRow, LeversResult } from "./memory_levers.ts";
 export type { HostTensor } from "../core/kernel.ts";
+export type { HostPhase, Spread, TimelineSummary } from "../engine/backends/gpu/timeline.ts";
 /** The IR types a loaded network's model is made of, re-exported so the report documents itself. */
 export type {
   DType,

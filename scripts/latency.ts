@@ -30,6 +30,7 @@ import {
   type TimelineSummary,
 } from "../engine/backends/gpu/timeline.ts";
 import { randomInputs } from "../cli/_session_args.ts";
+import { setupLine } from "../cli/run.ts";
 import { buildNetwork } from "../models/catalog.ts";
 import type { HostTensor } from "../core/kernel.ts";
 
@@ -211,17 +212,18 @@ for (const name of positionals) {
   const steps = plan!.steps;
   const facts = `${plan!.graph.nodes.length} nodes, ${
     steps.filter((x) => x.kind === "gpu").length
-  } GPU submissions, ${
+  } GPU steps, ${
     steps.filter((x) => x.kind === "cpu").length
   } CPU steps, ${exec.pipelineCount} pipelines; created in ${created.toFixed(0)} ms, first run ${
     firstRun.toFixed(1)
-  } ms`;
+  } ms\n\n\`${setupLine(s.setup).replace(/^create\s+/, "creation: ")}\``;
   const text = table(`## ${short}\n\n${facts}`, m, others);
   console.log(text);
   markdown += text + "\n";
   results.push({
     model: short,
     createdMs: created,
+    setup: s.setup,
     firstRunMs: firstRun,
     nodes: plan!.graph.nodes.length,
     gpuSteps: steps.filter((x) => x.kind === "gpu").length,

@@ -190,6 +190,14 @@ Deno.test({
       ok(into.every((a) => a.every((x) => x === 0)), "nothing written into a refused run's arrays");
       one.dispose();
       chunked.dispose();
+      // A plan with a CPU step between two GPU steps: each GPU step is chunked on its own.
+      const split = planOf(s, [2]);
+      const a = await GpuExecutor.create(gpu, split, { firstChunk: 0 });
+      const b = await GpuExecutor.create(gpu, split, { firstChunk: 1, timeline: true });
+      deepStrictEqual(bits(await b.run(inputs())), bits(await a.run(inputs())));
+      ok(b.lastTimeline!.submissions > 2, `${b.lastTimeline!.submissions} submissions`);
+      a.dispose();
+      b.dispose();
       s.dispose();
     } finally {
       gpu.device.destroy();

@@ -82,6 +82,19 @@ export interface BackendInfo {
   create(args: BackendArgs): Promise<Created>;
 }
 
+/** Runs the run's `check` first, then the run; a throw of either becomes a rejection. */
+function afterCheck(
+  check: (() => void) | undefined,
+  run: () => Promise<HostTensor[]>,
+): Promise<HostTensor[]> {
+  try {
+    check?.();
+    return run();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
 class ReferenceBackend implements Executor {
   readonly memory: MemoryReport | undefined = undefined;
   readonly timings: NodeTiming[] | undefined = undefined;
@@ -102,12 +115,7 @@ class ReferenceBackend implements Executor {
     _into?: readonly (TensorData | undefined)[],
     check?: () => void,
   ): Promise<HostTensor[]> {
-    try {
-      check?.();
-      return Promise.resolve([...this.#ex.run(inputs)]);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return afterCheck(check, () => Promise.resolve([...this.#ex.run(inputs)]));
   }
 
   runMany(batches: HostTensor[][]): Promise<HostTensor[][]> {
@@ -156,15 +164,12 @@ class CpuBackend implements Executor {
     _into?: readonly (TensorData | undefined)[],
     check?: () => void,
   ): Promise<HostTensor[]> {
-    try {
-      check?.();
+    return afterCheck(check, () => {
       if (!this.#profile) return this.#ex.run(inputs);
       const { times, outputs } = this.#ex.profileRun(inputs);
       this.timings = times.map(({ node, op, ms }) => ({ node, op, ms }));
       return Promise.resolve(outputs);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    });
   }
 
   runMany(batches: HostTensor[][]): Promise<HostTensor[][]> {
@@ -195,12 +200,7 @@ class CooperativeBackend implements Executor {
     _into?: readonly (TensorData | undefined)[],
     check?: () => void,
   ): Promise<HostTensor[]> {
-    try {
-      check?.();
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#ex.run(inputs);
+    return afterCheck(check, () => this.#ex.run(inputs));
   }
 
   runMany(batches: HostTensor[][]): Promise<HostTensor[][]> {

@@ -39,25 +39,22 @@ fi
 OUT=${OUT:-$root/out/gpu_machine}
 mkdir -p "$OUT"
 
-# `bench/gpu_machine.sh measure`: the measurements beside the report, in one call (~6 min): the
-# per-phase latency on Dawn with outputs reused and on Deno's WebGPU, PAD folding's effect, f16
-# against the reference, and the cpu backend's thread curve, each under its own time limit, into
-# $OUT (latency_*.md/json, pad_fold.md, f16.md, threads/). PROVIDER overrides dawn.
 # `bench/gpu_machine.sh profile`: where an inference's time goes (~2.5 min), into $OUT: what a
 # dispatch and a compile cost apart from their work (floor.txt), the per-phase latency on Dawn of
-# the real networks and the catalogue's MobileNets, one submission against growing chunks and with
-# outputs reused (latency_dawn.md/json), the same in f16 for three networks (latency_dawn_f16.md),
-# and session creation by phase in a fresh process, twice for one network to show the driver's
-# shader cache (creation.txt). Then `bench/gpu_machine.sh` (the report) fits in the same call with
-# DEADLINE_S=300 TIMEOUT_S=360.
+# the real networks and the catalogue's MobileNets (growing chunks against one submission and
+# against a pass per node, and with outputs reused: latency_dawn.md/json), the same in f16 for
+# three networks (latency_dawn_f16.md), and session creation by phase in a fresh process, twice
+# for one network to show the driver's shader cache (creation.txt). Then `bench/gpu_machine.sh`
+# (the report) fits in the same call with DEADLINE_S=300 TIMEOUT_S=360.
 if [ "${1:-}" = "profile" ]; then
   models=${GPULITE_MODELS_DIR:-$root/.device/models}
   mapfile -t nets < <(ls "$models"/*.tflite | grep -v -e _quant -e /detect)
   timeout 45 deno run --cached-only -A scripts/dispatch_floor.ts --provider dawn --runs 20 \
     --compile 16 2>&1 | tee "$OUT/floor.txt"
   timeout 150 deno run --cached-only -A scripts/latency.ts "${nets[@]}" mobilenet_v1_1.0_224 \
-    mobilenet_v2_1.0_224 --provider dawn --runs 30 --one-submission --reuse-outputs \
-    --md "$OUT/latency_dawn.md" --json "$OUT/latency_dawn.json" 2>&1 | grep -E '^#|total'
+    mobilenet_v2_1.0_224 --provider dawn --runs 30 --one-submission --pass-per-node \
+    --reuse-outputs --md "$OUT/latency_dawn.md" --json "$OUT/latency_dawn.json" 2>&1 |
+    grep -E '^#|total'
   timeout 60 deno run --cached-only -A scripts/latency.ts "$models/deeplabv3_257_mv_gpu.tflite" \
     "$models/selfie_segmentation.tflite" mobilenet_v2_1.0_224 --provider dawn --runs 20 \
     --precision f16 --reuse-outputs --md "$OUT/latency_dawn_f16.md" 2>&1 | grep -E '^#|total'
@@ -68,6 +65,11 @@ if [ "${1:-}" = "profile" ]; then
   done | tee "$OUT/creation.txt"
   exit 0
 fi
+
+# `bench/gpu_machine.sh measure`: the measurements beside the report, in one call (~6 min): the
+# per-phase latency on Dawn with outputs reused and on Deno's WebGPU, PAD folding's effect, f16
+# against the reference, and the cpu backend's thread curve, each under its own time limit, into
+# $OUT (latency_*.md/json, pad_fold.md, f16.md, threads/). PROVIDER overrides dawn.
 if [ "${1:-}" = "measure" ]; then
   models=${GPULITE_MODELS_DIR:-$root/.device/models}
   provider=${PROVIDER:-dawn}

@@ -4,13 +4,14 @@
  * GPU's own time within it (timestamp queries), reading results, CPU fallback nodes; plus session
  * creation and the first run. With `--host-layout` the same plan also runs with layouts converted
  * on the host, with `--one-submission` the plan runs as one submission per step (not in growing
- * chunks that let the GPU start while the rest is recorded), and with `--reuse-outputs` each run
+ * chunks that let the GPU start while the rest is recorded), with `--pass-per-node` each node gets
+ * its own compute pass (what a pass boundary costs or saves), and with `--reuse-outputs` each run
  * also fills the same output arrays (`session.run(inputs, { outputs })`), for comparison.
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
- *   [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--reuse-outputs]
- *   [--json FILE] [--md FILE]
+ *   [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node]
+ *   [--reuse-outputs] [--json FILE] [--md FILE]
  * ```
  *
  * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
@@ -44,6 +45,7 @@ const { values, positionals } = parseArgs({
     "host-layout": { type: "boolean", default: false },
     "reuse-outputs": { type: "boolean", default: false },
     "one-submission": { type: "boolean", default: false },
+    "pass-per-node": { type: "boolean", default: false },
     precision: { type: "string", default: "f32" },
     json: { type: "string" },
     md: { type: "string" },
@@ -51,7 +53,7 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--reuse-outputs] [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--reuse-outputs] [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
@@ -200,6 +202,12 @@ for (const name of positionals) {
     serial = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
     ex.dispose();
   }
+  let perNode: Measured | undefined;
+  if (values["pass-per-node"]) {
+    const ex = await GpuExecutor.create(gpu, plan!, { timeline: true, passPerNode: true });
+    perNode = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
+    ex.dispose();
+  }
   let reused: Measured | undefined;
   if (values["reuse-outputs"]) {
     const outputs = first.map((o) => o.data.slice());
@@ -208,6 +216,7 @@ for (const name of positionals) {
   const others: [string, Measured][] = [];
   if (host) others.push(["host layout", host]);
   if (serial) others.push(["one submission", serial]);
+  if (perNode) others.push(["a pass per node", perNode]);
   if (reused) others.push(["outputs reused", reused]);
   const steps = plan!.steps;
   const facts = `${plan!.graph.nodes.length} nodes, ${
@@ -234,6 +243,8 @@ for (const name of positionals) {
     wall: m.wall,
     timelines: m.timelines,
     hostLayout: host && { summary: host.summary, wall: host.wall, timelines: host.timelines },
+    passPerNode: perNode &&
+      { summary: perNode.summary, wall: perNode.wall, timelines: perNode.timelines },
     oneSubmission: serial &&
       { summary: serial.summary, wall: serial.wall, timelines: serial.timelines },
     outputsReused: reused &&

@@ -104,58 +104,115 @@ export function submissionChunks(count: number, first: number): number[] {
   return sizes.length ? sizes : [0];
 }
 
+/** How {@linkcode recordStep} splits a step. */
+export interface RecordOptions {
+  /** Dispatches of the first submission (see {@linkcode submissionChunks}); `0`: one submission. */
+  firstChunk?: number;
+  /** One compute pass per node (and one for the packing and unpacking programs) instead of one per submission. */
+  passPerNode?: boolean;
+}
+
 /**
  * Records a step's passes. With `firstChunk` (and no per-node profiling), the step's dispatches are
- * split into passes of {@linkcode submissionChunks}' sizes: every chunk but the last is finished and submitted at once, so
- * the GPU works while the rest is recorded; the pass timestamps go at the start of the first chunk
- * and the end of the last. The encoder returned holds the last chunk, for the caller to add its
- * copies and submit.
+ * split at node boundaries into submissions of about {@linkcode submissionChunks}' sizes: every
+ * chunk but the last is finished and submitted at once, so the GPU works while the rest is
+ * recorded. With `passPerNode` each node gets its own compute pass. The pass timestamps go at the
+ * start of the first pass and the end of the last. The encoder returned holds the last chunk, for
+ * the caller to add its copies and submit.
  *
  * @example
  * ```ts ignore
- * const { encoder, submitted } = recordStep(device, { step: 0, packs, nodes, dispatches, flat, unpacks }, 6);
+ * const { encoder, submitted } = recordStep(device, { step: 0, packs, nodes, dispatches, flat, unpacks }, { firstChunk: 6 });
  * device.queue.submit([encoder.finish()]);
  * ```
  *
  * @param device The device whose queue takes the early chunks.
  * @param r What to record.
- * @param firstChunk Dispatches of the first chunk; `0` or `undefined` for one pass.
+ * @param options Chunks and passes.
  * @returns The encoder of the last chunk and how many submissions were made already.
  */
 export function recordStep(
   device: GPUDevice,
   r: StepRecording,
-  firstChunk?: number,
+  options: RecordOptions = {},
 ): { encoder: GPUCommandEncoder; submitted: number } {
   const q = r.queries;
   const sq = q?.layout.steps.get(r.step);
   const total = r.packs.length + r.flat.length + r.unpacks.length;
-  const chunks = firstChunk && !q?.perNode ? submissionChunks(total, firstChunk) : [total];
-  if (chunks.length < 2) {
+  const sizes = options.firstChunk && !q?.perNode
+    ? submissionChunks(total, options.firstChunk)
+    : [total];
+  if (q?.perNode || (sizes.length < 2 && !options.passPerNode)) {
     const encoder = device.createCommandEncoder();
     encodeStep(encoder, r);
     return { encoder, submitted: 0 };
   }
-  const all = r.packs.length ? [...r.packs, ...r.flat, ...r.unpacks] : r.flat.concat(r.unpacks);
-  let at = 0;
-  for (const [c, size] of chunks.entries()) {
+  const groups = [r.packs, ...r.nodes.map((k) => r.dispatches[k]), r.unpacks].filter((g) =>
+    g.length > 0
+  );
+  const chunks = chunkGroups(groups, sizes);
+  for (const [c, chunk] of chunks.entries()) {
     const encoder = device.createCommandEncoder();
     const last = c === chunks.length - 1;
-    const writes: GPUComputePassTimestampWrites | undefined = q && sq && (c === 0 || last)
-      ? {
-        querySet: q.set,
-        ...(c === 0 ? { beginningOfPassWriteIndex: sq.begin } : {}),
-        ...(last ? { endOfPassWriteIndex: sq.end } : {}),
-      }
-      : undefined;
-    const pass = encoder.beginComputePass(writes ? { timestampWrites: writes } : {});
-    encodeDispatches(pass, all, at, last ? all.length : at + size);
-    pass.end();
-    at += size;
+    const passes = options.passPerNode ? chunk : [chunk.flat()];
+    passes.forEach((dispatches, p) => {
+      const begin = c === 0 && p === 0;
+      const end = last && p === passes.length - 1;
+      const pass = encoder.beginComputePass(
+        q && sq && (begin || end)
+          ? {
+            timestampWrites: {
+              querySet: q.set,
+              ...(begin ? { beginningOfPassWriteIndex: sq.begin } : {}),
+              ...(end ? { endOfPassWriteIndex: sq.end } : {}),
+            },
+          }
+          : {},
+      );
+      encodeDispatches(pass, dispatches);
+      pass.end();
+    });
     if (last) return { encoder, submitted: c };
     device.queue.submit([encoder.finish()]);
   }
-  throw new Error("unreachable: chunks is not empty");
+  // No dispatch at all: an empty pass keeps the timestamps' pair.
+  const encoder = device.createCommandEncoder();
+  encodeStep(encoder, r);
+  return { encoder, submitted: 0 };
+}
+
+/**
+ * Groups of dispatches (nodes) dealt into chunks: each chunk takes whole groups until it holds at
+ * least its size; the last takes the rest; empty chunks are dropped.
+ *
+ * @example
+ * ```ts
+ * import { chunkGroups } from "./encode.ts";
+ * const c = chunkGroups([[1], [2, 3], [4], [5], [6, 7]], [2, 4]);
+ * if (JSON.stringify(c) !== "[[[1],[2,3]],[[4],[5],[6,7]]]") throw new Error(JSON.stringify(c));
+ * ```
+ *
+ * @param groups Dispatch groups in order.
+ * @param sizes Dispatches each chunk should hold.
+ * @returns The chunks, each a list of groups.
+ */
+export function chunkGroups<T>(
+  groups: readonly (readonly T[])[],
+  sizes: readonly number[],
+): T[][][] {
+  const chunks: T[][][] = [];
+  let g = 0;
+  for (const [c, size] of sizes.entries()) {
+    const chunk: T[][] = [];
+    let n = 0;
+    while (g < groups.length && (c === sizes.length - 1 || n < size)) {
+      chunk.push([...groups[g]]);
+      n += groups[g].length;
+      g++;
+    }
+    if (chunk.length) chunks.push(chunk);
+  }
+  return chunks;
 }
 
 /**

@@ -36,7 +36,12 @@ import {
   writeUpload,
 } from "./transfers.ts";
 import { gpuMsOf, nodeMsOf, PhaseClock, type RunTimeline } from "./timeline.ts";
-import { createTimestampQueries, recordStep, type TimestampQueries } from "./encode.ts";
+import {
+  createTimestampQueries,
+  type RecordOptions,
+  recordStep,
+  type TimestampQueries,
+} from "./encode.ts";
 
 export type { MemoryReport as GpuMemoryReport, NodePlacement, NodeTiming, RunTimeline };
 
@@ -64,6 +69,11 @@ export interface GpuExecutorOptions {
    * rest is recorded, so recording and submitting overlap the GPU's work.
    */
   firstChunk?: number;
+  /**
+   * One compute pass per node instead of one per submission (default `false`; to measure what a
+   * pass boundary costs or saves on an adapter).
+   */
+  passPerNode?: boolean;
 }
 
 /** Dispatches in a step's first submission by default (see `GpuExecutorOptions.firstChunk`). */
@@ -104,8 +114,8 @@ export class GpuExecutor implements Executor {
   #disposed = false;
   #lost: string | undefined;
   #query: TimestampQueries | undefined;
-  /** Dispatches in a step's first submission (`0`: one submission per step). */
-  #firstChunk: number;
+  /** How each run splits a step into submissions and passes. */
+  #record: RecordOptions;
 
   private constructor(init: {
     ctx: GpuContext;
@@ -120,7 +130,7 @@ export class GpuExecutor implements Executor {
     timeline: boolean;
     query: TimestampQueries | undefined;
     setup: SetupReport;
-    firstChunk: number;
+    record: RecordOptions;
   }) {
     this.plan = init.plan;
     this.setup = init.setup;
@@ -138,7 +148,7 @@ export class GpuExecutor implements Executor {
     this.#stepUnpacks = init.transfers.map((tr) =>
       tr?.downloads.flatMap((d) => d.unpack ? [d.unpack] : [])
     );
-    this.#firstChunk = init.firstChunk;
+    this.#record = init.record;
     this.#dispatches = init.dispatches;
     this.#homes = init.homes;
     this.#buffers = init.buffers;
@@ -219,7 +229,10 @@ export class GpuExecutor implements Executor {
         pipelineCount: prepared.pipelineCount + transfers.pipelineCount,
         poison: options.poisonOutputs ?? false,
         timeline: options.timeline ?? false,
-        firstChunk: options.firstChunk ?? FIRST_CHUNK,
+        record: {
+          firstChunk: options.firstChunk ?? FIRST_CHUNK,
+          passPerNode: options.passPerNode ?? false,
+        },
         query,
         setup: {
           phases: { allocate: t1 - t0, programs: t2 - t1, settle: t3 - t2 },
@@ -341,7 +354,7 @@ export class GpuExecutor implements Executor {
       }
       const tr = this.#transfers[i]!;
       const routes = this.#upload(tr, hostValue, clock);
-      const { encoder, submitted } = this.#record(i, routes, this.#firstChunk);
+      const { encoder, submitted } = this.#recordStep(i, routes, this.#record);
       submissions += submitted;
       const readback = this.#readbackFor(i, "0");
       if (readback) copyDownloads(encoder, tr.downloads, readback);
@@ -438,7 +451,7 @@ export class GpuExecutor implements Executor {
           if (!v) throw new GpuError(`Tensor ${t} "${g.tensors[t].name}" has no value to upload`);
           return v;
         });
-        const { encoder } = this.#record(0, routes);
+        const { encoder } = this.#recordStep(0, routes);
         const readback = this.#readbackFor(0, `${j}`);
         if (readback) copyDownloads(encoder, tr.downloads, readback);
         device.queue.submit([encoder.finish()]);
@@ -491,10 +504,10 @@ export class GpuExecutor implements Executor {
    * Records step `i` with the packing programs of the uploads that take them this run, submitting
    * all chunks but the last; returns the last chunk's encoder.
    */
-  #record(
+  #recordStep(
     i: number,
     routes: readonly UploadRoute[],
-    firstChunk?: number,
+    options?: RecordOptions,
   ): { encoder: GPUCommandEncoder; submitted: number } {
     return recordStep(this.#ctx.device, {
       step: i,
@@ -504,7 +517,7 @@ export class GpuExecutor implements Executor {
       flat: this.#stepDispatches[i]!,
       unpacks: this.#stepUnpacks[i]!,
       queries: this.#query,
-    }, firstChunk);
+    }, options);
   }
 
   /** The readback buffer of step `i` for in-flight slot `slot` (made once), if it reads anything. */

@@ -174,8 +174,12 @@ Deno.test({
       const got = bits(await chunked.run(inputs()));
       deepStrictEqual(got, want);
       strictEqual(one.lastTimeline!.submissions, 1);
-      // One pack, five nodes and two unpacks in chunks of 1, 2, 4 and the last 1.
-      strictEqual(chunked.lastTimeline!.submissions, 4);
+      // One pack, five nodes and two unpacks (one group) for chunks of 1, 2, 4 and 1 dispatches,
+      // split at node boundaries: [pack], [2 nodes], [3 nodes + the unpacks].
+      strictEqual(chunked.lastTimeline!.submissions, 3);
+      const perNode = await GpuExecutor.create(gpu, plan, { firstChunk: 2, passPerNode: true });
+      deepStrictEqual(bits(await perNode.run(inputs())), want);
+      perNode.dispose();
       if (gpu.device.features.has("timestamp-query")) ok(chunked.lastTimeline!.gpuMs! > 0);
       let checked = 0;
       const into = [new Float32Array(125), new Float32Array(125), new Float32Array(36)];

@@ -108,7 +108,10 @@ export function submissionChunks(count: number, first: number): number[] {
 export interface RecordOptions {
   /** Dispatches of the first submission (see {@linkcode submissionChunks}); `0`: one submission. */
   firstChunk?: number;
-  /** One compute pass per node (and one for the packing and unpacking programs) instead of one per submission. */
+  /**
+   * One compute pass per node (and one each for the packing and the unpacking programs) instead of
+   * one per submission.
+   */
   passPerNode?: boolean;
 }
 
@@ -154,8 +157,9 @@ export function recordStep(
   for (const [c, chunk] of chunks.entries()) {
     const encoder = device.createCommandEncoder();
     const last = c === chunks.length - 1;
-    const passes = options.passPerNode ? chunk : [chunk.flat()];
-    passes.forEach((dispatches, p) => {
+    // One pass per node, or one pass holding the chunk's nodes in order.
+    const passes = options.passPerNode ? chunk.map((g) => [g]) : [chunk];
+    passes.forEach((nodes, p) => {
       const begin = c === 0 && p === 0;
       const end = last && p === passes.length - 1;
       const pass = encoder.beginComputePass(
@@ -169,7 +173,7 @@ export function recordStep(
           }
           : {},
       );
-      encodeDispatches(pass, dispatches);
+      for (const dispatches of nodes) encodeDispatches(pass, dispatches);
       pass.end();
     });
     if (last) return { encoder, submitted: c };

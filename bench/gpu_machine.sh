@@ -41,8 +41,8 @@ mkdir -p "$OUT"
 
 # `bench/gpu_machine.sh profile`: where an inference's time goes (~2.5 min), into $OUT: what a
 # dispatch and a compile cost apart from their work (floor.txt), the per-phase latency on Dawn of
-# the real networks and the catalogue's MobileNets (growing chunks against one submission and
-# against a pass per node, and with outputs reused: latency_dawn.md/json), the same in f16 for
+# the real networks and the catalogue's MobileNets (growing chunks against one submission, a pass
+# per node, depthwise + pointwise fusion, and with outputs reused: latency_dawn.md/json), the same in f16 for
 # three networks (latency_dawn_f16.md), and session creation by phase in a fresh process, twice
 # for one network to show the driver's shader cache (creation.txt). Then `bench/gpu_machine.sh`
 # (the report) fits in the same call with DEADLINE_S=300 TIMEOUT_S=360.
@@ -53,7 +53,7 @@ if [ "${1:-}" = "profile" ]; then
     --compile 16 2>&1 | tee "$OUT/floor.txt"
   timeout 150 deno run --cached-only -A scripts/latency.ts "${nets[@]}" mobilenet_v1_1.0_224 \
     mobilenet_v2_1.0_224 --provider dawn --runs 30 --one-submission --pass-per-node \
-    --reuse-outputs --md "$OUT/latency_dawn.md" --json "$OUT/latency_dawn.json" 2>&1 |
+    --variant DEPTHWISE_CONV_2D=fused --reuse-outputs --md "$OUT/latency_dawn.md" --json "$OUT/latency_dawn.json" 2>&1 |
     grep -E '^#|total'
   timeout 60 deno run --cached-only -A scripts/latency.ts "$models/deeplabv3_257_mv_gpu.tflite" \
     "$models/selfie_segmentation.tflite" mobilenet_v2_1.0_224 --provider dawn --runs 20 \

@@ -80,6 +80,7 @@ export function bindForBackend(model: Model, args: {
     const r = applyPasses(graph, {
       only: Array.isArray(options.passes) ? options.passes : undefined,
       fuseEpilogues: backend !== "reference",
+      depthwisePointwise: backend === "gpu" && options.variants?.DEPTHWISE_CONV_2D === "fused",
     });
     graph = r.graph;
     passes = [...passes, ...r.reports];

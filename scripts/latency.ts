@@ -5,13 +5,15 @@
  * creation and the first run. With `--host-layout` the same plan also runs with layouts converted
  * on the host, with `--one-submission` the plan runs as one submission per step (not in growing
  * chunks that let the GPU start while the rest is recorded), with `--pass-per-node` each node gets
- * its own compute pass (what a pass boundary costs or saves), and with `--reuse-outputs` each run
+ * its own compute pass (what a pass boundary costs or saves), with `--variant OP=NAME` a session
+ * with that kernel variant runs too (`DEPTHWISE_CONV_2D=fused`: depthwise + pointwise fusion), and
+ * with `--reuse-outputs` each run
  * also fills the same output arrays (`session.run(inputs, { outputs })`), for comparison.
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
  *   [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node]
- *   [--reuse-outputs] [--json FILE] [--md FILE]
+ *   [--variant OP=NAME] [--reuse-outputs] [--json FILE] [--md FILE]
  * ```
  *
  * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
@@ -46,6 +48,7 @@ const { values, positionals } = parseArgs({
     "reuse-outputs": { type: "boolean", default: false },
     "one-submission": { type: "boolean", default: false },
     "pass-per-node": { type: "boolean", default: false },
+    variant: { type: "string" },
     precision: { type: "string", default: "f32" },
     json: { type: "string" },
     md: { type: "string" },
@@ -53,7 +56,7 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--reuse-outputs] [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--variant OP=NAME] [--reuse-outputs] [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
@@ -208,6 +211,19 @@ for (const name of positionals) {
     perNode = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
     ex.dispose();
   }
+  let varied: Measured | undefined;
+  if (values.variant) {
+    const [op, name] = values.variant.split("=");
+    const v = await createSession(model, {
+      device: gpu,
+      timeline: true,
+      precision: values.precision as "f32" | "f16",
+      variants: { [op]: name },
+    });
+    const ex = sessionInternals(v).executor as GpuExecutor;
+    varied = await measure((i) => v.run(i), () => ex.lastTimeline, inputs);
+    v.dispose();
+  }
   let reused: Measured | undefined;
   if (values["reuse-outputs"]) {
     const outputs = first.map((o) => o.data.slice());
@@ -217,6 +233,7 @@ for (const name of positionals) {
   if (host) others.push(["host layout", host]);
   if (serial) others.push(["one submission", serial]);
   if (perNode) others.push(["a pass per node", perNode]);
+  if (varied) others.push([`variant ${values.variant}`, varied]);
   if (reused) others.push(["outputs reused", reused]);
   const steps = plan!.steps;
   const facts = `${plan!.graph.nodes.length} nodes, ${
@@ -243,6 +260,13 @@ for (const name of positionals) {
     wall: m.wall,
     timelines: m.timelines,
     hostLayout: host && { summary: host.summary, wall: host.wall, timelines: host.timelines },
+    variant: varied &&
+      {
+        name: values.variant,
+        summary: varied.summary,
+        wall: varied.wall,
+        timelines: varied.timelines,
+      },
     passPerNode: perNode &&
       { summary: perNode.summary, wall: perNode.wall, timelines: perNode.timelines },
     oneSubmission: serial &&

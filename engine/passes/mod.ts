@@ -12,12 +12,14 @@ import { fuseDilatedConv } from "./dilated_conv.ts";
 import { foldMulAdd } from "./fold_mul_add.ts";
 import { fuseActivations } from "./fuse_activation.ts";
 import { fuseEpilogues } from "./fuse_epilogue.ts";
+import { fuseDepthwisePointwise } from "./fuse_depthwise.ts";
 
 export type { Pass, PassReport, PassResult } from "./types.ts";
 export {
   foldConstants,
   foldMulAdd,
   fuseActivations,
+  fuseDepthwisePointwise,
   fuseDilatedConv,
   fuseEpilogues,
   mergePad,
@@ -34,6 +36,8 @@ export interface PassOptions {
   fuseEpilogues?: boolean;
   /** `false`: merge-pad folds only SAME-equivalent padding, not explicit amounts. */
   explicitPads?: boolean;
+  /** `true` runs the depthwise + pointwise fusion (GPU sessions that ask for it). */
+  depthwisePointwise?: boolean;
 }
 
 /** The passes in the order they run. */
@@ -41,6 +45,8 @@ export const PASSES: readonly {
   name: string;
   run: (graph: ExecGraph, options: PassOptions) => PassResult;
   fusion?: boolean;
+  /** Runs only when this option is `true`. */
+  optIn?: "depthwisePointwise";
 }[] = [
   { name: "fold-constants", run: foldConstants },
   { name: "remove-identity", run: removeIdentity },
@@ -49,6 +55,12 @@ export const PASSES: readonly {
   { name: "fold-mul-add", run: foldMulAdd },
   { name: "fuse-activations", run: fuseActivations },
   { name: "fuse-epilogues", run: fuseEpilogues, fusion: true },
+  {
+    name: "fuse-depthwise-pointwise",
+    run: fuseDepthwisePointwise,
+    fusion: true,
+    optIn: "depthwisePointwise",
+  },
 ];
 
 /**
@@ -72,6 +84,7 @@ export function applyPasses(
   for (const p of PASSES) {
     if (options.only && !options.only.includes(p.name)) continue;
     if (p.fusion && options.fuseEpilogues === false) continue;
+    if (p.optIn && options[p.optIn] !== true) continue;
     const r = p.run(g, options);
     g = r.graph;
     reports.push(r.report);

@@ -26,7 +26,8 @@ import { depthwiseConv2d, type DepthwiseConv2DOptions } from "../depthwise_conv_
 import { packDepthwise } from "../depthwise_conv_2d/column.ts";
 import { convAxes, packBias, packO4I4 } from "../_shared/conv_common.ts";
 import { gemmProgram } from "../_shared/conv_gemm.ts";
-import { gemmMapping } from "../_gpu/workgroup.ts";
+import { type GemmMapping, gemmMapping, type GemmShape } from "../_gpu/workgroup.ts";
+import type { GpuLimitsInfo } from "../../core/kernel.ts";
 import { activationWgsl } from "../_gpu/wgsl.ts";
 
 const OP = "DEPTHWISE_POINTWISE";
@@ -85,6 +86,41 @@ function pointwiseInputs<T>(dw: T, inputs: readonly (T | undefined)[]): (T | und
 }
 
 /**
+ * The thread mapping of the fused program: the pointwise GEMM's, reshaped so that each depthwise
+ * value a thread computes serves as many output slices as it can (up to 8 per thread, no threads
+ * side by side along output slices), since every thread that needs a position's input recomputes
+ * it; the positions per workgroup grow to keep its size.
+ *
+ * @example
+ * ```ts
+ * import { fusedMapping } from "./mod.ts";
+ * const limits = { maxInvocations: 256, maxWorkgroupSize: [256, 256, 64] as [number, number, number], maxWorkgroupStorageSize: 16384 };
+ * const m = fusedMapping({ m: 1089, inSlices: 120, outSlices: 20 }, limits);
+ * if (m.tpn !== 1 || m.nb !== 8 || m.unit !== "slice") throw new Error(JSON.stringify(m));
+ * ```
+ *
+ * @param shape Positions, input and output slices.
+ * @param limits Device limits.
+ * @returns The mapping.
+ */
+export function fusedMapping(
+  shape: GemmShape,
+  limits: Pick<GpuLimitsInfo, "maxInvocations" | "maxWorkgroupSize" | "maxWorkgroupStorageSize">,
+): GemmMapping {
+  const base = gemmMapping(shape, limits);
+  if (base.unit !== "slice") return base;
+  const nb = Math.min(8, shape.outSlices);
+  let tpm = Math.min(base.tpm * base.tpn, 64);
+  let ks = base.ks;
+  const budget = Math.floor(limits.maxWorkgroupStorageSize / 16);
+  while (ks > 1 && tpm * ks * base.mb * nb > budget) {
+    if (tpm > 1) tpm /= 2;
+    else ks /= 2;
+  }
+  return { ...base, nb, tpn: 1, tpm, ks };
+}
+
+/**
  * The fused program: the pointwise GEMM reading, for row `m` and slice `si`, the depthwise
  * convolution's output there (bias and activation included), computed from `x`.
  *
@@ -110,7 +146,7 @@ export function depthwisePointwisePrograms(
   const { oh, ow } = convAxes(d, [IH, IW], [KH, KW]);
   const IS = x.slices;
   const shape = { m: B * OH * OW, inSlices: IS, outSlices: outputs[0].slices };
-  const map = gemmMapping(shape, limits);
+  const map = fusedMapping(shape, limits);
   if (map.unit !== "slice") {
     throw new OpError(`${OP}: ${shape.m} positions are too few for the fused kernel`);
   }

@@ -24,7 +24,7 @@ import { parseArgs } from "node:util";
 import { acquireDevice, createSession, loadModel } from "../mod.ts";
 import type { GpuProvider, Session } from "../mod.ts";
 import { sessionInternals } from "../engine/session.ts";
-import { GpuExecutor } from "../engine/backends/gpu/executor.ts";
+import { GpuExecutor, type GpuExecutorOptions } from "../engine/backends/gpu/executor.ts";
 import {
   HOST_PHASES,
   type RunTimeline,
@@ -193,24 +193,18 @@ for (const name of positionals) {
   const { plan, executor } = sessionInternals(s);
   const exec = executor as GpuExecutor;
   const m = await measure((i) => s.run(i), () => exec.lastTimeline, inputs);
-  let host: Measured | undefined;
-  if (values["host-layout"]) {
-    const ex = await GpuExecutor.create(gpu, plan!, { timeline: true, hostLayout: true });
-    host = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
-    ex.dispose();
-  }
-  let serial: Measured | undefined;
-  if (values["one-submission"]) {
-    const ex = await GpuExecutor.create(gpu, plan!, { timeline: true, firstChunk: 0 });
-    serial = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
-    ex.dispose();
-  }
-  let perNode: Measured | undefined;
-  if (values["pass-per-node"]) {
-    const ex = await GpuExecutor.create(gpu, plan!, { timeline: true, passPerNode: true });
-    perNode = await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
-    ex.dispose();
-  }
+  // The same plan on an executor of other options, for comparison.
+  const withExecutor = async (options: GpuExecutorOptions): Promise<Measured> => {
+    const ex = await GpuExecutor.create(gpu, plan!, { timeline: true, ...options });
+    try {
+      return await measure((i) => ex.run(i), () => ex.lastTimeline, inputs);
+    } finally {
+      ex.dispose();
+    }
+  };
+  const host = values["host-layout"] ? await withExecutor({ hostLayout: true }) : undefined;
+  const serial = values["one-submission"] ? await withExecutor({ firstChunk: 0 }) : undefined;
+  const perNode = values["pass-per-node"] ? await withExecutor({ passPerNode: true }) : undefined;
   let varied: Measured | undefined;
   if (values.variant) {
     const [op, name] = values.variant.split("=");

@@ -32,6 +32,17 @@ if [ "${1:-}" = "prep" ]; then
     sort -u | grep -v -x -F -f <(grep -l -r "tfjs-tflite\|tflite_interpreter" --include='*.ts' \
       bench cli conformance core engine format kernels models peers scripts tools web 2>/dev/null))
   ../shared/tools/gpu-prep "${entries[@]}"
+  # The working tree that travels (tracked and untracked files, and .device) must stay under 64
+  # MiB: past 63, the two largest optional models (the 8-bit SSD and MobileNet) stay here.
+  tree_kib() {
+    du -sk --exclude=.git --exclude=node_modules --exclude=out --exclude=scratch . | cut -f1
+  }
+  for f in detect.tflite mobilenet_v2_1.0_224_quant.tflite; do
+    if [ "$(tree_kib)" -gt $((63 * 1024)) ] && [ -f ".device/models/$f" ]; then
+      rm -f ".device/models/$f"
+      echo "gpu_machine: $f left out (the working tree would pass 64 MiB)"
+    fi
+  done
   du -sh .device/models | sed 's/^/gpu_machine: models /'
   exit 0
 fi

@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok, strictEqual } from "node:assert";
+import { ok, strictEqual } from "node:assert";
 import { createSession, loadModel, sessionInternals } from "../session.ts";
 import { acquireDevice } from "../backends/gpu/device.ts";
 import { buildNetwork } from "../../models/catalog.ts";
@@ -45,8 +45,19 @@ for (const [name, load] of CASES) {
         const inputs = randomInputs(plain.inputs, 3);
         const want = await plain.run(inputs);
         const got = await fused.run(inputs);
-        // The fused program sums in the order of the two it replaces.
-        deepStrictEqual(got.map((o) => [...o.data]), want.map((o) => [...o.data]));
+        // Same arithmetic; only the order of the pointwise sums may differ.
+        got.forEach((o, i) => {
+          let num = 0, den = 0;
+          for (let k = 0; k < o.data.length; k++) {
+            const w = Number(want[i].data[k]);
+            num += (Number(o.data[k]) - w) ** 2;
+            den += w * w;
+          }
+          ok(
+            Math.sqrt(num / (den || 1)) <= 1e-5,
+            `output ${i}: relative L2 ${Math.sqrt(num / (den || 1))}`,
+          );
+        });
         ok(!plain.passes.some((p) => p.pass === "fuse-depthwise-pointwise"), "off by default");
         plain.dispose();
         fused.dispose();

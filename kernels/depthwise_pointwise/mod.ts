@@ -3,8 +3,9 @@
  * stride 1, no padding, one group) that alone reads its output, as one node. No model holds this
  * op: the GPU's `fuse-depthwise-pointwise` pass makes it, when a session asks for it
  * (`variants: { DEPTHWISE_CONV_2D: "fused" }`), so that a MobileNet block runs one dispatch instead
- * of two and the depthwise output never reaches memory. The GPU program is the pointwise GEMM whose
- * input vec4 at a position and slice is the depthwise result there, computed on the fly.
+ * of two and the depthwise output never reaches memory. The GPU program computes, per input slice,
+ * the depthwise result of a workgroup's positions once into workgroup memory, then multiplies it
+ * into the output slices as the pointwise GEMM does.
  *
  * Inputs: `x` (the depthwise input), the pointwise filter `[O, 1, 1, C]`, its bias (or none), the
  * depthwise filter `[1, KH, KW, C]`, its bias (or none).
@@ -25,9 +26,7 @@ import { conv2d, type Conv2DOptions } from "../conv_2d/mod.ts";
 import { depthwiseConv2d, type DepthwiseConv2DOptions } from "../depthwise_conv_2d/mod.ts";
 import { packDepthwise } from "../depthwise_conv_2d/column.ts";
 import { convAxes, packBias, packO4I4 } from "../_shared/conv_common.ts";
-import { gemmProgram } from "../_shared/conv_gemm.ts";
-import { type GemmMapping, gemmMapping, type GemmShape } from "../_gpu/workgroup.ts";
-import type { GpuLimitsInfo } from "../../core/kernel.ts";
+import { spreadTiles, weightBindings } from "../_gpu/conv.ts";
 import { activationWgsl } from "../_gpu/wgsl.ts";
 
 const OP = "DEPTHWISE_POINTWISE";
@@ -85,44 +84,55 @@ function pointwiseInputs<T>(dw: T, inputs: readonly (T | undefined)[]): (T | und
   return inputs[2] === undefined ? [dw, inputs[1]] : [dw, inputs[1], inputs[2]];
 }
 
-/**
- * The thread mapping of the fused program: the pointwise GEMM's, reshaped so that each depthwise
- * value a thread computes serves as many output slices as it can (up to 8 per thread, no threads
- * side by side along output slices), since every thread that needs a position's input recomputes
- * it; the positions per workgroup grow to keep its size.
- *
- * @example
- * ```ts
- * import { fusedMapping } from "./mod.ts";
- * const limits = { maxInvocations: 256, maxWorkgroupSize: [256, 256, 64] as [number, number, number], maxWorkgroupStorageSize: 16384 };
- * const m = fusedMapping({ m: 1089, inSlices: 120, outSlices: 20 }, limits);
- * if (m.tpn !== 1 || m.nb !== 8 || m.unit !== "slice") throw new Error(JSON.stringify(m));
- * ```
- *
- * @param shape Positions, input and output slices.
- * @param limits Device limits.
- * @returns The mapping.
- */
-export function fusedMapping(
-  shape: GemmShape,
-  limits: Pick<GpuLimitsInfo, "maxInvocations" | "maxWorkgroupSize" | "maxWorkgroupStorageSize">,
-): GemmMapping {
-  const base = gemmMapping(shape, limits);
-  if (base.unit !== "slice") return base;
-  const nb = Math.min(8, shape.outSlices);
-  let tpm = Math.min(base.tpm * base.tpn, 64);
-  let ks = base.ks;
-  const budget = Math.floor(limits.maxWorkgroupStorageSize / 16);
-  while (ks > 1 && tpm * ks * base.mb * nb > budget) {
-    if (tpm > 1) tpm /= 2;
-    else ks /= 2;
-  }
-  return { ...base, nb, tpn: 1, tpm, ks };
+/** How the fused program's threads share the work. */
+export interface FusedTile {
+  /** Positions per thread. */
+  mb: number;
+  /** Output slices per thread. */
+  nb: number;
+  /** Threads along positions in a workgroup. */
+  tpm: number;
+  /** Threads along output slices in a workgroup. */
+  tpn: number;
+}
+
+function nextPow2(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 }
 
 /**
- * The fused program: the pointwise GEMM reading, for row `m` and slice `si`, the depthwise
- * convolution's output there (bias and activation included), computed from `x`.
+ * The fused program's tile: a workgroup of up to 256 threads covers `tpm * mb` positions and as
+ * many output slices as it can (up to 64), so each depthwise value it computes once, into
+ * workgroup memory, serves all of them.
+ *
+ * @example
+ * ```ts
+ * import { fusedTile } from "./mod.ts";
+ * const t = fusedTile({ m: 1089, outSlices: 20 }, 256);
+ * if (t.tpn * t.nb < 20 || t.tpm * t.tpn > 256) throw new Error(JSON.stringify(t));
+ * ```
+ *
+ * @param shape Positions and output slices.
+ * @param maxThreads The device's invocations per workgroup.
+ * @returns The tile.
+ */
+export function fusedTile(shape: { m: number; outSlices: number }, maxThreads: number): FusedTile {
+  const threads = Math.min(256, 2 ** Math.floor(Math.log2(maxThreads)));
+  const nb = Math.min(4, shape.outSlices);
+  const tpn = Math.min(nextPow2(Math.ceil(shape.outSlices / nb)), 16, threads);
+  const mb = shape.m >= 4 * (threads / tpn) ? 2 : 1;
+  const tpm = Math.max(1, Math.min(threads / tpn, nextPow2(Math.ceil(shape.m / mb))));
+  return { mb, nb, tpm, tpn };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * The fused program: per input slice, the workgroup computes the depthwise result of its positions
+ * once into workgroup memory (bias and activation included), then every thread multiplies it into
+ * its output slices with the O4I4 pointwise weights, as the pointwise GEMM does.
  *
  * @example
  * ```ts ignore
@@ -145,16 +155,22 @@ export function depthwisePointwisePrograms(
   const [KH, KW] = [dwFilter.shape[1], dwFilter.shape[2]];
   const { oh, ow } = convAxes(d, [IH, IW], [KH, KW]);
   const IS = x.slices;
-  const shape = { m: B * OH * OW, inSlices: IS, outSlices: outputs[0].slices };
-  const map = fusedMapping(shape, limits);
-  if (map.unit !== "slice") {
-    throw new OpError(`${OP}: ${shape.m} positions are too few for the fused kernel`);
-  }
+  const OS = outputs[0].slices;
+  const M = B * OH * OW;
+  const HW = OH * OW;
+  const { mb, nb, tpm, tpn } = fusedTile({ m: M, outSlices: OS }, limits.maxInvocations);
+  const nt = tpm * tpn;
+  const tileM = tpm * mb;
+  const tileN = tpn * nb;
+  const spread = spreadTiles(Math.ceil(M / tileM), limits.maxWorkgroupsPerDimension);
   const bounds = oh.before > 0 || ow.before > 0 ||
     (OH - 1) * d.strideH - oh.before + (KH - 1) * d.dilationH >= IH ||
     (OW - 1) * d.strideW - ow.before + (KW - 1) * d.dilationW >= IW;
-  const prologue = `fn dw_at(m: i32, s: i32) -> vec4<f32> {
-  let b = m / ${OH * OW};
+  const J = range(mb);
+  const S = range(nb);
+  let code = `var<workgroup> dwv: array<vec4<f32>, ${tileM}>;
+fn dw_at(m: i32, s: i32) -> vec4<f32> {
+  let b = m / ${HW};
   let oy = (m / ${OW}) % ${OH};
   let ox = m % ${OW};
   var acc = vec4<f32>(dwb[s]);
@@ -162,39 +178,85 @@ export function depthwisePointwisePrograms(
     let iy = oy * ${d.strideH} - ${oh.before} + ky * ${d.dilationH};
 ${
     bounds
-      ? "    if (iy < 0 || iy >= " + IH + ") { continue; }\n"
+      ? `    if (iy < 0 || iy >= ${IH}) { continue; }
+`
       : ""
   }    for (var kx = 0; kx < ${KW}; kx++) {
       let ix = ox * ${d.strideW} - ${ow.before} + kx * ${d.dilationW};
 ${
     bounds
-      ? "      if (ix < 0 || ix >= " + IW + ") { continue; }\n"
+      ? `      if (ix < 0 || ix >= ${IW}) { continue; }
+`
       : ""
   }      acc += vec4<f32>(dww[s * ${KH * KW} + ky * ${KW} + kx]) * x_load(x_idx(b, iy, ix, s));
     }
   }
   return ${activationWgsl(d.activation, "acc")};
 }
+@compute @workgroup_size(${nt})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let t = i32(li);
+${spread.wgsl}  let r0 = t % ${tpm};
+  let m0 = tile * ${tileM} + r0;
+  let n0 = i32(wid.y) * ${tileN} + t / ${tpm};
 `;
-  const [prog] = [gemmProgram({
-    ...shape,
-    inHW: OH * OW,
-    outHW: OH * OW,
-    activation: options.pointwise.activation,
-    weights: packO4I4(pw.value!, C),
-    bias: packBias(inputs[2]?.value, pw.shape[0]),
-    maxWorkgroupsPerDimension: limits.maxWorkgroupsPerDimension,
-    load: (row, si) => `dw_at(${row}, ${si})`,
-  }, map)];
+  for (const s of S) {
+    code += `  let wb${s} = min(n0 + ${s * tpn}, ${OS - 1}) * ${IS * 4};
+`;
+    for (const j of J) {
+      code += `  var acc${s}_${j} = vec4<f32>(0.0);
+`;
+    }
+  }
+  code += `  for (var si = 0; si < ${IS}; si++) {
+    for (var r = t; r < ${tileM}; r += ${nt}) {
+      dwv[r] = dw_at(min(tile * ${tileM} + r, ${M - 1}), si);
+    }
+    workgroupBarrier();
+`;
+  for (const j of J) {
+    code += `    let xv${j} = dwv[r0 + ${j * tpm}];
+`;
+  }
+  for (const s of S) {
+    code += `    let wi${s} = wb${s} + si * 4;
+`;
+    for (const c of range(4)) {
+      code += `    let w${s}${c} = vec4<f32>(w[wi${s} + ${c}]);
+`;
+    }
+    for (const j of J) {
+      code +=
+        `    acc${s}_${j} += w${s}0 * xv${j}.x + w${s}1 * xv${j}.y + w${s}2 * xv${j}.z + w${s}3 * xv${j}.w;
+`;
+    }
+  }
+  code += `    workgroupBarrier();
+  }
+`;
+  for (const s of S) {
+    for (const j of J) {
+      code += `  if (m0 + ${j * tpm} < ${M} && n0 + ${s * tpn} < ${OS}) {
+    let m = m0 + ${j * tpm};
+    let v = acc${s}_${j} + vec4<f32>(bias[n0 + ${s * tpn}]);
+    y_store(y_idx(m / ${HW}, 0, m % ${HW}, n0 + ${s * tpn}), ${
+        activationWgsl(options.pointwise.activation, "v")
+      });
+  }
+`;
+    }
+  }
+  code += `}
+`;
   return [{
-    ...prog,
-    label: `depthwise ${KH}x${KW} + ${prog.label}`,
-    code: prologue + prog.code,
+    label: `depthwise ${KH}x${KW} + pointwise m${mb} n${nb} t${tpm}x${tpn}`,
+    code,
     bindings: [
-      ...prog.bindings,
+      ...weightBindings(packO4I4(pw.value!, C), packBias(inputs[2]?.value, pw.shape[0])),
       { kind: "const", name: "dww", elem: "vec4<T>", data: packDepthwise(dwFilter.value!) },
       { kind: "const", name: "dwb", elem: "vec4<T>", data: packBias(inputs[4]?.value, C) },
     ],
+    dispatch: [spread.x, Math.ceil(OS / tileN), spread.z],
   }];
 }
 
@@ -238,13 +300,10 @@ export const depthwisePointwise: KernelDef<DepthwisePointwiseOptions> = {
     });
   },
   gpu: {
-    unsupported({ inputs, outputs, limits }) {
+    unsupported({ inputs }) {
       if ([1, 2, 3, 4].some((i) => inputs[i] && !inputs[i]!.value)) {
         return `${OP} runs on the GPU only with constant filters and biases`;
       }
-      const [B, OH, OW] = outputs[0].shape4;
-      const shape = { m: B * OH * OW, inSlices: inputs[0]!.slices, outSlices: outputs[0].slices };
-      if (gemmMapping(shape, limits).unit !== "slice") return `${OP}: too few positions`;
       return undefined;
     },
     plan: depthwisePointwisePrograms,

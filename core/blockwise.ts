@@ -10,16 +10,7 @@ import type { Tensor } from "./ir.ts";
 import { numElements } from "./ir.ts";
 import type { HostTensor } from "./kernel.ts";
 import { ModelFormatError, UnsupportedError } from "./errors.ts";
-
-/** A float16 bit pattern as a number. */
-function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
+import { f16BitsToNumber } from "./half.ts";
 
 /** Element `i` of a constant, as a number (int4 packed two per byte, low nibble first). */
 function reader(t: Tensor): (i: number) => number {
@@ -32,7 +23,7 @@ function reader(t: Tensor): (i: number) => number {
     int16: (i) => view.getInt16(2 * i, true),
     int32: (i) => view.getInt32(4 * i, true),
     int64: (i) => Number(view.getBigInt64(8 * i, true)),
-    float16: (i) => halfToNumber(view.getUint16(2 * i, true)),
+    float16: (i) => f16BitsToNumber(view.getUint16(2 * i, true)),
     float32: (i) => view.getFloat32(4 * i, true),
   };
   const read = table[t.dtype];

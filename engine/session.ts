@@ -260,7 +260,7 @@ export class Session {
         throw new UsageError(`run's options must be an object ({ outputs }), got ${options}`);
       }
       // The NaN scan runs while the GPU works (other backends run it first).
-      const feed = await this.#checkInputs(inputs, false);
+      const feed = await this.#checkInputs(inputs);
       const check = this.#rejectNaN ? () => this.#rejectNaNIn(feed) : undefined;
       if (options.outputs === undefined) {
         return this.#named(await this.#executor.run(feed, undefined, check));
@@ -292,7 +292,9 @@ export class Session {
       const feeds: HostTensor[][] = [];
       let first = "";
       for (const b of batches) {
-        feeds.push(await this.#checkInputs(b));
+        const feed = await this.#checkInputs(b);
+        if (this.#rejectNaN) this.#rejectNaNIn(feed);
+        feeds.push(feed);
         if (feeds.length === 1) first = this.#key;
         if (this.#key !== first) {
           throw new UsageError(
@@ -368,7 +370,8 @@ export class Session {
     feed.forEach((t, i) => rejectNaN(t, `Input ${i} "${this.inputs[i].name}"`));
   }
 
-  async #checkInputs(inputs: SessionInputs, scanNaN = true): Promise<HostTensor[]> {
+  /** The inputs as host tensors of the plan, checked for all but NaN (`#rejectNaNIn`). */
+  async #checkInputs(inputs: SessionInputs): Promise<HostTensor[]> {
     const list = normalizeInputs(inputs, this.#inputSpecs());
     const g0 = this.#graph;
     const current = g0.inputs.map((t) => g0.tensors[t].shape);
@@ -380,7 +383,7 @@ export class Session {
         index: i,
         spec,
         declared: this.#shapes.declared[i],
-        rejectNaN: this.#rejectNaN && scanNaN,
+        rejectNaN: false,
       });
       return { ...t, dtype: g.tensors[g.inputs[i]].dtype };
     });

@@ -206,6 +206,7 @@ for (const name of positionals) {
   const serial = values["one-submission"] ? await withExecutor({ firstChunk: 0 }) : undefined;
   const perNode = values["pass-per-node"] ? await withExecutor({ passPerNode: true }) : undefined;
   let varied: Measured | undefined;
+  let variantNodes = 0;
   if (values.variant) {
     const [op, name] = values.variant.split("=");
     const v = await createSession(model, {
@@ -215,6 +216,7 @@ for (const name of positionals) {
       variants: { [op]: name },
     });
     const ex = sessionInternals(v).executor as GpuExecutor;
+    variantNodes = sessionInternals(v).graph.nodes.length;
     varied = await measure((i) => v.run(i), () => ex.lastTimeline, inputs);
     v.dispose();
   }
@@ -236,7 +238,9 @@ for (const name of positionals) {
     steps.filter((x) => x.kind === "cpu").length
   } CPU steps, ${exec.pipelineCount} pipelines; created in ${created.toFixed(0)} ms, first run ${
     firstRun.toFixed(1)
-  } ms\n\n\`${setupLine(s.setup).replace(/^create\s+/, "creation: ")}\``;
+  } ms${values.variant ? `; ${variantNodes} nodes with ${values.variant}` : ""}\n\n\`${
+    setupLine(s.setup).replace(/^create\s+/, "creation: ")
+  }\``;
   const text = table(`## ${short}\n\n${facts}`, m, others);
   console.log(text);
   markdown += text + "\n";

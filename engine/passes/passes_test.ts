@@ -58,17 +58,23 @@ Deno.test("removeIdentity() drops a same-shape RESHAPE and rewires its reader", 
   strictEqual(maxDiff(runReference(g), runReference(r.graph)), 0);
 });
 
-Deno.test("mergePad() folds SAME-equivalent zero padding into a VALID convolution", () => {
-  const g = graphOf((b) => {
+/** x [1, 8, 8, 3] -> PAD (`pads`, giving `padded`) -> VALID stride-1 CONV_2D of `filter` -> [1, 8, 8, 4]. */
+function padThenConv(pads: number[], padded: number[], filter: number[]) {
+  return graphOf((b) => {
     const x = b.input("x", f32, [1, 8, 8, 3]);
-    const pads = b.constant("p", "int32", [4, 2], new Int32Array([0, 0, 1, 1, 1, 1, 0, 0]));
-    const [p] = b.op("PAD", [x, pads], [{ dtype: f32, shape: [1, 10, 10, 3] }]);
-    const w = b.constant("w", f32, [4, 3, 3, 3], randomFloats(108, 2));
+    const p0 = b.constant("p", "int32", [4, 2], new Int32Array(pads));
+    const [p] = b.op("PAD", [x, p0], [{ dtype: f32, shape: padded }]);
+    const n = filter.reduce((a, d) => a * d, 1);
+    const w = b.constant("w", f32, filter, randomFloats(n, 2));
     const [y] = b.op("CONV_2D", [p, w, -1], [{ dtype: f32, shape: [1, 8, 8, 4] }], {
       options: { padding: "VALID", strideW: 1, strideH: 1 },
     });
     b.output(y);
   });
+}
+
+Deno.test("mergePad() folds SAME-equivalent zero padding into a VALID convolution", () => {
+  const g = padThenConv([0, 0, 1, 1, 1, 1, 0, 0], [1, 10, 10, 3], [4, 3, 3, 3]);
   const r = mergePad(g);
   strictEqual(r.report.applied, 1);
   deepStrictEqual(r.graph.nodes.map((n) => n.op), ["CONV_2D"]);
@@ -76,31 +82,13 @@ Deno.test("mergePad() folds SAME-equivalent zero padding into a VALID convolutio
 });
 
 Deno.test("mergePad() folds padding SAME would not add as explicit padding, and declines channel padding", () => {
-  const g = graphOf((b) => {
-    const x = b.input("x", f32, [1, 8, 8, 3]);
-    const pads = b.constant("p", "int32", [4, 2], new Int32Array([0, 0, 2, 0, 2, 0, 0, 0]));
-    const [p] = b.op("PAD", [x, pads], [{ dtype: f32, shape: [1, 10, 10, 3] }]);
-    const w = b.constant("w", f32, [4, 3, 3, 3], randomFloats(108, 2));
-    const [y] = b.op("CONV_2D", [p, w, -1], [{ dtype: f32, shape: [1, 8, 8, 4] }], {
-      options: { padding: "VALID", strideW: 1, strideH: 1 },
-    });
-    b.output(y);
-  });
+  const g = padThenConv([0, 0, 2, 0, 2, 0, 0, 0], [1, 10, 10, 3], [4, 3, 3, 3]);
   const r = mergePad(g);
   strictEqual(r.report.applied, 1);
   deepStrictEqual(r.graph.nodes[0].raw.options.explicitPadding, [2, 0, 2, 0]);
   ok(maxDiff(runReference(g), runReference(r.graph)) < 1e-6);
   strictEqual(mergePad(g, { explicit: false }).report.applied, 0);
-  const channels = graphOf((b) => {
-    const x = b.input("x", f32, [1, 8, 8, 3]);
-    const pads = b.constant("p", "int32", [4, 2], new Int32Array([0, 0, 0, 0, 0, 0, 0, 1]));
-    const [p] = b.op("PAD", [x, pads], [{ dtype: f32, shape: [1, 8, 8, 4] }]);
-    const w = b.constant("w", f32, [4, 1, 1, 4], randomFloats(16, 2));
-    const [y] = b.op("CONV_2D", [p, w, -1], [{ dtype: f32, shape: [1, 8, 8, 4] }], {
-      options: { padding: "VALID", strideW: 1, strideH: 1 },
-    });
-    b.output(y);
-  });
+  const channels = padThenConv([0, 0, 0, 0, 0, 0, 0, 1], [1, 8, 8, 4], [4, 1, 1, 4]);
   strictEqual(mergePad(channels).report.applied, 0, "channel padding stays a PAD");
 });
 

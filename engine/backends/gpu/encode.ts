@@ -203,14 +203,14 @@ export function recordStep(
 export function chunkGroups<T>(
   groups: readonly (readonly T[])[],
   sizes: readonly number[],
-): T[][][] {
-  const chunks: T[][][] = [];
+): (readonly T[])[][] {
+  const chunks: (readonly T[])[][] = [];
   let g = 0;
   for (const [c, size] of sizes.entries()) {
-    const chunk: T[][] = [];
+    const chunk: (readonly T[])[] = [];
     let n = 0;
     while (g < groups.length && (c === sizes.length - 1 || n < size)) {
-      chunk.push([...groups[g]]);
+      chunk.push(groups[g]);
       n += groups[g].length;
       g++;
     }

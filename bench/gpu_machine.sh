@@ -72,8 +72,47 @@ if [ "${1:-}" = "profile" ]; then
   for f in hair_segmentation hair_segmentation deeplabv3_257_mv_gpu; do
     echo "== $f (a fresh process)"
     timeout 60 deno run --cached-only -A cli.ts run "$models/$f.tflite" --provider dawn --profile \
-      --runs 5 2>&1 | grep -E 'setup|create|latency|timeline'
+      --iterations 5 2>&1 | grep -E 'setup|create|latency|timeline'
   done | tee "$OUT/creation.txt"
+  exit 0
+fi
+
+# `bench/gpu_machine.sh probe`: what the defaults rest on (~4 min), into $OUT: session creation
+# with pipelines compiled one after another (createComputePipeline) against all at once
+# (createComputePipelineAsync), each cold (an empty driver shader cache) and warm (compile.txt);
+# per-node GPU time on Dawn and Deno's WebGPU, and on Dawn with toggles that drop bounds clamping
+# and workgroup-memory zeroing (nodes.txt); the phases with outputs reused, against an autotuned
+# session, by default and with those toggles (latency_tuned*.md).
+if [ "${1:-}" = "probe" ]; then
+  models=${GPULITE_MODELS_DIR:-$root/.device/models}
+  deeplab=$models/deeplabv3_257_mv_gpu.tflite
+  nets=("$deeplab" "$models/selfie_segmentation.tflite" mobilenet_v2_1.0_224)
+  for mode in sync async; do
+    cache=$(mktemp -d)
+    for state in cold warm; do
+      echo "== compile $mode, driver cache $state"
+      __GL_SHADER_DISK_CACHE_PATH=$cache timeout 120 deno run --cached-only -A scripts/latency.ts \
+        "${nets[@]}" --provider dawn --runs 3 --warmup 1 --compile "$mode" 2>&1 | grep -E '^[0-9]+ nodes|^`creation'
+    done
+  done | tee "$OUT/compile.txt"
+  {
+    for p in deno dawn; do
+      timeout 40 deno run --cached-only -A scripts/profile_nodes.ts "$deeplab" mobilenet_v1_1.0_224 \
+        --provider "$p" --top 4
+    done
+    for t in disable_robustness disable_workgroup_init "disable_robustness --dawn-toggle disable_workgroup_init"; do
+      echo "== dawn with $t"
+      # shellcheck disable=SC2086
+      timeout 40 deno run --cached-only -A scripts/profile_nodes.ts "$deeplab" mobilenet_v1_1.0_224 \
+        --provider dawn --top 4 --dawn-toggle $t
+    done
+  } 2>&1 | grep -v '^INFO: ' | tee "$OUT/nodes.txt"
+  tuned=("$deeplab" mobilenet_v1_1.0_224 mobilenet_v2_1.0_224)
+  timeout 150 deno run --cached-only -A scripts/latency.ts "${tuned[@]}" --provider dawn --runs 30 \
+    --autotune --reuse-outputs --md "$OUT/latency_tuned.md" 2>&1 | grep -E '^#|total|^[0-9]+ nodes'
+  timeout 150 deno run --cached-only -A scripts/latency.ts "${tuned[@]}" --provider dawn --runs 30 \
+    --autotune --reuse-outputs --dawn-toggle disable_robustness --dawn-toggle disable_workgroup_init \
+    --md "$OUT/latency_tuned_toggles.md" 2>&1 | grep -E '^#|total|^[0-9]+ nodes'
   exit 0
 fi
 

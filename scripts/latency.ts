@@ -6,14 +6,17 @@
  * on the host, with `--one-submission` the plan runs as one submission per step (not in growing
  * chunks that let the GPU start while the rest is recorded), with `--pass-per-node` each node gets
  * its own compute pass (what a pass boundary costs or saves), with `--variant OP=NAME` a session
- * with that kernel variant runs too (`DEPTHWISE_CONV_2D=fused`: depthwise + pointwise fusion), and
- * with `--reuse-outputs` each run
- * also fills the same output arrays (`session.run(inputs, { outputs })`), for comparison.
+ * with that kernel variant runs too (`DEPTHWISE_CONV_2D=fused`: depthwise + pointwise fusion), with
+ * `--autotune` a session whose convolution tiles were timed on the device at creation, and with
+ * `--reuse-outputs` each run also fills the same output arrays (`session.run(inputs, { outputs })`),
+ * for comparison. `--compile sync|async` picks how pipelines compile and `--dawn-toggle NAME`
+ * (repeatable) enables a Dawn toggle, for experiments on the device as a whole.
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
  *   [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node]
- *   [--variant OP=NAME] [--reuse-outputs] [--json FILE] [--md FILE]
+ *   [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async]
+ *   [--dawn-toggle NAME]... [--json FILE] [--md FILE]
  * ```
  *
  * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
@@ -22,7 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { acquireDevice, createSession, loadModel } from "../mod.ts";
-import type { GpuProvider, Session } from "../mod.ts";
+import type { GpuProvider, Session, SessionOptions } from "../mod.ts";
 import { sessionInternals } from "../engine/session.ts";
 import { GpuExecutor, type GpuExecutorOptions } from "../engine/backends/gpu/executor.ts";
 import {
@@ -49,6 +52,9 @@ const { values, positionals } = parseArgs({
     "one-submission": { type: "boolean", default: false },
     "pass-per-node": { type: "boolean", default: false },
     variant: { type: "string" },
+    autotune: { type: "boolean", default: false },
+    compile: { type: "string" },
+    "dawn-toggle": { type: "string", multiple: true, default: [] },
     precision: { type: "string", default: "f32" },
     json: { type: "string" },
     md: { type: "string" },
@@ -56,7 +62,7 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--variant OP=NAME] [--reuse-outputs] [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async] [--dawn-toggle NAME]... [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
@@ -145,7 +151,11 @@ function table(title: string, m: Measured, others: [string, Measured][]): string
   return `${title}\n\n${head}\n${lines.join("\n")}\n`;
 }
 
-const gpu = await acquireDevice({ provider });
+const gpu = await acquireDevice({
+  provider,
+  compile: values.compile as "sync" | "async" | undefined,
+  dawnToggles: values["dawn-toggle"],
+});
 /** Writes what was measured so far, so that a run cut short still leaves its results. */
 function save(): void {
   const report = {
@@ -205,21 +215,32 @@ for (const name of positionals) {
   const host = values["host-layout"] ? await withExecutor({ hostLayout: true }) : undefined;
   const serial = values["one-submission"] ? await withExecutor({ firstChunk: 0 }) : undefined;
   const perNode = values["pass-per-node"] ? await withExecutor({ passPerNode: true }) : undefined;
-  let varied: Measured | undefined;
-  let variantNodes = 0;
-  if (values.variant) {
-    const [op, name] = values.variant.split("=");
+  // A second session of other options, measured the same way.
+  const sideSession = async (options: SessionOptions) => {
+    const t = performance.now();
     const v = await createSession(model, {
       device: gpu,
       timeline: true,
       precision: values.precision as "f32" | "f16",
-      variants: { [op]: name },
+      ...options,
     });
+    const createdMs = performance.now() - t;
     const ex = sessionInternals(v).executor as GpuExecutor;
-    variantNodes = sessionInternals(v).graph.nodes.length;
-    varied = await measure((i) => v.run(i), () => ex.lastTimeline, inputs);
-    v.dispose();
+    const nodes = sessionInternals(v).graph.nodes.length;
+    try {
+      return { createdMs, nodes, ...await measure((i) => v.run(i), () => ex.lastTimeline, inputs) };
+    } finally {
+      v.dispose();
+    }
+  };
+  let varied: Measured | undefined;
+  let variantNodes = 0;
+  if (values.variant) {
+    const [op, name] = values.variant.split("=");
+    varied = await sideSession({ variants: { [op]: name } });
+    variantNodes = (varied as Measured & { nodes: number }).nodes;
   }
+  const tuned = values.autotune ? await sideSession({ autotune: true }) : undefined;
   let reused: Measured | undefined;
   if (values["reuse-outputs"]) {
     const outputs = first.map((o) => o.data.slice());
@@ -230,6 +251,7 @@ for (const name of positionals) {
   if (serial) others.push(["one submission", serial]);
   if (perNode) others.push(["a pass per node", perNode]);
   if (varied) others.push([`variant ${values.variant}`, varied]);
+  if (tuned) others.push(["autotuned", tuned]);
   if (reused) others.push(["outputs reused", reused]);
   const steps = plan!.steps;
   const facts = `${plan!.graph.nodes.length} nodes, ${
@@ -238,9 +260,9 @@ for (const name of positionals) {
     steps.filter((x) => x.kind === "cpu").length
   } CPU steps, ${exec.pipelineCount} pipelines; created in ${created.toFixed(0)} ms, first run ${
     firstRun.toFixed(1)
-  } ms${values.variant ? `; ${variantNodes} nodes with ${values.variant}` : ""}\n\n\`${
-    setupLine(s.setup).replace(/^create\s+/, "creation: ")
-  }\``;
+  } ms${values.variant ? `; ${variantNodes} nodes with ${values.variant}` : ""}${
+    tuned ? `; autotuned session created in ${tuned.createdMs.toFixed(0)} ms` : ""
+  }\n\n\`${setupLine(s.setup).replace(/^create\s+/, "creation: ")}\``;
   const text = table(`## ${short}\n\n${facts}`, m, others);
   console.log(text);
   markdown += text + "\n";
@@ -264,6 +286,13 @@ for (const name of positionals) {
         summary: varied.summary,
         wall: varied.wall,
         timelines: varied.timelines,
+      },
+    autotuned: tuned &&
+      {
+        createdMs: tuned.createdMs,
+        summary: tuned.summary,
+        wall: tuned.wall,
+        timelines: tuned.timelines,
       },
     passPerNode: perNode &&
       { summary: perNode.summary, wall: perNode.wall, timelines: perNode.timelines },

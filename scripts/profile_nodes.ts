@@ -1,10 +1,11 @@
 // Per-node time of a model, GPU (timestamp queries) or the fast CPU backend (wall clock, the
 // minimum over the runs): the slowest nodes with their shapes and the achieved GFLOP/s, to find
 // kernels worth tuning. Dynamic dimensions run at 1.
-// deno run -A scripts/profile_nodes.ts MODEL_OR_CATALOG_NAME [--provider deno|dawn] [--top N]
+// deno run -A scripts/profile_nodes.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--top N]
+//   [--dawn-toggle NAME]...   (Dawn toggles for the whole device, for experiments)
 // deno run -A scripts/profile_nodes.ts MODEL --backend cpu [--threads 1] [--runs 12]
 import { parseArgs } from "node:util";
-import { createSession, loadModel } from "../mod.ts";
+import { acquireDevice, createSession, loadModel } from "../mod.ts";
 import { sessionInternals } from "../engine/session.ts";
 import { randomInputs } from "../cli/_session_args.ts";
 import { buildNetwork } from "../models/catalog.ts";
@@ -18,14 +19,21 @@ const { values, positionals } = parseArgs({
     backend: { type: "string", default: "gpu" },
     threads: { type: "string", default: "1" },
     runs: { type: "string", default: "5" },
+    "dawn-toggle": { type: "string", multiple: true, default: [] },
   },
 });
+const device = values.backend === "gpu"
+  ? await acquireDevice({
+    provider: values.provider as "deno" | "dawn",
+    dawnToggles: values["dawn-toggle"],
+  })
+  : undefined;
 for (const name of positionals) {
   const model = name.endsWith(".tflite") ? await loadModel(name) : buildNetwork(name);
   const g0 = model.subgraphs[0];
   const s = await createSession(model, {
     backend: values.backend as "gpu" | "cpu",
-    provider: values.provider as "deno",
+    device,
     ...(values.backend === "cpu" ? { threads: Number(values.threads) } : {}),
     inputShapes: g0.inputs.map((i) => g0.tensors[i].shape.map((d) => d < 0 ? 1 : d)),
     profile: true,
@@ -78,3 +86,4 @@ for (const name of positionals) {
   }
   s.dispose();
 }
+device?.device.destroy();

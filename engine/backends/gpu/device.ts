@@ -5,6 +5,9 @@
  * @module
  */
 import { GpuError } from "../../../core/errors.ts";
+import { type CompileMode, DEFAULT_COMPILE, PipelineCache } from "./pipelines.ts";
+
+export type { CompileMode };
 
 /** Which WebGPU implementation provides the device. */
 export type GpuProvider = "deno" | "dawn";
@@ -17,6 +20,17 @@ export interface AcquireOptions {
   requiredFeatures?: GPUFeatureName[];
   /** `"high-performance"` by default. */
   powerPreference?: GPUPowerPreference;
+  /**
+   * How pipelines compile: `"async"` (`createComputePipelineAsync`, all of a session's requested
+   * at once) or `"sync"` (`createComputePipeline`, one after another). Default: the faster on the
+   * provider, {@linkcode DEFAULT_COMPILE}.
+   */
+  compile?: CompileMode;
+  /**
+   * Extra Dawn toggles to enable (`provider: "dawn"`), e.g. `["disable_robustness"]`, for
+   * experiments; they apply to the first Dawn device of the process (Dawn's instance is made once).
+   */
+  dawnToggles?: string[];
 }
 
 /** A ready device and what it is. */
@@ -109,7 +123,7 @@ export async function importDawn(): Promise<DawnModule> {
   return mod;
 }
 
-async function dawnGpu(): Promise<GpuLike> {
+async function dawnGpu(extra: readonly string[] = []): Promise<GpuLike> {
   if (dawnInstance) return dawnInstance;
   let mod: DawnModule;
   try {
@@ -122,8 +136,20 @@ async function dawnGpu(): Promise<GpuLike> {
       { cause: e },
     );
   }
-  dawnInstance = mod.create([...DAWN_TOGGLES]);
+  dawnInstance = mod.create(withToggles(DAWN_TOGGLES, extra));
   return dawnInstance;
+}
+
+/**
+ * Dawn's instance arguments with extra toggles merged into the `enable-dawn-features=` entry (Dawn
+ * reads one entry per key).
+ */
+export function withToggles(base: readonly string[], extra: readonly string[]): string[] {
+  if (extra.length === 0) return [...base];
+  const key = "enable-dawn-features=";
+  const at = base.findIndex((a) => a.startsWith(key));
+  if (at < 0) return [...base, key + extra.join(",")];
+  return base.map((a, i) => i === at ? `${a},${extra.join(",")}` : a);
 }
 
 function denoGpu(): GpuLike {
@@ -174,7 +200,7 @@ export async function acquireDevice(
   if (provider !== "deno" && provider !== "dawn") {
     throw new GpuError(`Unknown GPU provider "${provider}"; use deno or dawn`);
   }
-  const gpu = provider === "dawn" ? await dawnGpu() : denoGpu();
+  const gpu = provider === "dawn" ? await dawnGpu(options.dawnToggles) : denoGpu();
   let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter({
@@ -247,6 +273,7 @@ export async function acquireDevice(
         .isFallbackAdapter ??
       /llvmpipe|lavapipe|swiftshader/i.test(adapterName),
   );
+  PipelineCache.for(device).mode = options.compile ?? DEFAULT_COMPILE[provider];
   const summary = `${adapterName} via ${provider}${
     isFallback ? " (software fallback adapter)" : ""
   }`;

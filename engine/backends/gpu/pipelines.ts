@@ -33,6 +33,24 @@ export function limitsOf(device: GPUDevice): GpuLimitsInfo {
   };
 }
 
+/**
+ * How a device's pipelines compile: `"async"` asks for all of a session's pipelines at once
+ * (`createComputePipelineAsync`), `"sync"` makes them one after another (`createComputePipeline`).
+ */
+export type CompileMode = "async" | "sync";
+
+/**
+ * The faster compile mode per provider, measured: on the H100 through Dawn, 16 distinct
+ * convolution-like shaders took 484 ms with `createComputePipeline` one after another and 1092 ms
+ * requested at once with `createComputePipelineAsync` (2073 ms awaited one by one;
+ * `scripts/dispatch_floor.ts`, `docs/results/latency/h100_dawn/floor.txt`). Deno's WebGPU keeps
+ * the asynchronous calls.
+ */
+export const DEFAULT_COMPILE: Readonly<Record<"deno" | "dawn", CompileMode>> = {
+  deno: "async",
+  dawn: "sync",
+};
+
 const CACHES = new WeakMap<GPUDevice, PipelineCache>();
 
 /**
@@ -61,6 +79,8 @@ export class PipelineCache {
     return cache;
   }
 
+  /** How pipelines compile on this device (set by `acquireDevice`; default `"async"`). */
+  mode: CompileMode = "async";
   #device: GPUDevice;
   #layouts = new Map<string, GPUBindGroupLayout>();
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
@@ -171,13 +191,16 @@ export class PipelineCache {
     device.pushErrorScope("validation");
     const module = device.createShaderModule({ code: args.code, label: args.label });
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+    const descriptor = {
+      layout: pipelineLayout,
+      compute: { module, entryPoint: "main" },
+      label: args.label,
+    };
     let p: GPUComputePipeline;
     try {
-      p = await device.createComputePipelineAsync({
-        layout: pipelineLayout,
-        compute: { module, entryPoint: "main" },
-        label: args.label,
-      });
+      p = this.mode === "sync"
+        ? device.createComputePipeline(descriptor)
+        : await device.createComputePipelineAsync(descriptor);
     } catch (e) {
       await device.popErrorScope();
       throw new GpuError(

@@ -47,6 +47,7 @@ export type { PassReport } from "./engine/passes/mod.ts";
 export {
   acquireDevice,
   type AcquireOptions,
+  type CompileMode,
   type GpuContext,
   type GpuProvider,
 } from "./engine/backends/gpu/device.ts";

@@ -12,8 +12,10 @@
 #   It runs `deno task report` over every network (real files first, then built full-size ones, then
 #   tiny ones), both providers (Deno's wgpu and Dawn), the cpu backend at 1 and all threads when it
 #   exists, the reference on tiny networks only, and LiteRT.js (WebGPU and Wasm) as the peer, and
-#   writes into $OUT (flat, 5 files): report.md, report.json, report.html, report_log.txt,
-#   nvidia_smi.txt. The report stops starting networks after DEADLINE_S (default 420 s) and is
+#   writes into $OUT (flat, 6-7 files): report.md, report.json, report.html, report_log.txt,
+#   nvidia_smi.txt, clocks.csv (the GPU's SM clock, power and utilization every 100 ms throughout),
+#   and with RAMP=1 first ramp.md (scripts/clock_ramp.ts: back-to-back runs, a rest, and one run
+#   every 33 ms, on MobileNet v1 1.0 and DeepLab v3, against the clock). The report stops starting networks after DEADLINE_S (default 420 s) and is
 #   rewritten after every network, so a kill still leaves what was done; total stays under ~8 min.
 #   Override with RUNS, BUDGET_S, DEADLINE_S, SIZE, BACKENDS environment variables.
 set -uo pipefail
@@ -82,9 +84,13 @@ fi
 # (createComputePipelineAsync), each cold (an empty driver shader cache) and warm (compile.txt);
 # per-node GPU time on Dawn and Deno's WebGPU, and on Dawn with toggles that drop bounds clamping
 # and workgroup-memory zeroing (nodes.txt); the phases with outputs reused, against an autotuned
-# session, by default and with those toggles (latency_tuned*.md).
+# session, by default and with those toggles (latency_tuned*.md); the GPU's clocks and power
+# sampled every 100 ms throughout (clocks.csv).
 if [ "${1:-}" = "probe" ]; then
   models=${GPULITE_MODELS_DIR:-$root/.device/models}
+  nvidia-smi --query-gpu=timestamp,pstate,clocks.sm,clocks.mem,power.draw,utilization.gpu \
+    --format=csv -lms 100 > "$OUT/clocks.csv" 2>&1 &
+  sampler=$!
   deeplab=$models/deeplabv3_257_mv_gpu.tflite
   nets=("$deeplab" "$models/selfie_segmentation.tflite" mobilenet_v2_1.0_224)
   for mode in sync async; do
@@ -113,6 +119,7 @@ if [ "${1:-}" = "probe" ]; then
   timeout 150 deno run --cached-only -A scripts/latency.ts "${tuned[@]}" --provider dawn --runs 30 \
     --autotune --reuse-outputs --dawn-toggle disable_robustness --dawn-toggle disable_workgroup_init \
     --md "$OUT/latency_tuned_toggles.md" 2>&1 | grep -E '^#|total|^[0-9]+ nodes'
+  kill "$sampler" 2>/dev/null
   exit 0
 fi
 
@@ -147,6 +154,19 @@ export GPULITE_DENO_FLAGS="--cached-only"   # LiteRT.js child processes: nothing
 export DENO_NO_UPDATE_CHECK=1
 nvidia-smi > "$OUT/nvidia_smi.txt" 2>&1 || echo "no nvidia-smi" > "$OUT/nvidia_smi.txt"
 deno --version >> "$OUT/nvidia_smi.txt" 2>&1
+sampler=
+if command -v nvidia-smi > /dev/null; then
+  nvidia-smi --query-gpu=timestamp,pstate,clocks.sm,clocks.mem,power.draw,utilization.gpu \
+    --format=csv -lms 100 > "$OUT/clocks.csv" 2>&1 &
+  sampler=$!
+fi
+if [ "${RAMP:-0}" = 1 ]; then
+  for net in mobilenet_v1_1.0_224 "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite"; do
+    echo "== $(date +%T.%N) $net"
+    timeout 60 deno run --cached-only -A scripts/clock_ramp.ts "$net" --provider dawn |
+      grep -v '^INFO: '
+  done 2>&1 | tee "$OUT/ramp.md"
+fi
 
 # 30 timed runs (2.5 s budget per configuration): each GPU configuration is ~1-2 s; the CPU, the
 # reference and the peer stop at the budget.
@@ -156,6 +176,7 @@ timeout "${TIMEOUT_S:-470}" deno run --cached-only -A bench/report.ts \
   --deadline-s "${DEADLINE_S:-420}" --priority files --out "$OUT" 2>&1 |
   grep -v '^INFO: \|^WARNING: \[npu_registry' | tee "$OUT/report_log.txt"
 status=${PIPESTATUS[0]}
+[ -n "$sampler" ] && kill "$sampler" 2>/dev/null
 ls -la "$OUT"
 [ -f "$OUT/report.md" ] && head -c 6000 "$OUT/report.md"
 exit "$status"

@@ -28,6 +28,7 @@ import { acquireDevice, createSession, loadModel } from "../mod.ts";
 import type { GpuProvider, Session, SessionOptions } from "../mod.ts";
 import { sessionInternals } from "../engine/session.ts";
 import { GpuExecutor, type GpuExecutorOptions } from "../engine/backends/gpu/executor.ts";
+import { PipelineCache } from "../engine/backends/gpu/pipelines.ts";
 import {
   HOST_PHASES,
   type RunTimeline,
@@ -173,6 +174,14 @@ function save(): void {
   if (values.md) Deno.writeTextFileSync(values.md, markdown);
 }
 const results: Record<string, unknown>[] = [];
+/** How the device compiles pipelines, with `"auto"`'s decision. */
+function compileMode(): string {
+  const cache = PipelineCache.for(gpu.device);
+  const how = { async: "all at once", sync: "one after another", auto: "auto" }[cache.mode];
+  return cache.decided
+    ? `${how} (${cache.decided === "sync" ? "one after another" : "at once"})`
+    : how;
+}
 let markdown = `# Latency per phase: ${gpu.adapterName} via ${provider}, ${values.precision}\n\n` +
   `Median of ${runs} runs after ${warmup} warm-up runs; deno ${Deno.version.deno}; ${
     new Date().toISOString()
@@ -262,7 +271,9 @@ for (const name of positionals) {
     firstRun.toFixed(1)
   } ms${values.variant ? `; ${variantNodes} nodes with ${values.variant}` : ""}${
     tuned ? `; autotuned session created in ${tuned.createdMs.toFixed(0)} ms` : ""
-  }\n\n\`${setupLine(s.setup).replace(/^create\s+/, "creation: ")}\``;
+  }; pipelines compiled ${compileMode()}\n\n\`${
+    setupLine(s.setup).replace(/^create\s+/, "creation: ")
+  }\``;
   const text = table(`## ${short}\n\n${facts}`, m, others);
   console.log(text);
   markdown += text + "\n";

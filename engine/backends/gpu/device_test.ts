@@ -1,4 +1,4 @@
-import { deepStrictEqual, rejects, strictEqual } from "node:assert";
+import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert";
 import { acquireDevice, withToggles } from "./device.ts";
 import { PipelineCache } from "./pipelines.ts";
 import { GpuError } from "../../../core/errors.ts";
@@ -40,7 +40,7 @@ Deno.test("withToggles() merges extra Dawn toggles into the one enable entry", (
 });
 
 Deno.test("pipelines compile the same one after another as requested at once, and name a bad one", async () => {
-  for (const compile of ["sync", "async"] as const) {
+  for (const compile of ["sync", "async", "auto"] as const) {
     const gpu = await acquireDevice({ compile });
     try {
       const cache = PipelineCache.for(gpu.device);
@@ -53,6 +53,11 @@ Deno.test("pipelines compile the same one after another as requested at once, an
       ]);
       strictEqual(a, b);
       strictEqual(cache.size, 1);
+      if (compile === "auto") {
+        strictEqual(cache.decided, undefined, "one probe is not enough to decide");
+        await cache.pipeline({ code: code.replace("1.0", "2.0"), readOnly: [false], label: "2" });
+        ok(cache.decided === "sync" || cache.decided === "async");
+      }
       await rejects(
         cache.pipeline({ code: code.replace("1.0", "true"), readOnly: [false], label: "Node 7" }),
         (e: Error) => e instanceof GpuError && /^Node 7 failed to compile/.test(e.message),

@@ -35,21 +35,50 @@ export function limitsOf(device: GPUDevice): GpuLimitsInfo {
 
 /**
  * How a device's pipelines compile: `"async"` asks for all of a session's pipelines at once
- * (`createComputePipelineAsync`), `"sync"` makes them one after another (`createComputePipeline`).
+ * (`createComputePipelineAsync`), `"sync"` makes them one after another (`createComputePipeline`),
+ * `"auto"` makes the first {@linkcode AUTO_PROBES} one after another, timed, and then goes on at
+ * once when they came fast (the driver's shader cache held them) or one after another when not.
  */
-export type CompileMode = "async" | "sync";
+export type CompileMode = "async" | "sync" | "auto";
 
 /**
- * The faster compile mode per provider, measured: on the H100 through Dawn, 16 distinct
- * convolution-like shaders took 484 ms with `createComputePipeline` one after another and 1092 ms
- * requested at once with `createComputePipelineAsync` (2073 ms awaited one by one;
- * `scripts/dispatch_floor.ts`, `docs/results/latency/h100_dawn/floor.txt`). Deno's WebGPU keeps
- * the asynchronous calls.
+ * The faster compile mode per provider, measured on the H100 through Dawn
+ * (`docs/results/latency/h100_probe/compile.txt`, three networks in one process): with an empty
+ * driver shader cache, sessions were created in 1.6-2.0 s compiling one after another against
+ * 3.2-9.2 s with every pipeline requested at once; with the cache holding their shaders, in 384-641
+ * ms one after another against 157-452 ms at once. `"auto"` takes the faster of the two. Deno's
+ * WebGPU keeps the asynchronous calls.
  */
 export const DEFAULT_COMPILE: Readonly<Record<"deno" | "dawn", CompileMode>> = {
   deno: "async",
-  dawn: "sync",
+  dawn: "auto",
 };
+
+/** Pipelines `"auto"` compiles one after another, timed, before it decides. */
+export const AUTO_PROBES = 2;
+
+/**
+ * A compile below this many milliseconds came from the driver's cache: on the H100, cached
+ * pipelines took 3-10 ms each and fresh ones 28-46 ms on average.
+ */
+export const CACHED_COMPILE_MS = 15;
+
+/**
+ * The mode `"auto"` settles on after its probes: asynchronous when the fastest probe compiled
+ * below {@linkcode CACHED_COMPILE_MS}.
+ *
+ * @example
+ * ```ts
+ * import { autoMode } from "./pipelines.ts";
+ * if (autoMode([40, 6]) !== "async" || autoMode([45, 38]) !== "sync") throw new Error("autoMode");
+ * ```
+ *
+ * @param probeMs Milliseconds each probe took.
+ * @returns The mode for the rest.
+ */
+export function autoMode(probeMs: readonly number[]): "async" | "sync" {
+  return Math.min(...probeMs) < CACHED_COMPILE_MS ? "async" : "sync";
+}
 
 const CACHES = new WeakMap<GPUDevice, PipelineCache>();
 
@@ -81,6 +110,10 @@ export class PipelineCache {
 
   /** How pipelines compile on this device (set by `acquireDevice`; default `"async"`). */
   mode: CompileMode = "async";
+  /** Probe times of `"auto"`, until it decides. */
+  #probes: number[] = [];
+  /** What `"auto"` decided. */
+  #decided?: "async" | "sync";
   #device: GPUDevice;
   #layouts = new Map<string, GPUBindGroupLayout>();
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
@@ -181,6 +214,28 @@ export class PipelineCache {
     return this.#compileMs.get(keyOf(args));
   }
 
+  /** What `"auto"` settled on: `undefined` while it probes, or in another mode. */
+  get decided(): "async" | "sync" | undefined {
+    return this.#decided;
+  }
+
+  /** Whether the next pipeline compiles synchronously. */
+  #syncNow(): boolean {
+    if (this.mode !== "auto") return this.mode === "sync";
+    return this.#decided === undefined || this.#decided === "sync";
+  }
+
+  /** A synchronous compile, timed as one of `"auto"`'s probes while it has not decided. */
+  #timed(make: () => GPUComputePipeline): GPUComputePipeline {
+    const t = performance.now();
+    const p = make();
+    if (this.mode === "auto" && this.#decided === undefined) {
+      this.#probes.push(performance.now() - t);
+      if (this.#probes.length >= AUTO_PROBES) this.#decided = autoMode(this.#probes);
+    }
+    return p;
+  }
+
   async #compile(
     key: string,
     args: { code: string; label: string },
@@ -198,8 +253,8 @@ export class PipelineCache {
     };
     let p: GPUComputePipeline;
     try {
-      p = this.mode === "sync"
-        ? device.createComputePipeline(descriptor)
+      p = this.#syncNow()
+        ? this.#timed(() => device.createComputePipeline(descriptor))
         : await device.createComputePipelineAsync(descriptor);
     } catch (e) {
       await device.popErrorScope();

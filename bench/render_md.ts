@@ -121,7 +121,11 @@ function headerSection(report: Report): string {
     ["peer", `${h.peer.package} (${h.peer.license}): ${h.peer.status}`],
     [
       "method",
-      `median (p10–p90) of ${o.runs} timed runs after ${o.warmup} warm-up (fewer when a configuration passes ${
+      `median (p10–p90) of ${o.runs} timed runs after ${o.warmup} warm-up${
+        o.warmBurstMs
+          ? ` and, on the GPU, ${o.warmBurstMs / 1000} s back to back (its clock rises)`
+          : ""
+      } (fewer when a configuration passes ${
         o.budgetMs / 1000
       } s); input upload and output readback included (the GPU writes into output arrays kept across runs); GPU span from timestamps around each timed inference's submissions; GPU exec (per node) from timestamp queries in a separate profiled pass of ${o.profileRuns} runs; first run = session creation + first inference, cold`,
     ],

@@ -32,6 +32,7 @@ import { type GpuSlot, measureNetwork, type NetworkResult, type PeerRunner } fro
 import type { LitertAccelerator } from "../peers/litert.ts";
 import { renderMarkdown } from "./render_md.ts";
 import { renderHtml } from "./render_html.ts";
+import { WARM_BURST_MS } from "./run_backend.ts";
 import { exitCodeOf, oneLine } from "../cli/_args.ts";
 import { parseReportArgs, REPORT_HELP } from "./report_args.ts";
 import { VERSION } from "../cli/version.ts";
@@ -94,6 +95,8 @@ export interface ReportHeader {
     runs: number;
     warmup: number;
     profileRuns: number;
+    /** Milliseconds GPU configurations ran back to back before timing (absent in older reports). */
+    warmBurstMs?: number;
     budgetMs: number;
     cpuThreads: number[];
     peers: LitertAccelerator[];
@@ -225,6 +228,7 @@ export async function runReport(options: ReportOptions = {}): Promise<Report> {
       runs,
       warmup: options.warmup ?? 1,
       profileRuns: options.profileRuns ?? Math.min(runs, 10),
+      warmBurstMs: WARM_BURST_MS,
       budgetMs: options.budgetMs ?? 10_000,
       cpuThreads,
       peers,

@@ -12,8 +12,12 @@ import { type RunTimeline, summarizeTimelines } from "../engine/backends/gpu/tim
 import type { BackendResult, MeasureOptions, PlacementSummary } from "./measure_types.ts";
 import { errorLine } from "./summaries.ts";
 
-/** How long GPU configurations are kept busy before timing, so clocks settle. */
-const WARM_BURST_MS = 400;
+/**
+ * How long GPU configurations run back to back before timing, so the GPU's clock has risen: on an
+ * H100 that had idled 2 s, MobileNet v1 1.0's inferences took 1.9x longer at first and DeepLab's
+ * GPU span settled within about a second (`docs/results/h100_ramp/README.md`).
+ */
+export const WARM_BURST_MS = 1000;
 
 async function burst(run: () => Promise<unknown>, ms: number): Promise<void> {
   const end = performance.now() + ms;

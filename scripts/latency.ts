@@ -9,23 +9,25 @@
  * with that kernel variant runs too (`DEPTHWISE_CONV_2D=fused`: depthwise + pointwise fusion), with
  * `--autotune` a session whose convolution tiles were timed on the device at creation, and with
  * `--reuse-outputs` each run also fills the same output arrays (`session.run(inputs, { outputs })`),
- * for comparison. `--compile sync|async` picks how pipelines compile and `--dawn-toggle NAME`
+ * for comparison. `--compile sync|async|auto` picks how pipelines compile and `--dawn-toggle NAME`
  * (repeatable) enables a Dawn toggle, for experiments on the device as a whole.
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
- *   [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node]
- *   [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async]
+ *   [--warmup N] [--warmup-ms MS] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node]
+ *   [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async|auto]
  *   [--dawn-toggle NAME]... [--json FILE] [--md FILE]
  * ```
  *
- * Prints one table per model and writes every number (and each run's raw timeline) as JSON.
+ * Each measured configuration first runs `--warmup` times and then back to back for `--warmup-ms`
+ * (default 1000), so the GPU's clock has risen (`docs/results/h100_ramp/README.md`). Prints one table
+ * per model and writes every number (and each run's raw timeline) as JSON.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { acquireDevice, createSession, loadModel } from "../mod.ts";
-import type { GpuProvider, Session, SessionOptions } from "../mod.ts";
+import type { CompileMode, GpuProvider, Session, SessionOptions } from "../mod.ts";
 import { sessionInternals } from "../engine/session.ts";
 import { GpuExecutor, type GpuExecutorOptions } from "../engine/backends/gpu/executor.ts";
 import { PipelineCache } from "../engine/backends/gpu/pipelines.ts";
@@ -48,6 +50,7 @@ const { values, positionals } = parseArgs({
     provider: { type: "string", default: "deno" },
     runs: { type: "string", default: "30" },
     warmup: { type: "string", default: "3" },
+    "warmup-ms": { type: "string", default: "1000" },
     "host-layout": { type: "boolean", default: false },
     "reuse-outputs": { type: "boolean", default: false },
     "one-submission": { type: "boolean", default: false },
@@ -63,12 +66,14 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async] [--dawn-toggle NAME]... [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--warmup-ms MS] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async|auto] [--dawn-toggle NAME]... [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
 const runs = Math.max(1, Number(values.runs));
 const warmup = Math.max(0, Number(values.warmup));
+/** Back-to-back runs after the warm-up runs, so the GPU's clock has risen before timing. */
+const warmupMs = Math.max(0, Number(values["warmup-ms"]));
 const provider = values.provider as GpuProvider;
 
 interface Measured {
@@ -93,6 +98,8 @@ async function measure(
   inputs: HostTensor[],
 ): Promise<Measured> {
   for (let i = 0; i < warmup; i++) await run(inputs);
+  const until = performance.now() + warmupMs;
+  while (performance.now() < until) await run(inputs);
   const timelines: RunTimeline[] = [];
   const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -154,7 +161,7 @@ function table(title: string, m: Measured, others: [string, Measured][]): string
 
 const gpu = await acquireDevice({
   provider,
-  compile: values.compile as "sync" | "async" | undefined,
+  compile: values.compile as CompileMode | undefined,
   dawnToggles: values["dawn-toggle"],
 });
 /** Writes what was measured so far, so that a run cut short still leaves its results. */
@@ -183,7 +190,7 @@ function compileMode(): string {
     : how;
 }
 let markdown = `# Latency per phase: ${gpu.adapterName} via ${provider}, ${values.precision}\n\n` +
-  `Median of ${runs} runs after ${warmup} warm-up runs; deno ${Deno.version.deno}; ${
+  `Median of ${runs} runs after ${warmup} warm-up runs and ${warmupMs} ms back to back; deno ${Deno.version.deno}; ${
     new Date().toISOString()
   }.\n\n`;
 for (const name of positionals) {

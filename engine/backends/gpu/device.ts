@@ -22,8 +22,9 @@ export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
   /**
    * How pipelines compile: `"async"` (`createComputePipelineAsync`, all of a session's requested
-   * at once) or `"sync"` (`createComputePipeline`, one after another). Default: the faster on the
-   * provider, {@linkcode DEFAULT_COMPILE}.
+   * at once), `"sync"` (`createComputePipeline`, one after another) or `"auto"` (per session, the
+   * first two one after another, timed, then the rest at once when they came from the driver's
+   * cache). Default: the faster on the provider, {@linkcode DEFAULT_COMPILE}.
    */
   compile?: CompileMode;
   /**

@@ -57,6 +57,8 @@ Deno.test("pipelines compile the same one after another as requested at once, an
         strictEqual(cache.decided, undefined, "one probe is not enough to decide");
         await cache.pipeline({ code: code.replace("1.0", "2.0"), readOnly: [false], label: "2" });
         ok(cache.decided === "sync" || cache.decided === "async");
+        cache.reprobe();
+        strictEqual(cache.decided, undefined, "a new session probes again");
       }
       await rejects(
         cache.pipeline({ code: code.replace("1.0", "true"), readOnly: [false], label: "Node 7" }),

@@ -214,6 +214,20 @@ export class PipelineCache {
     return this.#compileMs.get(keyOf(args));
   }
 
+  /**
+   * Makes `"auto"` probe again with the next pipelines: called as each session starts compiling,
+   * since one network's shaders may sit in the driver's cache and the next one's not.
+   *
+   * @example
+   * ```ts ignore
+   * PipelineCache.for(device).reprobe();
+   * ```
+   */
+  reprobe(): void {
+    this.#probes = [];
+    this.#decided = undefined;
+  }
+
   /** What `"auto"` settled on: `undefined` while it probes, or in another mode. */
   get decided(): "async" | "sync" | undefined {
     return this.#decided;

@@ -57,6 +57,7 @@ export async function prepareDispatches(args: {
   const { device, plan, homes, buffers, weightPrecision } = args;
   const { graph, precision } = plan;
   const cache = PipelineCache.for(device);
+  cache.reprobe();
   const used = new Set<Promise<GPUComputePipeline>>();
   const result: Prepared = {
     dispatches: graph.nodes.map(() => []),

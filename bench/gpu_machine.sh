@@ -15,8 +15,9 @@
 #   writes into $OUT (flat, 6-7 files): report.md, report.json, report.html, report_log.txt,
 #   nvidia_smi.txt, clocks.csv (the GPU's SM clock, power and utilization every 100 ms throughout),
 #   and with RAMP=1 first ramp.md (scripts/clock_ramp.ts: back-to-back runs, a rest, and one run
-#   every 33 ms, on MobileNet v1 1.0 and DeepLab v3, against the clock). The report stops starting networks after DEADLINE_S (default 420 s) and is
-#   rewritten after every network, so a kill still leaves what was done; total stays under ~8 min.
+#   every 33 ms, on MobileNet v1 and v2 1.0 and DeepLab v3, against the clock; ~45 s). The report
+#   stops starting networks after DEADLINE_S (default 420 s) and is rewritten after every network,
+#   so a kill still leaves what was done; total stays under ~8 min.
 #   Override with RUNS, BUDGET_S, DEADLINE_S, SIZE, BACKENDS environment variables.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -161,7 +162,7 @@ if command -v nvidia-smi > /dev/null; then
   sampler=$!
 fi
 if [ "${RAMP:-0}" = 1 ]; then
-  for net in mobilenet_v1_1.0_224 "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite"; do
+  for net in mobilenet_v1_1.0_224 mobilenet_v2_1.0_224 "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite"; do
     echo "== $(date +%T.%N) $net"
     timeout 60 deno run --cached-only -A scripts/clock_ramp.ts "$net" --provider dawn |
       grep -v '^INFO: '

@@ -148,10 +148,10 @@ function summarySection(report: Report): string {
     ...providers.map((p) => `GPU end-to-end ms (${p})`),
     ...providers.map((p) => `GPU span ms (${p})`),
     "end-to-end ≤ 1.3 × span + 0.3 ms",
-    "GPU exec ms (timestamps)",
+    ...providers.map((p) => `GPU exec ms (${p}, timestamps)`),
     ...threads.map((t) => `CPU ms ${t}t`),
     "speedup",
-    "first run ms",
+    ...providers.map((p) => `first run ms (${p})`),
     "ops on GPU",
     "peak intermediates (best / lower bound)",
     "LiteRT.js WebGPU ms",
@@ -165,10 +165,13 @@ function summarySection(report: Report): string {
       ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.latency)),
       ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.gpuSpan)),
       overheadCell(r, providers),
-      stats(gpu?.gpuTime),
+      ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.gpuTime)),
       ...cpuCells(r, threads),
       speedupCell(r),
-      gpu ? formatMs((gpu.createMs ?? 0) + (gpu.firstRunMs ?? 0)) : "—",
+      ...providers.map((p) => {
+        const b = ok(r, `gpu/${p}`);
+        return b ? formatMs((b.createMs ?? 0) + (b.firstRunMs ?? 0)) : "—";
+      }),
       gpu?.placement
         ? `${
           (gpu.placement.fraction * 100).toFixed(0)

@@ -89,7 +89,9 @@ for (const [label, rest, interval] of phases) {
   const groups = new Map<number, Sample[]>();
   for (const x of samples) {
     const k = Math.floor(x.at / bucket) * bucket;
-    groups.set(k, [...(groups.get(k) ?? []), x]);
+    const group = groups.get(k) ?? [];
+    group.push(x);
+    groups.set(k, group);
   }
   for (const [from, xs] of groups) {
     md += `| ${label} | ${from} | ${xs.length} | ${median(xs.map((x) => x.wall)).toFixed(3)} | ${

@@ -85,6 +85,8 @@ export interface BackendResult {
   gpuSpan?: Stats;
   /** Where the timed inferences' milliseconds went, phase by phase (GPU sessions with a timeline). */
   timeline?: TimelineSummary;
+  /** The GPU's SM clock right after the timed runs (`nvidia-smi`, where the machine has it), MHz. */
+  smClockMhz?: number;
   /** GPU time by op type (profiled pass), largest first. */
   opTimes?: OpTime[];
   /** Why there is no GPU time. */

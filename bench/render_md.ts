@@ -311,8 +311,17 @@ function networkSection(r: NetworkResult): string {
     out.push(
       `\nWhere an inference's time goes (median ms of the timed runs, \`session.lastTimeline\`; GPU span: timestamps around its submissions):\n`,
     );
+    const clocked = timed.some((b) => b.smClockMhz !== undefined);
     out.push(table(
-      ["backend", "session.run", "executor", ...phases, "GPU span", "wait beyond GPU"],
+      [
+        "backend",
+        "session.run",
+        "executor",
+        ...phases,
+        "GPU span",
+        "wait beyond GPU",
+        ...(clocked ? ["SM clock after (MHz)"] : []),
+      ],
       timed.map((b) => {
         const t = b.timeline!;
         return [
@@ -322,6 +331,7 @@ function networkSection(r: NetworkResult): string {
           ...phases.map((p) => cell(t.phases[p])),
           cell(t.gpu),
           cell(t.waitBeyondGpu),
+          ...(clocked ? [b.smClockMhz === undefined ? "—" : String(b.smClockMhz)] : []),
         ];
       }),
     ));

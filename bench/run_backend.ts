@@ -11,6 +11,7 @@ import { summarize } from "../core/stats.ts";
 import { type RunTimeline, summarizeTimelines } from "../engine/backends/gpu/timeline.ts";
 import type { BackendResult, MeasureOptions, PlacementSummary } from "./measure_types.ts";
 import { errorLine } from "./summaries.ts";
+import { smClockMhz } from "./gpu_clock.ts";
 
 /**
  * How long GPU configurations run back to back before timing, so the GPU's clock has risen: on an
@@ -141,6 +142,7 @@ export async function runBackend(
     result.latency = summarize(
       await timeRuns(once, options.runs, options.budgetMs ?? Infinity),
     );
+    if (base.backend === "gpu") result.smClockMhz = await smClockMhz();
     const spans = timelines.flatMap((t) => t.gpuMs === undefined ? [] : [t.gpuMs]);
     if (spans.length) result.gpuSpan = summarize(spans);
     if (timelines.length) result.timeline = summarizeTimelines(timelines);

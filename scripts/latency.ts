@@ -14,8 +14,8 @@
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
- *   [--warmup N] [--warmup-ms MS] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node]
- *   [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async|auto]
+ *   [--warmup N] [--warmup-ms MS] [--precision f32|f16] [--host-layout] [--one-submission]
+ *   [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async|auto]
  *   [--dawn-toggle NAME]... [--json FILE] [--md FILE]
  * ```
  *
@@ -253,8 +253,9 @@ for (const name of positionals) {
   let variantNodes = 0;
   if (values.variant) {
     const [op, name] = values.variant.split("=");
-    varied = await sideSession({ variants: { [op]: name } });
-    variantNodes = (varied as Measured & { nodes: number }).nodes;
+    const v = await sideSession({ variants: { [op]: name } });
+    varied = v;
+    variantNodes = v.nodes;
   }
   const tuned = values.autotune ? await sideSession({ autotune: true }) : undefined;
   let reused: Measured | undefined;

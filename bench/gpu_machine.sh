@@ -53,6 +53,20 @@ fi
 OUT=${OUT:-$root/out/gpu_machine}
 mkdir -p "$OUT"
 
+# The GPU's clocks, power and utilization every 100 ms into $OUT/clocks.csv until stop_clocks,
+# where nvidia-smi exists: a GPU that idles lowers its clock, so every measurement needs its clock.
+sampler=
+sample_clocks() {
+  command -v nvidia-smi > /dev/null || return 0
+  nvidia-smi --query-gpu=timestamp,pstate,clocks.sm,clocks.mem,power.draw,utilization.gpu \
+    --format=csv -lms 100 > "$OUT/clocks.csv" 2>&1 &
+  sampler=$!
+}
+stop_clocks() {
+  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
+  sampler=
+}
+
 # `bench/gpu_machine.sh profile`: where an inference's time goes (~2.5 min), into $OUT: what a
 # dispatch and a compile cost apart from their work (floor.txt), the per-phase latency on Dawn of
 # the real networks and the catalogue's MobileNets (growing chunks against one submission, a pass
@@ -89,9 +103,7 @@ fi
 # sampled every 100 ms throughout (clocks.csv).
 if [ "${1:-}" = "probe" ]; then
   models=${GPULITE_MODELS_DIR:-$root/.device/models}
-  nvidia-smi --query-gpu=timestamp,pstate,clocks.sm,clocks.mem,power.draw,utilization.gpu \
-    --format=csv -lms 100 > "$OUT/clocks.csv" 2>&1 &
-  sampler=$!
+  sample_clocks
   deeplab=$models/deeplabv3_257_mv_gpu.tflite
   nets=("$deeplab" "$models/selfie_segmentation.tflite" mobilenet_v2_1.0_224)
   for mode in sync async; do
@@ -120,7 +132,7 @@ if [ "${1:-}" = "probe" ]; then
   timeout 150 deno run --cached-only -A scripts/latency.ts "${tuned[@]}" --provider dawn --runs 30 \
     --autotune --reuse-outputs --dawn-toggle disable_robustness --dawn-toggle disable_workgroup_init \
     --md "$OUT/latency_tuned_toggles.md" 2>&1 | grep -E '^#|total|^[0-9]+ nodes'
-  kill "$sampler" 2>/dev/null
+  stop_clocks
   exit 0
 fi
 
@@ -155,12 +167,7 @@ export GPULITE_DENO_FLAGS="--cached-only"   # LiteRT.js child processes: nothing
 export DENO_NO_UPDATE_CHECK=1
 nvidia-smi > "$OUT/nvidia_smi.txt" 2>&1 || echo "no nvidia-smi" > "$OUT/nvidia_smi.txt"
 deno --version >> "$OUT/nvidia_smi.txt" 2>&1
-sampler=
-if command -v nvidia-smi > /dev/null; then
-  nvidia-smi --query-gpu=timestamp,pstate,clocks.sm,clocks.mem,power.draw,utilization.gpu \
-    --format=csv -lms 100 > "$OUT/clocks.csv" 2>&1 &
-  sampler=$!
-fi
+sample_clocks
 if [ "${RAMP:-0}" = 1 ]; then
   for net in mobilenet_v1_1.0_224 mobilenet_v2_1.0_224 "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite"; do
     echo "== $(date +%T.%N) $net"
@@ -177,7 +184,7 @@ timeout "${TIMEOUT_S:-470}" deno run --cached-only -A bench/report.ts \
   --deadline-s "${DEADLINE_S:-420}" --priority files --out "$OUT" 2>&1 |
   grep -v '^INFO: \|^WARNING: \[npu_registry' | tee "$OUT/report_log.txt"
 status=${PIPESTATUS[0]}
-[ -n "$sampler" ] && kill "$sampler" 2>/dev/null
+stop_clocks
 ls -la "$OUT"
 [ -f "$OUT/report.md" ] && head -c 6000 "$OUT/report.md"
 exit "$status"

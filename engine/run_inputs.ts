@@ -49,18 +49,18 @@ function firstNaN(data: Float32Array): number {
  * ```ts
  * import { checkRunInput } from "./run_inputs.ts";
  * const spec = { name: "x", dtype: "float32", shape: [1, 2] };
- * const t = checkRunInput(new Float32Array(2), { index: 0, spec, declared: [1, 2], rejectNaN: true });
+ * const t = checkRunInput(new Float32Array(2), { index: 0, spec, declared: [1, 2] });
  * if (t.shape.join() !== "1,2") throw new Error("wrong");
  * let refused = false;
  * try {
- *   checkRunInput(new Float32Array([0, NaN]), { index: 0, spec, declared: [1, 2], rejectNaN: true });
+ *   checkRunInput(new Float32Array(3), { index: 0, spec, declared: [1, 2] });
  * } catch { refused = true; }
- * if (!refused) throw new Error("NaN passed");
+ * if (!refused) throw new Error("3 elements passed for [1, 2]");
  * ```
  *
  * @param value A typed array (taken as the input's dtype and shape) or a host tensor.
- * @param args The input's position, its name, dtype and shape in the plan, the file's declared
- * shape, and whether NaN is refused.
+ * @param args The input's position, its name, dtype and shape in the plan, and the file's declared
+ * shape. NaN is {@linkcode rejectNaN}'s, which the session runs while the GPU works.
  * @returns The host tensor.
  */
 export function checkRunInput(
@@ -69,7 +69,6 @@ export function checkRunInput(
     index: number;
     spec: { name: string; dtype: string; shape: number[] };
     declared: readonly number[];
-    rejectNaN: boolean;
   },
 ): HostTensor {
   const { spec, declared } = args;
@@ -94,29 +93,30 @@ export function checkRunInput(
       } elements for shape [${spec.shape}], got ${t.data.length}`,
     );
   }
-  if (args.rejectNaN) rejectNaN(t, where);
   return t;
 }
 
 /**
- * Throws a `UsageError` naming the input and the element when a float32 input holds NaN.
+ * Throws a `UsageError` naming the input and the element when a float32 input holds NaN (the
+ * message is only built then: the scan runs on every inference).
  *
  * @example
  * ```ts
  * import { rejectNaN } from "./run_inputs.ts";
- * rejectNaN({ dtype: "float32", shape: [2], data: new Float32Array([1, Infinity]) }, "Input 0");
+ * rejectNaN({ dtype: "float32", shape: [2], data: new Float32Array([1, Infinity]) }, 0, "x");
  * let refused = false;
  * try {
- *   rejectNaN({ dtype: "float32", shape: [2], data: new Float32Array([1, NaN]) }, "Input 0");
+ *   rejectNaN({ dtype: "float32", shape: [2], data: new Float32Array([1, NaN]) }, 0, "x");
  * } catch { refused = true; }
  * if (!refused) throw new Error("NaN passed");
  * ```
  *
  * @param t The input.
- * @param where How the error names it (`Input 0 "image"`).
+ * @param index Its position among the model's inputs.
+ * @param name Its name.
  */
-export function rejectNaN(t: HostTensor, where: string): void {
+export function rejectNaN(t: HostTensor, index: number, name: string): void {
   if (!(t.data instanceof Float32Array)) return;
   const bad = firstNaN(t.data);
-  if (bad >= 0) throw new UsageError(`${where} holds NaN at element ${bad}`);
+  if (bad >= 0) throw new UsageError(`Input ${index} "${name}" holds NaN at element ${bad}`);
 }

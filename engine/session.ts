@@ -367,7 +367,7 @@ export class Session {
   }
 
   #rejectNaNIn(feed: readonly HostTensor[]): void {
-    feed.forEach((t, i) => rejectNaN(t, `Input ${i} "${this.inputs[i].name}"`));
+    feed.forEach((t, i) => rejectNaN(t, i, this.inputs[i].name));
   }
 
   /** The inputs as host tensors of the plan, checked for all but NaN (`#rejectNaNIn`). */
@@ -383,7 +383,6 @@ export class Session {
         index: i,
         spec,
         declared: this.#shapes.declared[i],
-        rejectNaN: false,
       });
       return { ...t, dtype: g.tensors[g.inputs[i]].dtype };
     });

@@ -33,12 +33,6 @@ export interface GemmProblem {
   bias: Float32Array;
   /** `maxComputeWorkgroupsPerDimension` (position tiles past it spill into `z`). */
   maxWorkgroupsPerDimension?: number;
-  /**
-   * WGSL of the input vec4 of row `row` at input slice `slice` (both `i32` expressions), for a
-   * program that computes its input on the fly (the fused depthwise prologue); default the PHWC4
-   * input `x` at that position. Slice mappings only.
-   */
-  load?: (row: string, slice: string) => string;
 }
 
 function range(n: number): number[] {
@@ -93,10 +87,7 @@ ${spread.wgsl}  let ti = t % ${tt};
   }
   if (unit === "slice") {
     code += `  for (var si = kl; si < ${IS}; si += ${ks}) {\n`;
-    for (const j of J) {
-      const v = p.load ? p.load(`mc${j}`, "si") : `x_load(xb${j} + si * ${inHW})`;
-      code += `    let xv${j} = ${v};\n`;
-    }
+    for (const j of J) code += `    let xv${j} = x_load(xb${j} + si * ${inHW});\n`;
     for (const s of S) {
       code += `    let wi${s} = wb${s} + si * 4;\n`;
       for (const c of range(4)) code += `    let w${s}${c} = vec4<f32>(w[wi${s} + ${c}]);\n`;
@@ -107,7 +98,6 @@ ${spread.wgsl}  let ti = t % ${tt};
     }
     code += `  }\n`;
   } else {
-    if (p.load) throw new RangeError("gemmProgram: a custom input load needs a slice mapping");
     code += `  for (var ch = kl; ch < ${IS * 4}; ch += ${ks}) {\n`;
     code += `    let si = ch / 4;\n    let c = ch % 4;\n`;
     for (const j of J) code += `    let xv${j} = x_load(xb${j} + si * ${inHW})[c];\n`;

@@ -132,18 +132,13 @@ export async function prepareDispatches(args: {
  *
  * @param pass The pass.
  * @param dispatches Dispatches in order.
- * @param from First dispatch to encode (default 0).
- * @param to One past the last (default all).
  */
 export function encodeDispatches(
   pass: GPUComputePassEncoder,
   dispatches: readonly PreparedDispatch[],
-  from = 0,
-  to: number = dispatches.length,
 ): void {
   let pipeline: GPUComputePipeline | undefined;
-  for (let i = from; i < to; i++) {
-    const d = dispatches[i];
+  for (const d of dispatches) {
     if (d.pipeline !== pipeline) {
       pipeline = d.pipeline;
       pass.setPipeline(pipeline);

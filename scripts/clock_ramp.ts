@@ -19,6 +19,7 @@ import { acquireDevice, createSession, loadModel } from "../mod.ts";
 import type { GpuProvider } from "../mod.ts";
 import { randomInputs } from "../cli/_session_args.ts";
 import { buildNetwork } from "../models/catalog.ts";
+import { median } from "../core/stats.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -64,11 +65,6 @@ async function phase(seconds: number, interval: number): Promise<Sample[]> {
   }
   return samples;
 }
-
-const median = (xs: number[]) => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
 
 const bucket = Number(values.bucket);
 let md = `# ${name.split("/").at(-1)} back to back: ${gpu.summary}\n\n` +

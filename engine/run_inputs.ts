@@ -11,7 +11,8 @@ import { arrayClassOf } from "../kernels/_shared/tensor.ts";
 
 /**
  * Whether an array may hold NaN: `x * 0` is NaN for NaN and infinities and 0 otherwise, so one sum
- * over eight lanes answers for the whole array at about half the cost of a comparison per element.
+ * over eight lanes answers for the whole array, and the search for the first NaN's index runs only
+ * when the sum says there may be one.
  */
 function mayHoldNaN(data: Float32Array): boolean {
   const n = data.length;

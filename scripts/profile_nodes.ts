@@ -1,14 +1,18 @@
 // Per-node time of a model, GPU (timestamp queries) or the fast CPU backend (wall clock, the
 // minimum over the runs): the slowest nodes with their shapes and the achieved GFLOP/s, to find
-// kernels worth tuning. Dynamic dimensions run at 1.
+// kernels worth tuning. Dynamic dimensions run at 1. On the GPU the session first runs back to back
+// for --warmup-ms (a GPU lowers its clock under sparse work: an idle H100 runs at a sixth of its
+// clock), each node's time is its fastest of --runs, and where nvidia-smi exists the SM clock right
+// after the runs is printed beside them.
 // deno run -A scripts/profile_nodes.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--top N]
-//   [--dawn-toggle NAME]...   (Dawn toggles for the whole device, for experiments)
+//   [--runs N] [--warmup-ms MS] [--dawn-toggle NAME]...   (Dawn toggles: for experiments)
 // deno run -A scripts/profile_nodes.ts MODEL --backend cpu [--threads 1] [--runs 12]
 import { parseArgs } from "node:util";
 import { acquireDevice, createSession, loadModel } from "../mod.ts";
 import { sessionInternals } from "../engine/session.ts";
 import { randomInputs } from "../cli/_session_args.ts";
 import { buildNetwork } from "../models/catalog.ts";
+import { smClockMhz } from "../bench/gpu_clock.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -19,6 +23,7 @@ const { values, positionals } = parseArgs({
     backend: { type: "string", default: "gpu" },
     threads: { type: "string", default: "1" },
     runs: { type: "string", default: "5" },
+    "warmup-ms": { type: "string", default: "1000" },
     "dawn-toggle": { type: "string", multiple: true, default: [] },
   },
 });
@@ -39,15 +44,18 @@ for (const name of positionals) {
     profile: true,
   });
   const inputs = randomInputs(s.inputs, 1);
-  // Per node, the fastest of the runs (the last run's on the GPU, as before).
+  if (s.gpu) {
+    const until = performance.now() + Number(values["warmup-ms"]);
+    while (performance.now() < until) await s.run(inputs);
+  }
+  // Per node, the fastest of the runs.
   const best = new Map<number, number>();
   for (let i = 0; i < Number(values.runs); i++) {
     await s.run(inputs);
     for (const x of s.timings!) best.set(x.node, Math.min(best.get(x.node) ?? Infinity, x.ms));
   }
-  const t = values.backend === "cpu"
-    ? s.timings!.map((x) => ({ ...x, ms: best.get(x.node)! }))
-    : s.timings!;
+  const clock = s.gpu ? await smClockMhz() : undefined;
+  const t = s.timings!.map((x) => ({ ...x, ms: best.get(x.node)! }));
   const g = sessionInternals(s).graph;
   const rows = t.map((x) => {
     const n = g.nodes[x.node];
@@ -67,7 +75,11 @@ for (const name of positionals) {
     };
   });
   const total = rows.reduce((a, r) => a + r.ms, 0);
-  const where = s.gpu ? s.gpu.summary : `cpu, ${values.threads} thread(s), per-node minima`;
+  const where = s.gpu
+    ? `${s.gpu.summary}, per-node minima of ${values.runs} runs after ${
+      values["warmup-ms"]
+    } ms back to back${clock ? `, SM clock ${clock} MHz after them` : ""}`
+    : `cpu, ${values.threads} thread(s), per-node minima`;
   console.log(`${name} (${where}): ${rows.length} nodes, ${total.toFixed(3)} ms`);
   for (const r of [...rows].sort((a, b) => b.ms - a.ms).slice(0, Number(values.top))) {
     console.log(

@@ -1,6 +1,8 @@
 /**
  * `session.run(inputs, { outputs })`: the caller's arrays come back filled, on every backend, for
  * float32 and int32 outputs, by position and by name; arrays that do not fit are clear errors.
+ * `session.run(inputs, { zeroCopy: true })`: views of the GPU's readback, equal to the copies, valid
+ * until the next run detaches them.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert";
 import { createSession } from "./session.ts";
@@ -50,6 +52,42 @@ for (const backend of ["gpu", "cpu", "reference"] as const) {
       const r = await session.run([ramp(5), ramp(6)], { outputs: { arg: byName } });
       strictEqual(r[1].data, byName, "by name");
       ok(r[0].data !== sum, "an output without an array gets a fresh one");
+    } finally {
+      session.dispose();
+    }
+  });
+}
+
+for (const backend of ["gpu", "cpu"] as const) {
+  Deno.test(`${backend} session: zeroCopy outputs equal the copies and last until the next run`, async () => {
+    const session = await createSession(sumAndArgMax(), {
+      backend,
+      device: await testDevice(),
+      threads: 1,
+    });
+    try {
+      const fresh = await session.run([ramp(2), ramp(3)]);
+      const views = await session.run([ramp(2), ramp(3)], { zeroCopy: true });
+      deepStrictEqual([...views[0].data], [...fresh[0].data], "sum");
+      deepStrictEqual([...views[1].data], [...fresh[1].data], "argmax");
+      ok(views[0].data instanceof Float32Array && views[1].data instanceof Int32Array);
+      const next = await session.run([ramp(4), ramp(5)], { zeroCopy: true });
+      deepStrictEqual([...next[0].data], [...(await session.run([ramp(4), ramp(5)]))[0].data]);
+      if (backend === "gpu") {
+        // The GPU's views are of its readback memory: the next run unmapped (detached) them.
+        strictEqual(views[0].data.length, 0, "the first views are detached");
+        strictEqual(next[0].data.length, 0, "a run without zeroCopy detaches them too");
+        const batch = await session.run([ramp(6), ramp(7)], { zeroCopy: true });
+        const many = await session.runMany([[ramp(6), ramp(7)]]);
+        strictEqual(batch[0].data.length, 0, "runMany detaches them");
+        strictEqual(many[0][0].data.length, 48);
+      } else {
+        strictEqual(views[0].data.length, 48, "other backends' outputs are fresh arrays");
+      }
+      await rejects(
+        session.run([ramp(0), ramp(1)], { zeroCopy: true, outputs: [new Float32Array(48)] }),
+        (e: Error) => e instanceof UsageError && /pass one of them/.test(e.message),
+      );
     } finally {
       session.dispose();
     }

@@ -251,7 +251,16 @@ export class Session {
    * ```
    *
    * @param inputs One value per model input: in order, or by input name.
-   * @param options `outputs`: arrays to fill with the outputs (see {@linkcode RunOptions}).
+   * Handing out views of the GPU's readback memory instead of copies (`zeroCopy`), each valid until
+   * the next run:
+   *
+   * ```ts ignore
+   * const [mask] = await session.run([frame], { zeroCopy: true });
+   * draw(mask.data); // before the next session.run
+   * ```
+   *
+   * @param options `outputs`: arrays to fill with the outputs; `zeroCopy`: views, no copy (see
+   * {@linkcode RunOptions}).
    * @returns One host tensor per model output, in order and by name.
    */
   run(inputs: SessionInputs, options: RunOptions = {}): Promise<SessionOutputs> {
@@ -262,11 +271,17 @@ export class Session {
       // The NaN scan runs while the GPU works (other backends run it first).
       const feed = await this.#checkInputs(inputs);
       const check = this.#rejectNaN ? () => this.#rejectNaNIn(feed) : undefined;
+      if (options.zeroCopy && options.outputs !== undefined) {
+        throw new UsageError(
+          "run's zeroCopy hands out views of the GPU's memory and outputs fills arrays: pass one of them",
+        );
+      }
       if (options.outputs === undefined) {
-        return this.#named(await this.#executor.run(feed, undefined, check));
+        const zeroCopy = options.zeroCopy === true;
+        return this.#named(await this.#executor.run(feed, { check, zeroCopy }));
       }
       const targets = resolveOutputTargets(options.outputs, this.#outputSpecs());
-      const outs = await this.#executor.run(feed, targets, check);
+      const outs = await this.#executor.run(feed, { into: targets, check });
       return this.#named(fillOutputTargets(outs, targets));
     });
   }

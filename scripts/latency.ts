@@ -9,14 +9,15 @@
  * with that kernel variant runs too (`DEPTHWISE_CONV_2D=fused`: depthwise + pointwise fusion), with
  * `--autotune` a session whose convolution tiles were timed on the device at creation, and with
  * `--reuse-outputs` each run also fills the same output arrays (`session.run(inputs, { outputs })`),
- * for comparison. `--compile sync|async|auto` picks how pipelines compile and `--dawn-toggle NAME`
+ * and with `--zero-copy` the outputs are views of the mapped readback (`{ zeroCopy: true }`), for
+ * comparison. `--compile sync|async|auto` picks how pipelines compile and `--dawn-toggle NAME`
  * (repeatable) enables a Dawn toggle, for experiments on the device as a whole.
  *
  * ```sh
  * deno run -A scripts/latency.ts MODEL_OR_CATALOG_NAME... [--provider deno|dawn] [--runs N]
  *   [--warmup N] [--warmup-ms MS] [--precision f32|f16] [--host-layout] [--one-submission]
- *   [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async|auto]
- *   [--dawn-toggle NAME]... [--json FILE] [--md FILE]
+ *   [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--zero-copy]
+ *   [--compile sync|async|auto] [--dawn-toggle NAME]... [--json FILE] [--md FILE]
  * ```
  *
  * Each measured configuration first runs `--warmup` times and then back to back for `--warmup-ms`
@@ -53,6 +54,7 @@ const { values, positionals } = parseArgs({
     "warmup-ms": { type: "string", default: "1000" },
     "host-layout": { type: "boolean", default: false },
     "reuse-outputs": { type: "boolean", default: false },
+    "zero-copy": { type: "boolean", default: false },
     "one-submission": { type: "boolean", default: false },
     "pass-per-node": { type: "boolean", default: false },
     variant: { type: "string" },
@@ -66,7 +68,7 @@ const { values, positionals } = parseArgs({
 });
 if (positionals.length === 0) {
   console.error(
-    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--warmup-ms MS] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--compile sync|async|auto] [--dawn-toggle NAME]... [--json FILE] [--md FILE]",
+    "usage: deno run -A scripts/latency.ts MODEL... [--provider deno|dawn] [--runs N] [--warmup N] [--warmup-ms MS] [--precision f32|f16] [--host-layout] [--one-submission] [--pass-per-node] [--variant OP=NAME] [--autotune] [--reuse-outputs] [--zero-copy] [--compile sync|async|auto] [--dawn-toggle NAME]... [--json FILE] [--md FILE]",
   );
   Deno.exit(2);
 }
@@ -263,6 +265,9 @@ for (const name of positionals) {
     const outputs = first.map((o) => o.data.slice());
     reused = await measure((i) => s.run(i, { outputs }), () => exec.lastTimeline, inputs);
   }
+  const viewed = values["zero-copy"]
+    ? await measure((i) => s.run(i, { zeroCopy: true }), () => exec.lastTimeline, inputs)
+    : undefined;
   const others: [string, Measured][] = [];
   if (host) others.push(["host layout", host]);
   if (serial) others.push(["one submission", serial]);
@@ -270,6 +275,7 @@ for (const name of positionals) {
   if (varied) others.push([`variant ${values.variant}`, varied]);
   if (tuned) others.push(["autotuned", tuned]);
   if (reused) others.push(["outputs reused", reused]);
+  if (viewed) others.push(["zero-copy outputs", viewed]);
   const steps = plan!.steps;
   const facts = `${plan!.graph.nodes.length} nodes, ${
     steps.filter((x) => x.kind === "gpu").length

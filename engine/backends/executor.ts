@@ -47,6 +47,27 @@ export interface SetupReport {
   pipelines?: { compiled: number; reused: number; slowest?: { label: string; ms: number } };
 }
 
+/** What one `Executor.run` may do besides computing. */
+export interface ExecutorRunOptions {
+  /**
+   * Arrays (checked to fit) that outputs may be written into instead of fresh ones; the GPU's
+   * readback does.
+   */
+  into?: readonly (TensorData | undefined)[];
+  /**
+   * Host work that may refuse the run (the inputs' NaN scan): the GPU calls it once its work is
+   * submitted, so the two overlap, and writes nothing into `into` when it throws; other backends
+   * call it first.
+   */
+  check?: () => void;
+  /**
+   * The GPU hands out its outputs as views of its mapped readback memory instead of copies, valid
+   * until its next run (which unmaps, and so detaches, them); other backends' outputs are fresh
+   * arrays anyway and ignore it.
+   */
+  zeroCopy?: boolean;
+}
+
 /** Runs a plan. */
 export interface Executor {
   /** Where each node runs and why. */
@@ -59,18 +80,8 @@ export interface Executor {
   readonly lastTimeline?: RunTimeline | undefined;
   /** Where creating the executor spent its time, for executors that record it (the GPU's). */
   readonly setup?: SetupReport;
-  /**
-   * Runs once: one host tensor per graph input, one per output back. `into` holds arrays (checked
-   * to fit) that outputs may be written into instead of fresh ones; the GPU's readback does.
-   * `check` is host work that may refuse the run (the inputs' NaN scan): the GPU calls it once its
-   * work is submitted, so the two overlap, and writes nothing into `into` when it throws; other
-   * backends call it first.
-   */
-  run(
-    inputs: HostTensor[],
-    into?: readonly (TensorData | undefined)[],
-    check?: () => void,
-  ): Promise<HostTensor[]>;
+  /** Runs once: one host tensor per graph input, one per output back. */
+  run(inputs: HostTensor[], options?: ExecutorRunOptions): Promise<HostTensor[]>;
   /** Runs many inferences, overlapping them where the backend can. */
   runMany(batches: HostTensor[][], options?: { depth?: number }): Promise<HostTensor[][]>;
   /** Frees everything the executor holds. */

@@ -5,11 +5,12 @@
  * @module
  */
 import type { ExecGraph } from "../../core/exec_graph.ts";
-import type { HostTensor, Precision, TensorData } from "../../core/kernel.ts";
+import type { HostTensor, Precision } from "../../core/kernel.ts";
 import { buildPlan, type BuildPlanOptions, type ExecutionPlan } from "../plan/plan.ts";
 import type { NodePlacement } from "../plan/placement.ts";
 import {
   type Executor,
+  type ExecutorRunOptions,
   type HostPhase,
   type MemoryReport,
   type NodeTiming,
@@ -24,7 +25,15 @@ import { limitsOf } from "./gpu/pipelines.ts";
 import { ReferenceExecutor } from "./reference/executor.ts";
 import type { CpuExecutor } from "./cpu/executor.ts";
 
-export type { Executor, HostPhase, MemoryReport, NodeTiming, RunTimeline, SetupReport };
+export type {
+  Executor,
+  ExecutorRunOptions,
+  HostPhase,
+  MemoryReport,
+  NodeTiming,
+  RunTimeline,
+  SetupReport,
+};
 
 /** Backend names. */
 export type Backend = "gpu" | "cpu" | "reference" | "cooperative";
@@ -110,11 +119,7 @@ class ReferenceBackend implements Executor {
     return this.#plan.placement;
   }
 
-  run(
-    inputs: HostTensor[],
-    _into?: readonly (TensorData | undefined)[],
-    check?: () => void,
-  ): Promise<HostTensor[]> {
+  run(inputs: HostTensor[], { check }: ExecutorRunOptions = {}): Promise<HostTensor[]> {
     return afterCheck(check, () => Promise.resolve([...this.#ex.run(inputs)]));
   }
 
@@ -159,11 +164,7 @@ class CpuBackend implements Executor {
     };
   }
 
-  run(
-    inputs: HostTensor[],
-    _into?: readonly (TensorData | undefined)[],
-    check?: () => void,
-  ): Promise<HostTensor[]> {
+  run(inputs: HostTensor[], { check }: ExecutorRunOptions = {}): Promise<HostTensor[]> {
     return afterCheck(check, () => {
       if (!this.#profile) return this.#ex.run(inputs);
       const { times, outputs } = this.#ex.profileRun(inputs);
@@ -195,11 +196,7 @@ class CooperativeBackend implements Executor {
     this.placement = placement;
   }
 
-  run(
-    inputs: HostTensor[],
-    _into?: readonly (TensorData | undefined)[],
-    check?: () => void,
-  ): Promise<HostTensor[]> {
+  run(inputs: HostTensor[], { check }: ExecutorRunOptions = {}): Promise<HostTensor[]> {
     return afterCheck(check, () => this.#ex.run(inputs));
   }
 

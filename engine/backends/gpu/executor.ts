@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { HostTensor, Precision, TensorData } from "../../../core/kernel.ts";
+import type { HostTensor, Precision } from "../../../core/kernel.ts";
 import { GpuError, UsageError } from "../../../core/errors.ts";
 import { packPhwc4 } from "../../../kernels/_gpu/phwc4.ts";
 import type { ExecGraph } from "../../../core/exec_graph.ts";
@@ -20,7 +20,13 @@ import {
 } from "../../plan/plan.ts";
 import { limitsOf } from "./pipelines.ts";
 import type { NodePlacement } from "../../plan/placement.ts";
-import type { Executor, MemoryReport, NodeTiming, SetupReport } from "../executor.ts";
+import type {
+  Executor,
+  ExecutorRunOptions,
+  MemoryReport,
+  NodeTiming,
+  SetupReport,
+} from "../executor.ts";
 import { runNodeOnHost } from "../../../kernels/run_node.ts";
 import type { GpuContext } from "./device.ts";
 import { allocateTensors, GpuBuffers } from "./allocate.ts";
@@ -107,6 +113,8 @@ export class GpuExecutor implements Executor {
   #stepDispatches: (PreparedDispatch[] | undefined)[];
   #stepUnpacks: (PreparedDispatch[] | undefined)[];
   #readback = new Map<string, GPUBuffer | undefined>();
+  /** Readback buffers a `zeroCopy` run left mapped (their ranges are the outputs it handed out). */
+  #leftMapped: GPUBuffer[] = [];
   #timeline: boolean;
   #poison: boolean;
   /** NaN bytes written over outputs before each run, when poisoning (made once). */
@@ -303,17 +311,20 @@ export class GpuExecutor implements Executor {
    * ```
    *
    * @param inputs One host tensor per graph input, in order.
-   * @param into Arrays the outputs' readback may be copied into (one or `undefined` per output).
-   * @param check Host work that may refuse the run, done while the GPU works: after the first
-   * step's submission (before its readback is awaited); when it throws, nothing is read back.
+   * @param options `into`: arrays the outputs' readback may be copied into (one or `undefined` per
+   * output); `check`: host work that may refuse the run, done while the GPU works (after the first
+   * step's submission, before its readback is awaited; when it throws, nothing is read back);
+   * `zeroCopy`: outputs are views of the mapped readback buffer, no copy, valid until the next run.
    * @returns One host tensor per graph output, in order.
    */
   async run(
     inputs: HostTensor[],
-    into?: readonly (TensorData | undefined)[],
-    check?: () => void,
+    options: ExecutorRunOptions = {},
   ): Promise<HostTensor[]> {
     this.#check();
+    this.#unmapLeft();
+    const { into, zeroCopy } = options;
+    let check = options.check;
     const clock = this.#timeline ? new PhaseClock() : undefined;
     const g = this.plan.graph;
     const targets = into &&
@@ -377,14 +388,15 @@ export class GpuExecutor implements Executor {
       if (!readback) continue;
       await readback.mapAsync(GPUMapMode.READ);
       clock?.lap("wait");
-      const mapped = readback.getMappedRange();
-      const values = readDownloads(mapped, tr.downloads, this.plan, targets);
+      const range = readback.getMappedRange();
+      const values = readDownloads(range, tr.downloads, this.plan, zeroCopy ? "view" : targets);
       if (timed) {
         stamps = new BigInt64Array(
-          mapped.slice(tr.readBytes, tr.readBytes + q.layout.count * 8),
+          range.slice(tr.readBytes, tr.readBytes + q.layout.count * 8),
         );
       }
-      readback.unmap();
+      if (zeroCopy) this.#leftMapped.push(readback);
+      else readback.unmap();
       tr.downloads.forEach((d, j) => host.set(d.tensor, values[j]));
       clock?.lap("read");
       if (this.#lost) throw new GpuError(`The GPU device was lost during the run (${this.#lost})`);
@@ -437,6 +449,7 @@ export class GpuExecutor implements Executor {
       return out;
     }
     this.#check();
+    this.#unmapLeft();
     const tr = this.#transfers[0]!;
     const g = this.plan.graph;
     const device = this.#ctx.device;
@@ -536,9 +549,16 @@ export class GpuExecutor implements Executor {
     return buffer;
   }
 
+  /** Unmaps what the last `zeroCopy` run left mapped (detaching the views it handed out). */
+  #unmapLeft(): void {
+    for (const b of this.#leftMapped) b.unmap();
+    this.#leftMapped = [];
+  }
+
   /** Frees every GPU buffer the executor created. Calling `run` afterwards throws. */
   dispose(): void {
     if (this.#disposed) return;
+    this.#unmapLeft();
     this.#disposed = true;
     this.#buffers.dispose();
     this.#query?.set.destroy();

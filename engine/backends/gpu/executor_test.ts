@@ -184,9 +184,12 @@ Deno.test({
       let checked = 0;
       const into = [new Float32Array(125), new Float32Array(125), new Float32Array(36)];
       await rejects(
-        chunked.run(inputs(), into, () => {
-          checked++;
-          throw new Error("refused");
+        chunked.run(inputs(), {
+          into,
+          check: () => {
+            checked++;
+            throw new Error("refused");
+          },
         }),
         /refused/,
       );

@@ -306,14 +306,15 @@ function copyOut(
  * @param downloads The step's downloads.
  * @param plan The plan (for shapes and dtypes).
  * @param into Arrays to copy into instead of fresh ones, by tensor (used where the class and byte
- *   length match the download and no host unpacking is needed).
+ *   length match the download and no host unpacking is needed), or `"view"`: no copy, each
+ *   tensor a view of the mapped range (valid until the buffer is unmapped).
  * @returns One host tensor per download.
  */
 export function readDownloads(
   mapped: ArrayBuffer,
   downloads: readonly EdgeDownload[],
   plan: ExecutionPlan,
-  into?: ReadonlyMap<number, TensorData>,
+  into?: ReadonlyMap<number, TensorData> | "view",
 ): HostTensor[] {
   return downloads.map((d) => {
     const spec = plan.graph.tensors[d.tensor];
@@ -326,6 +327,11 @@ export function readDownloads(
       );
     }
     const i32 = d.home.kind === "i32";
+    if (into === "view") {
+      return i32
+        ? { dtype: "int32", shape, data: new Int32Array(mapped, d.readOffset, d.bytes / 4) }
+        : { dtype: "float32", shape, data: new Float32Array(mapped, d.readOffset, d.bytes / 4) };
+    }
     const target = into?.get(d.tensor);
     const fits = target !== undefined && target.byteLength === d.bytes &&
       (i32 ? target instanceof Int32Array : target instanceof Float32Array);

@@ -16,7 +16,8 @@
 #   nvidia_smi.txt, clocks.csv (the GPU's SM clock, power and utilization every 100 ms throughout),
 #   and with RAMP=1 first ramp.md (scripts/clock_ramp.ts: back-to-back runs, a rest, and one run
 #   every 33 ms, on MobileNet v1 and v2 1.0 and DeepLab v3, against the clock; ~45 s) and nodes.txt
-#   (scripts/profile_nodes.ts on the same networks after 1 s back to back: per-node GFLOP/s; ~30 s). The report
+#   (scripts/profile_nodes.ts on the same networks after 1 s back to back: per-node GFLOP/s; ~30 s;
+#   then scripts/latency.ts per phase with outputs copied, reused and zero-copy on five networks). The report
 #   stops starting networks after DEADLINE_S (default 420 s) and is rewritten after every network,
 #   so a kill still leaves what was done; total stays under ~8 min.
 #   Override with RUNS, BUDGET_S, DEADLINE_S, SIZE, BACKENDS environment variables.
@@ -179,6 +180,11 @@ if [ "${RAMP:-0}" = 1 ]; then
   timeout 60 deno run --cached-only -A scripts/profile_nodes.ts \
     "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite" mobilenet_v1_1.0_224 mobilenet_v2_1.0_224 \
     --provider dawn --top 8 --runs 20 2>&1 | grep -v '^INFO: ' | tee "$OUT/nodes.txt"
+  # Per phase on Dawn: outputs copied out, copied into kept arrays, and handed out as mapped views.
+  timeout 120 deno run --cached-only -A scripts/latency.ts \
+    "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite" "$GPULITE_MODELS_DIR/hair_segmentation.tflite" \
+    "$GPULITE_MODELS_DIR/selfie_segmentation.tflite" mobilenet_v1_1.0_224 mobilenet_v2_1.0_224 \
+    --provider dawn --runs 30 --reuse-outputs --zero-copy 2>&1 | grep -v '^INFO: ' >> "$OUT/nodes.txt"
 fi
 
 # 30 timed runs (2.5 s budget per configuration): each GPU configuration is ~1-2 s; the CPU, the

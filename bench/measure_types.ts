@@ -83,6 +83,11 @@ export interface BackendResult {
    * at the end of its last, dispatch gaps included (the GPU's share of the end-to-end latency).
    */
   gpuSpan?: Stats;
+  /**
+   * GPU sessions: the same timed runs with the outputs handed out as views of the mapped readback
+   * (`run(inputs, { zeroCopy: true })`, no copy out), and their GPU spans.
+   */
+  zeroCopy?: { latency: Stats; gpuSpan?: Stats };
   /** Where the timed inferences' milliseconds went, phase by phase (GPU sessions with a timeline). */
   timeline?: TimelineSummary;
   /** The GPU's SM clock right after the timed runs (`nvidia-smi`, where the machine has it), MHz. */

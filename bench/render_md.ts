@@ -127,7 +127,7 @@ function headerSection(report: Report): string {
           : ""
       } (fewer when a configuration passes ${
         o.budgetMs / 1000
-      } s); input upload and output readback included (the GPU writes into output arrays kept across runs); GPU span from timestamps around each timed inference's submissions; GPU exec (per node) from timestamp queries in a separate profiled pass of ${o.profileRuns} runs; first run = session creation + first inference, cold`,
+      } s); input upload and output readback included (the GPU writes into output arrays kept across runs; the zero-copy columns time the same runs with the outputs handed out as views of the mapped readback, \`run(inputs, { zeroCopy: true })\`); GPU span from timestamps around each timed inference's submissions; GPU exec (per node) from timestamp queries in a separate profiled pass of ${o.profileRuns} runs; first run = session creation + first inference, cold`,
     ],
     ["wall time", `${(h.wallMs / 1000).toFixed(1)} s`],
   ];
@@ -147,6 +147,7 @@ function summarySection(report: Report): string {
     "size",
     ...providers.map((p) => `GPU end-to-end ms (${p})`),
     ...providers.map((p) => `GPU span ms (${p})`),
+    ...providers.map((p) => `GPU end-to-end ms, zero-copy outputs (${p})`),
     "end-to-end ≤ 1.3 × span + 0.3 ms",
     ...providers.map((p) => `GPU exec ms (${p}, timestamps)`),
     ...threads.map((t) => `CPU ms ${t}t`),
@@ -164,6 +165,7 @@ function summarySection(report: Report): string {
       r.size,
       ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.latency)),
       ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.gpuSpan)),
+      ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.zeroCopy?.latency)),
       overheadCell(r, providers),
       ...providers.map((p) => stats(ok(r, `gpu/${p}`)?.gpuTime)),
       ...cpuCells(r, threads),
@@ -188,15 +190,22 @@ function summarySection(report: Report): string {
 
 /**
  * Per provider, whether the median end-to-end latency is within 1.3 times the median GPU span plus
- * 0.3 ms (the host's share of an inference kept small), with both numbers.
+ * 0.3 ms (the host's share of an inference kept small), with both numbers; then the same for the
+ * zero-copy runs.
  */
 function overheadCell(r: NetworkResult, providers: readonly string[]): string {
+  const check = (name: string, latency?: Stats, span?: Stats) => {
+    if (!latency || !span) return [];
+    const bound = 1.3 * span.median + 0.3;
+    const e2e = latency.median;
+    return [`${name} ${e2e <= bound ? "yes" : "no"} (${formatMs(e2e)} vs ${formatMs(bound)})`];
+  };
   const cells = providers.flatMap((p) => {
     const b = ok(r, `gpu/${p}`);
-    if (!b?.latency || !b.gpuSpan) return [];
-    const bound = 1.3 * b.gpuSpan.median + 0.3;
-    const e2e = b.latency.median;
-    return [`${p} ${e2e <= bound ? "yes" : "no"} (${formatMs(e2e)} vs ${formatMs(bound)})`];
+    return [
+      ...check(p, b?.latency, b?.gpuSpan),
+      ...check(`${p} zero-copy`, b?.zeroCopy?.latency, b?.zeroCopy?.gpuSpan),
+    ];
   });
   return cells.length ? cells.join("; ") : "—";
 }

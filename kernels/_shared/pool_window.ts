@@ -2,8 +2,8 @@
  * Windowed 2-D pooling as TensorFlow Lite does it: output sizes and padding for SAME/VALID, the
  * `Pool2DOptions` parser, and a factory for AVERAGE_POOL_2D and MAX_POOL_2D (averages count only
  * in-bounds elements; max starts from the lowest float and takes strictly greater values). Small
- * windows run one thread per output vec4; large ones (global pools) one workgroup per output vec4
- * with a tree reduction.
+ * windows run one thread per output vec4; large ones (global pools), and middling ones with few
+ * outputs, one workgroup per output vec4 with a tree reduction ({@linkcode groupPool}).
  *
  * @module
  */
@@ -155,6 +155,36 @@ export function poolGeometry(op: string, shape: readonly number[], p: PoolParams
 /** Windows of at least this many elements run one workgroup per output vec4. */
 export const GROUP_WINDOW = 64;
 
+/**
+ * Below this many output vec4s a pool has too few threads to fill a large GPU (an H100 keeps ~2000
+ * threads per SM in flight), and windows of at least {@linkcode GROUP_FEW_WINDOW} elements also run
+ * one workgroup per output vec4: one thread walking MobileNet's 7x7 global pool (256 outputs) waited
+ * on 49 loads one after another (0.019-0.023 ms on an H100, its slowest node).
+ */
+export const GROUP_FEW_OUTPUTS = 4096;
+
+/** Smallest window that runs one workgroup per output when the outputs are few. */
+export const GROUP_FEW_WINDOW = 16;
+
+/**
+ * Whether a pool runs one workgroup per output vec4 (its window's elements spread over the group's
+ * threads and reduced in workgroup memory) rather than one thread per output vec4.
+ *
+ * @example
+ * ```ts
+ * import { groupPool } from "./pool_window.ts";
+ * if (!groupPool(49, 256)) throw new Error("a 7x7 global pool over 1024 channels: workgroups");
+ * if (groupPool(9, 256) || groupPool(49, 100_000)) throw new Error("small window or many outputs");
+ * ```
+ *
+ * @param window Elements of the full window (`filterH * filterW`).
+ * @param outputs Output vec4s (positions x slices).
+ * @returns `true` for the workgroup form.
+ */
+export function groupPool(window: number, outputs: number): boolean {
+  return window >= GROUP_WINDOW || (window >= GROUP_FEW_WINDOW && outputs < GROUP_FEW_OUTPUTS);
+}
+
 /** Which pool. */
 export type PoolMode = "avg" | "max";
 
@@ -231,7 +261,7 @@ function poolPrograms(
     { kind: "output" as const, index: 0, name: "y" },
   ];
   const ident = `vec4<f32>(${REDUCERS[kind].wgslIdentity})`;
-  if (p.filterH * p.filterW < GROUP_WINDOW) {
+  if (!groupPool(p.filterH * p.filterW, n)) {
     const body = `${decompose(out)}${windowWgsl(p, g)}  var acc = ${ident};
   for (var yy = ys; yy < ye; yy++) {
     for (var xx = xs; xx < xe; xx++) { acc = comb4(acc, x_vec(b, yy, xx, s)); }

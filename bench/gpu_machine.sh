@@ -17,7 +17,8 @@
 #   and with RAMP=1 first ramp.md (scripts/clock_ramp.ts: back-to-back runs, a rest, and one run
 #   every 33 ms, on MobileNet v1 and v2 1.0 and DeepLab v3, against the clock; ~45 s) and nodes.txt
 #   (scripts/profile_nodes.ts on the same networks after 1 s back to back: per-node GFLOP/s; ~30 s;
-#   then scripts/latency.ts per phase with outputs copied, reused and zero-copy on five networks). The report
+#   then scripts/latency.ts per phase with outputs copied, reused and zero-copy on five networks;
+#   RAMP=only stops there, without the report). The report
 #   stops starting networks after DEADLINE_S (default 420 s) and is rewritten after every network,
 #   so a kill still leaves what was done; total stays under ~8 min.
 #   Override with RUNS, BUDGET_S, DEADLINE_S, SIZE, BACKENDS environment variables.
@@ -170,7 +171,7 @@ export DENO_NO_UPDATE_CHECK=1
 nvidia-smi > "$OUT/nvidia_smi.txt" 2>&1 || echo "no nvidia-smi" > "$OUT/nvidia_smi.txt"
 deno --version >> "$OUT/nvidia_smi.txt" 2>&1
 sample_clocks
-if [ "${RAMP:-0}" = 1 ]; then
+if [ "${RAMP:-0}" != 0 ]; then
   for net in mobilenet_v1_1.0_224 mobilenet_v2_1.0_224 "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite"; do
     echo "== $(date +%T.%N) $net"
     timeout 60 deno run --cached-only -A scripts/clock_ramp.ts "$net" --provider dawn |
@@ -185,6 +186,12 @@ if [ "${RAMP:-0}" = 1 ]; then
     "$GPULITE_MODELS_DIR/deeplabv3_257_mv_gpu.tflite" "$GPULITE_MODELS_DIR/hair_segmentation.tflite" \
     "$GPULITE_MODELS_DIR/selfie_segmentation.tflite" mobilenet_v1_1.0_224 mobilenet_v2_1.0_224 \
     --provider dawn --runs 30 --reuse-outputs --zero-copy 2>&1 | grep -v '^INFO: ' >> "$OUT/nodes.txt"
+fi
+# `RAMP=only`: those measurements without the report (~3 min, for a short device budget).
+if [ "${RAMP:-0}" = only ]; then
+  stop_clocks
+  ls -la "$OUT"
+  exit 0
 fi
 
 # 30 timed runs (2.5 s budget per configuration): each GPU configuration is ~1-2 s; the CPU, the

@@ -69,6 +69,9 @@ Deno.test({
         ok(ran.length > 0, `${net.id}: no backend ran: ${JSON.stringify(net.backends)}`);
         for (const b of ran) {
           ok(b.latency.n >= 1 && b.latency.median > 0, `${net.id} ${b.id} latency`);
+          if (b.backend === "gpu") {
+            ok(b.zeroCopy?.latency.n >= 1, `${net.id} ${b.id}: no zero-copy timing`);
+          }
         }
         ok(net.memory?.strategies.length > 0, `${net.id}: no memory table`);
       }
@@ -76,6 +79,7 @@ Deno.test({
       const md = await Deno.readTextFile(`${out}/report.md`);
       ok(md.startsWith("# gpulite benchmark report"), "report.md title");
       ok(md.includes("| network | size |"), "report.md lacks the summary table header");
+      ok(md.includes("zero-copy outputs"), "report.md lacks the zero-copy column");
       for (const id of NETWORKS) ok(md.includes(`### ${id}`), `report.md lacks ${id}`);
 
       const html = await Deno.readTextFile(`${out}/report.html`);

@@ -43,6 +43,8 @@ Options:
   --input-shape NAME=1x64x64x3   shape of a dynamic input (name or position; repeat or
                     comma-separate); .npy inputs give their shapes themselves
   --iterations N    timed runs after one warm-up (default 10)
+  --zero-copy       timed runs take their outputs as views of the GPU's mapped readback, no
+                    copy (session.run's zeroCopy; valid until the next run)
   --output FILE     write outputs: FILE.json ({outputs:[{name,dtype,shape,data}]}) or FILE.npy
                     (one file per output: FILE.npy, FILE.1.npy, ...)
   --profile         per-op time: GPU timestamp queries (gpu), wall clock per node (cpu); on gpu
@@ -120,6 +122,7 @@ async function runMain(args: string[], io: Io): Promise<number> {
       ...SESSION_FLAGS,
       input: { type: "string" },
       iterations: { type: "string", default: "10" },
+      "zero-copy": { type: "boolean", default: false },
       output: { type: "string" },
       profile: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -206,9 +209,10 @@ async function runMain(args: string[], io: Io): Promise<number> {
     const times: number[] = [];
     const timelines: RunTimeline[] = [];
     const progress = values.json ? undefined : progressReporter("run");
+    const runOptions = { zeroCopy: values["zero-copy"] };
     for (let i = 0; i < iterations; i++) {
       const s = performance.now();
-      outs = await session.run(inputs);
+      outs = await session.run(inputs, runOptions);
       times.push(performance.now() - s);
       if (session.lastTimeline) timelines.push(session.lastTimeline);
       progress?.update(i + 1, iterations);

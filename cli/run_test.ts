@@ -58,3 +58,21 @@ Deno.test("run binds a model whose shapes follow an input's value for the values
   assert.equal(shapes.length, 2);
   assert.equal(shapes[0]!.replace("int32", ""), shapes[1]!.replace("float32", ""));
 });
+
+Deno.test("run --zero-copy writes the same outputs as the copying runs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gpulite_zero_copy_" });
+  try {
+    const written: Uint8Array[] = [];
+    for (const extra of [[], ["--zero-copy"]]) {
+      const c = capture();
+      const file = `${dir}/out${extra.length}.npy`;
+      const args = ["run", MODEL, "--iterations", "2", ...extra, "--output", file];
+      assert.equal(await main(args, { io: c.io }), 0, c.err.join(" "));
+      written.push(await Deno.readFile(file));
+    }
+    assert.ok(written[0].length > 1000, "an output was written");
+    assert.deepEqual(written[1], written[0]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

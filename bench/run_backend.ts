@@ -6,6 +6,7 @@
  * @module
  */
 import type { Session } from "../engine/session.ts";
+import type { RunOptions } from "../engine/session_types.ts";
 import type { HostTensor } from "../core/kernel.ts";
 import { summarize } from "../core/stats.ts";
 import { type RunTimeline, summarizeTimelines } from "../engine/backends/gpu/timeline.ts";
@@ -129,41 +130,38 @@ export async function runBackend(
     if (base.backend === "gpu") await burst(() => session!.run(feed), WARM_BURST_MS);
     log(`${base.id}: ${options.runs} timed runs`);
     const s = session;
-    // The GPU writes its outputs into arrays kept across runs (`run(inputs, { outputs })`, the
-    // allocation-free path) and records each inference's GPU span when the session has a timeline.
-    const kept = base.backend === "gpu" ? outputs.map((o) => o.data.slice()) : undefined;
-    const timelines: RunTimeline[] = [];
-    const once = kept
-      ? async () => {
-        await s.run(feed, { outputs: kept });
-        if (s.lastTimeline) timelines.push(s.lastTimeline);
-      }
-      : () => s.run(feed);
-    result.latency = summarize(
-      await timeRuns(once, options.runs, options.budgetMs ?? Infinity),
-    );
-    const spansOf = (ts: RunTimeline[]) =>
-      ts.flatMap((t) => t.gpuMs === undefined ? [] : [t.gpuMs]);
-    if (base.backend === "gpu") {
-      // The same runs with the outputs handed out as views of the mapped readback (no copy).
-      const viewed: RunTimeline[] = [];
+    const budget = options.budgetMs ?? Infinity;
+    // Timed runs with these run options, each GPU inference's timeline kept (sessions with one).
+    const timed = async (runOptions: RunOptions) => {
+      const timelines: RunTimeline[] = [];
       const latency = summarize(
         await timeRuns(
           async () => {
-            await s.run(feed, { zeroCopy: true });
-            if (s.lastTimeline) viewed.push(s.lastTimeline);
+            await s.run(feed, runOptions);
+            if (s.lastTimeline) timelines.push(s.lastTimeline);
           },
           options.runs,
-          options.budgetMs ?? Infinity,
+          budget,
         ),
       );
-      const spans = spansOf(viewed);
-      result.zeroCopy = { latency, ...(spans.length ? { gpuSpan: summarize(spans) } : {}) };
+      const spans = timelines.flatMap((t) => t.gpuMs === undefined ? [] : [t.gpuMs]);
+      return { latency, timelines, gpuSpan: spans.length ? summarize(spans) : undefined };
+    };
+    // The GPU writes its outputs into arrays kept across runs (`run(inputs, { outputs })`, the
+    // allocation-free path); then the same runs take them as views of the mapped readback (no copy).
+    const gpu = base.backend === "gpu";
+    const main = await timed(gpu ? { outputs: outputs.map((o) => o.data.slice()) } : {});
+    result.latency = main.latency;
+    if (main.gpuSpan) result.gpuSpan = main.gpuSpan;
+    if (main.timelines.length) result.timeline = summarizeTimelines(main.timelines);
+    if (gpu) {
+      const viewed = await timed({ zeroCopy: true });
+      result.zeroCopy = {
+        latency: viewed.latency,
+        ...(viewed.gpuSpan ? { gpuSpan: viewed.gpuSpan } : {}),
+      };
       result.smClockMhz = await smClockMhz();
     }
-    const spans = spansOf(timelines);
-    if (spans.length) result.gpuSpan = summarize(spans);
-    if (timelines.length) result.timeline = summarizeTimelines(timelines);
     result.placement = placementOf(session);
     result.memory = session.memory;
   } catch (e) {

@@ -268,14 +268,14 @@ export class Session {
       if (typeof options !== "object" || options === null) {
         throw new UsageError(`run's options must be an object ({ outputs }), got ${options}`);
       }
-      // The NaN scan runs while the GPU works (other backends run it first).
-      const feed = await this.#checkInputs(inputs);
-      const check = this.#rejectNaN ? () => this.#rejectNaNIn(feed) : undefined;
       if (options.zeroCopy && options.outputs !== undefined) {
         throw new UsageError(
           "run's zeroCopy hands out views of the GPU's memory and outputs fills arrays: pass one of them",
         );
       }
+      // The NaN scan runs while the GPU works (other backends run it first).
+      const feed = await this.#checkInputs(inputs);
+      const check = this.#rejectNaN ? () => this.#rejectNaNIn(feed) : undefined;
       if (options.outputs === undefined) {
         const zeroCopy = options.zeroCopy === true;
         return this.#named(await this.#executor.run(feed, { check, zeroCopy }));
